@@ -1,0 +1,124 @@
+"""The claim record: typed dataclasses whose ``to_dict()`` follows CLAIM_SCHEMA.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+UNITS = ("count", "percent", "rate_per_year", "months", "gbp")
+APPROX = ("exact", "about", "more_than", "less_than", "at_least", "at_most")
+MEASURES = (
+    "reported", "investigated", "suspended", "restricted_duties", "case_to_answer",
+    "no_case_to_answer", "upheld", "not_upheld", "formal_action", "misconduct_hearing",
+    "dismissed", "resigned", "retired", "left_force", "retained", "final_written_warning",
+    "written_warning", "management_advice", "reflective_practice", "reprimand", "sanctioned",
+    "no_further_action", "withdrawn", "arrested", "charged", "convicted", "jailed", "other",
+)
+SUBJECTS = ("officer", "staff", "pcso", "special_constable", "workforce")
+RANKS = (
+    "constable", "sergeant", "inspector", "chief_inspector", "superintendent",
+    "sergeant_or_above", "inspector_or_above",
+)
+REGIONS = ("England and Wales", "UK", "Scotland", "Northern Ireland", "Wales", "England")
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """A piece of the article text with its character offsets (``text == article[start:end]``)."""
+
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class ForceRef:
+    """The police force a claim is about, as attributed in the article."""
+
+    id: str
+    name: str
+    text: str
+    score: float
+    inherited: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "text": self.text,
+                "score": round(float(self.score), 1), "inherited": self.inherited}
+
+
+@dataclass(frozen=True)
+class PeriodRef:
+    """The time span a claim covers (inclusive dates) and the words that stated it."""
+
+    start: date | None
+    end: date | None
+    text: str
+    inherited: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None,
+                "text": self.text, "inherited": self.inherited}
+
+
+@dataclass(frozen=True)
+class Published:
+    """The article's publication date and where it came from (manifest, argument, dateline)."""
+
+    date: date
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "source": self.source}
+
+
+@dataclass
+class Claim:
+    """One numeric claim about police misconduct, traced to its sentence."""
+
+    value: float
+    unit: str
+    approx: str
+    sentence: TextSpan
+    span: TextSpan
+    measure: str | None = None
+    measure_text: str | None = None
+    subject: str | None = None
+    subject_text: str | None = None
+    rank: str | None = None
+    force: ForceRef | None = None
+    region: str | None = None
+    period: PeriodRef | None = None
+    platforms: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+    article: str | None = None
+    published: Published | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The claim as the JSON-ready record described in CLAIM_SCHEMA.md."""
+        value: float | int = self.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return {
+            "article": self.article,
+            "value": value,
+            "unit": self.unit,
+            "approx": self.approx,
+            "measure": self.measure,
+            "measure_text": self.measure_text,
+            "subject": self.subject,
+            "subject_text": self.subject_text,
+            "rank": self.rank,
+            "force": self.force.to_dict() if self.force else None,
+            "region": self.region,
+            "period": self.period.to_dict() if self.period else None,
+            "platforms": list(self.platforms),
+            "sentence": self.sentence.to_dict(),
+            "span": self.span.to_dict(),
+            "confidence": round(self.confidence, 3),
+            "published": self.published.to_dict() if self.published else None,
+        }
