@@ -139,3 +139,73 @@ def test_parse_period_heldout_accuracy():
         return _period_ok(r, result), expected, got
 
     _evaluate("parse_period", _load(PERIODS_FILE), "family", judge, PERIOD_ACCURACY)
+
+
+# ---------------------------------------------------------------- the evaluation corpus
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+GOLD_FIELDS = {
+    "article",
+    "quote",
+    "value",
+    "unit",
+    "approx",
+    "measure",
+    "subject",
+    "force",
+    "region",
+    "period",
+    "platforms",
+    "rank",
+    "tier",
+    "skip",
+}
+
+
+def _fold(text: str) -> str:
+    """Quotes, dashes, spacing and case folded, as the reference scorer compares sentences."""
+    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-")):
+        text = text.replace(a, b)
+    return " ".join(text.split()).lower()
+
+
+def _corpus_articles() -> dict[str, str]:
+    from misconduct_nlp.io import is_article_path, read_article
+
+    return {
+        p.stem: read_article(p).text
+        for p in sorted(CORPUS.iterdir())
+        if is_article_path(p) and p.name != "README.md"
+    }
+
+
+def test_corpus_gold_quotes_are_in_their_articles():
+    from misconduct_nlp import model
+
+    articles = _corpus_articles()
+    gold = _load(CORPUS / "gold.jsonl")
+    assert len(gold) >= 60
+    for g in gold:
+        assert set(g) == GOLD_FIELDS, g
+        assert g["article"] in articles, g
+        lines = [_fold(line) for line in articles[g["article"]].split("\n")]
+        assert sum(_fold(g["quote"]) in line for line in lines) == 1, f"quote not on exactly one line: {g}"
+        assert g["unit"] in model.UNITS and g["approx"] in model.APPROX, g
+        for name, vocab in (("measure", model.MEASURES), ("subject", model.SUBJECTS), ("rank", model.RANKS)):
+            values = g[name] if isinstance(g[name], list) else [g[name]]
+            assert all(v is None or v in vocab for v in values), (name, g)
+        assert g["region"] is None or g["region"] in model.REGIONS, g
+        assert g["tier"] in ("core", "extra"), g
+        if g["period"] is not None:
+            assert g["period"]["start"] <= g["period"]["end"], g
+    assert {g["article"] for g in gold} == set(articles)
+
+
+def test_corpus_manifest_leaves_one_article_to_its_dateline():
+    articles = _corpus_articles()
+    for text in articles.values():
+        assert 150 <= len(text.split()) <= 400
+    manifest = {r["id"] for r in _load(CORPUS / "manifest.jsonl")}
+    assert manifest < set(articles)
+    (undated,) = set(articles) - manifest
+    assert "Published date" in articles[undated]
