@@ -15,6 +15,7 @@ DOC_EXTENSIONS = {
 SPAN_EXTENSIONS = {
     "value": None,        # float: the number a "numbers" span stands for
     "unit": None,         # str: unit hint of a number span ("count", "percent", ...)
+    "approx": None,       # str: approximation of a "numbers" span ("exact", "about", ...)
     "label": None,        # str: lexicon label of a span (measure, subject, rank, platform id)
     "force": None,        # misconduct_nlp.forces.Force: the force a "forces" span names
     "region": None,       # str: the region a "regions" span names

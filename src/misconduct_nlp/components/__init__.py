@@ -1,0 +1,1 @@
+"""spaCy components of misconduct-nlp, each registered with ``@Language.factory``."""

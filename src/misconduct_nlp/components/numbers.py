@@ -1,0 +1,269 @@
+"""``misconduct_numbers``: every number in the text, with its value, unit, approximation and
+kind, in ``doc.spans["numbers"]``.
+
+The span label is the kind: ``COUNT``, ``PERCENT``, ``MONEY``, ``RATE`` and ``PRISON`` can be
+claims; ``YEAR``, ``DATE``, ``AGE``, ``DURATION``, ``ID`` and ``PRONOUN`` are recorded so they
+can be inspected but are never claims (CLAIM_SCHEMA: ages, years, dates, ordinals, times,
+phone/channel numbers, durations that frame a period, section numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .. import extensions  # noqa: F401
+from ..lexicon import numbers_data
+from ..numbers import is_number_word, parse_digits, parse_words
+
+CLAIM_KINDS = frozenset({"COUNT", "PERCENT", "MONEY", "RATE", "PRISON"})
+
+
+@dataclass
+class _Num:
+    start: int
+    end: int
+    value: float
+    unit: str = "count"
+    approx: str = "exact"
+    kind: str = "COUNT"
+    raw: str = ""
+
+
+@lru_cache(maxsize=None)
+def _tables() -> dict:
+    d = numbers_data()
+    approx = []
+    for label, seqs in d["approx"].items():
+        for seq in seqs:
+            approx.append((tuple(seq), label))
+    approx.sort(key=lambda x: -len(x[0]))
+    phrases = sorted(
+        [(tuple(p["words"]), p) for p in d["phrases"]], key=lambda x: -len(x[0])
+    )
+    return {
+        "approx": approx,
+        "phrases": phrases,
+        "percent": sorted((tuple(s) for s in d["percent_words"]), key=len, reverse=True),
+        "rate": sorted((tuple(s) for s in d["rate_words"]), key=len, reverse=True),
+        "time_units": frozenset(d["time_units"]),
+        "prison": frozenset(d["prison_verbs"]),
+        "id_prefixes": frozenset(d["id_prefixes"]),
+        "id_suffixes": frozenset(d["id_suffixes"]),
+        "months": frozenset(d["months"]),
+        "suffix_scales": d["suffix_scales"],
+    }
+
+
+def _match_seq(doc: Doc, i: int, seq: tuple[str, ...]) -> bool:
+    if i < 0 or i + len(seq) > len(doc):
+        return False
+    return all(doc[i + k].lower_ == w for k, w in enumerate(seq))
+
+
+def _match_seq_before(doc: Doc, end: int, seq: tuple[str, ...]) -> bool:
+    return _match_seq(doc, end - len(seq), seq)
+
+
+class NumberFinder:
+    """Finds numbers and classifies them; see the module docstring."""
+
+    def __init__(self, nlp: Language, name: str, spans_key: str = "numbers") -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.t = _tables()
+
+    # -- reading the number itself ---------------------------------------------------------
+    def _read_at(self, doc: Doc, i: int) -> _Num | None:
+        t = self.t
+        for seq, p in t["phrases"]:
+            if _match_seq(doc, i, seq):
+                end = i + len(seq) - (1 if seq[-1] == "of" else 0)
+                return _Num(i, end, float(p["value"]), p.get("unit", "count"),
+                            p.get("approx", "exact"), raw="phrase")
+        tok = doc[i]
+        v = parse_digits(tok.text)
+        if v is not None:
+            end = i + 1
+            if end < len(doc) and doc[end].lower_ in t["suffix_scales"] and not tok.whitespace_ == "\n":
+                # "2.5 million", "£3m" (the "m" split off by the tokenizer)
+                if doc[end].lower_ in ("million", "billion", "m", "bn", "k", "mn"):
+                    v *= t["suffix_scales"][doc[end].lower_]
+                    end += 1
+            return _Num(i, end, v, raw="digits")
+        if is_number_word(tok.text) and tok.lower_ not in ("hundred", "thousand", "million", "billion"):
+            j = i + 1
+            while j < len(doc) and (is_number_word(doc[j].text) or
+                                    (doc[j].text in ("-", "and") and j + 1 < len(doc)
+                                     and is_number_word(doc[j + 1].text))):
+                if doc[j].text == "and" and not any(doc[k].lower_ in ("hundred", "thousand")
+                                                    for k in range(i, j)):
+                    break  # "and" joins number words only after a scale: "two hundred and five"
+                j += 1
+            words = [doc[k].text for k in range(i, j)]
+            v = parse_words(words)
+            if v is None and j - i > 1:
+                j, v = i + 1, parse_words([tok.text])
+            if v is not None:
+                return _Num(i, j, v, raw="words")
+        return None
+
+    # -- around the number -----------------------------------------------------------------
+    def _one_in(self, doc: Doc, num: _Num) -> None:
+        """'one in every 10' → 10 per cent; 'two in five' → 40 per cent."""
+        j = num.end
+        if j < len(doc) and doc[j].lower_ == "in":
+            k = j + 1
+            if k < len(doc) and doc[k].lower_ == "every":
+                k += 1
+            if k < len(doc):
+                other = self._read_at(doc, k)
+                if other and other.value and other.raw != "phrase":
+                    num.value = round(100.0 * num.value / other.value, 1)
+                    num.unit, num.kind, num.end = "percent", "PERCENT", other.end
+
+    def _unit(self, doc: Doc, num: _Num) -> None:
+        t = self.t
+        if num.unit == "percent":
+            num.kind = "PERCENT"
+            return
+        if num.start > 0 and doc[num.start - 1].text in ("£", "€", "$"):
+            num.unit, num.kind = "gbp", "MONEY"
+            return
+        for seq in t["percent"]:
+            if _match_seq(doc, num.end, seq):
+                num.unit, num.kind = "percent", "PERCENT"
+                return
+        if num.end < len(doc) and doc[num.end].lower_ in ("pounds", "pound"):
+            num.unit, num.kind = "gbp", "MONEY"
+            return
+        for seq in t["rate"]:
+            if _match_seq(doc, num.end, seq):
+                num.unit, num.kind = "rate_per_year", "RATE"
+                return
+
+    def _approx(self, doc: Doc, num: _Num) -> None:
+        if num.approx != "exact":
+            return
+        start = num.start
+        if start > 0 and doc[start - 1].text in ("£", "€", "$"):
+            start -= 1
+        for seq, label in self.t["approx"]:
+            if _match_seq_before(doc, start, seq):
+                num.approx = label
+                return
+
+    def _kind(self, doc: Doc, num: _Num, nouns: set[int], prev: _Num | None) -> str:
+        t = self.t
+        n = len(doc)
+        before = doc[num.start - 1] if num.start > 0 else None
+        before2 = doc[num.start - 2] if num.start > 1 else None
+        after = doc[num.end] if num.end < n else None
+        after2 = doc[num.end + 1] if num.end + 1 < n else None
+        text = doc[num.start].text
+        if num.kind in ("PERCENT", "MONEY", "RATE"):
+            return num.kind
+        # ages: "17-year-old", "aged 17", "between the ages of 14 and 16"
+        tail = doc[num.end:num.end + 4].text.lower().replace(" ", "")
+        if tail.startswith(("-year-old", "yearold", "years-old", "year-old", "yearsold", "-years-old")):
+            return "AGE"
+        if before is not None and before.lower_ in ("aged", "age"):
+            return "AGE"
+        if before2 is not None and before2.lower_ in ("age", "ages") and before.lower_ == "of":
+            return "AGE"
+        if prev is not None and prev.kind == "AGE" and before is not None and before.lower_ in ("and", "to") \
+                and prev.end == num.start - 1:
+            return "AGE"
+        # identifiers: channel 276, section 3, No. 10, 999 calls, phone numbers, Covid-19
+        if before is not None:
+            if before.lower_ in t["id_prefixes"] and before.lower_ not in ("no", "number", "year", "top",
+                                                                          "figure", "level", "act"):
+                return "ID"
+            if before.text in ("No", "Number", "no", "number") and (before.text[0].isupper() or
+                                                                      before.whitespace_ == ""):
+                return "ID"
+            if before.text == "." and before2 is not None and before2.lower_ in ("no", "nos", "s"):
+                return "ID"
+            if before.text in ("#", "№"):
+                return "ID"
+            if before.text == "-" and not before.whitespace_ and before2 is not None \
+                    and before2.is_alpha and not before2.whitespace_ and not is_number_word(before2.text):
+                return "ID"
+        if after is not None and (after.lower_ in t["id_suffixes"] or after.lower_ in ("am", "pm")):
+            return "ID"
+        if num.raw == "digits" and text.startswith("0") and len(text) >= 4:
+            return "ID"
+        if num.raw == "digits" and "." in text and after is not None and after.lower_ in ("am", "pm"):
+            return "ID"
+        # dates: "12 April", "June 2020", "April 12"
+        if (before is not None and before.lower_ in t["months"]) or \
+                (after is not None and after.lower_ in t["months"] and num.value <= 31):
+            return "YEAR" if 1900 <= num.value <= 2100 else "DATE"
+        # years: 2009, 2019/20, 2021-22, 2018-2021
+        if num.raw == "digits" and "," not in text and "." not in text and 1900 <= num.value <= 2100 \
+                and num.end not in nouns:
+            return "YEAR"
+        if "/" in text or (prev is not None and prev.kind == "YEAR" and before is not None
+                           and before.text in ("-", "/", "–") and prev.end == num.start - 1):
+            return "YEAR"
+        # durations: "five years", "a four year period", "two-minute silence"; prison terms
+        unit_tok = after
+        if after is not None and after.text == "-" and after2 is not None:
+            unit_tok = after2
+        if unit_tok is not None and unit_tok.lower_ in t["time_units"]:
+            window = [tok.lower_ for tok in doc[max(0, num.start - 5):num.start]]
+            if any(w in t["prison"] for w in window) and unit_tok.lower_ in ("months", "month", "years",
+                                                                              "year"):
+                if unit_tok.lower_.startswith("year"):
+                    num.value *= 12
+                num.unit = "months"
+                num.end = unit_tok.i + 1 if unit_tok.i + 1 <= len(doc) else num.end
+                return "PRISON"
+            return "DURATION"
+        # "one" as a pronoun: "one of the officers said", "no one"
+        if doc[num.start].lower_ == "one" and num.raw == "words":
+            ok_before = before is not None and before.lower_ in ("just", "only", "and", "of", "than")
+            ok_after = after is not None and (num.end in nouns or after.lower_ in ("other", "in"))
+            if not (ok_before or ok_after):
+                return "PRONOUN"
+        return "COUNT"
+
+    def __call__(self, doc: Doc) -> Doc:
+        nouns = set()
+        for key in ("subjects", "measures"):
+            for sp in doc.spans.get(key, []):
+                nouns.add(sp.start)
+        found: list[_Num] = []
+        i = 0
+        n = len(doc)
+        prev: _Num | None = None
+        while i < n:
+            num = self._read_at(doc, i)
+            if num is None:
+                i += 1
+                continue
+            self._one_in(doc, num)
+            self._unit(doc, num)
+            self._approx(doc, num)
+            num.kind = self._kind(doc, num, nouns, prev)
+            found.append(num)
+            prev = num
+            i = max(num.end, i + 1)
+        spans = []
+        for num in found:
+            span = Span(doc, num.start, num.end, label=num.kind)
+            span._.value = num.value
+            span._.unit = num.unit
+            span._.approx = num.approx
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+
+@Language.factory("misconduct_numbers", default_config={"spans_key": "numbers"})
+def make_number_finder(nlp: Language, name: str, spans_key: str) -> NumberFinder:
+    """Marks numbers (digits, words, "a dozen", "one in every 10", "half of") with value and kind."""
+    return NumberFinder(nlp, name, spans_key)

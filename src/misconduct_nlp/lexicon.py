@@ -1,0 +1,106 @@
+"""Lexicons loaded from the package's data files: outcome terms, roles, ranks, platforms,
+number words and page furniture.
+
+Each group is a JSONL file with one entry a line::
+
+    {"label": "dismissed", "strength": 2, "terms": ["sacked", ...], "examples": [...]}
+
+Files are read once (cached). Users extend a group with :func:`add_terms` or by passing
+their own JSONL files to :func:`misconduct_nlp.load` (``lexicons={"measures": path}``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+GROUPS = ("measures", "subjects", "ranks", "platforms")
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One lexicon row: a label, the phrases that express it and how strongly."""
+
+    group: str
+    label: str
+    terms: tuple[str, ...]
+    strength: int = 2
+    noun: bool = False
+    examples: tuple[dict[str, Any], ...] = field(default=(), compare=False)
+
+    @property
+    def key(self) -> str:
+        """A stable id used as the SpanRuler pattern id (``group:label:strength:noun``)."""
+        return f"{self.group}:{self.label}:{self.strength}:{int(self.noun)}"
+
+
+def _data_path(name: str) -> Any:
+    return resources.files("misconduct_nlp").joinpath("data", name)
+
+
+def read_entries(group: str, path: str | Path | None = None) -> list[LexiconEntry]:
+    """Entries of one group, from the package file or from ``path`` (JSONL)."""
+    source = Path(path) if path else _data_path(f"{group}.jsonl")
+    entries = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        row = json.loads(line)
+        entries.append(LexiconEntry(
+            group=group, label=row["label"], terms=tuple(t.lower() for t in row["terms"]),
+            strength=int(row.get("strength", 2)), noun=bool(row.get("noun", False)),
+            examples=tuple(row.get("examples", ())),
+        ))
+    return entries
+
+
+_EXTRA: dict[str, list[LexiconEntry]] = {g: [] for g in GROUPS}
+
+
+def add_terms(group: str, label: str, terms: list[str], *, strength: int = 2, noun: bool = False) -> None:
+    """Add terms to a group for every pipeline loaded afterwards (``misconduct_nlp.load``)."""
+    if group not in GROUPS:
+        raise ValueError(f"unknown lexicon group {group!r}; expected one of {GROUPS}")
+    _EXTRA[group].append(LexiconEntry(group, label, tuple(t.lower() for t in terms), strength, noun))
+
+
+@lru_cache(maxsize=None)
+def _package_entries(group: str) -> tuple[LexiconEntry, ...]:
+    return tuple(read_entries(group))
+
+
+def entries(group: str, extra_files: tuple[str, ...] = ()) -> list[LexiconEntry]:
+    """Package entries of ``group``, then entries added with :func:`add_terms`, then ``extra_files``."""
+    out = list(_package_entries(group)) + list(_EXTRA[group])
+    for path in extra_files:
+        out.extend(read_entries(group, path))
+    return out
+
+
+def span_ruler_patterns(group: str, extra_files: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Phrase patterns for spaCy's SpanRuler: label = entry label, id = entry key."""
+    return [{"label": e.label, "pattern": term, "id": e.key}
+            for e in entries(group, extra_files) for term in e.terms]
+
+
+def parse_key(key: str) -> tuple[str, int, bool]:
+    """(label, strength, noun) from a pattern id made by :attr:`LexiconEntry.key`."""
+    _, label, strength, noun = key.split(":")
+    return label, int(strength), noun == "1"
+
+
+@lru_cache(maxsize=None)
+def numbers_data() -> dict[str, Any]:
+    """Number words, approximation cues and not-a-claim contexts (data/numbers.json)."""
+    return json.loads(_data_path("numbers.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def furniture_data() -> dict[str, Any]:
+    """Page-furniture line patterns and in-line phrases (data/furniture.json)."""
+    return json.loads(_data_path("furniture.json").read_text(encoding="utf-8"))

@@ -1,0 +1,299 @@
+"""Reading one sentence: which number goes with which outcome term, role, rank and platform.
+
+The default pipeline has no parser, so the reading is positional, in the way British news
+writes these figures:
+
+* a sentence is cut into clauses at commas, semicolons, brackets, dashes, "while",
+  "whereas", "although", "but", and at "and"/"or" before another figure
+  ("three officers who were sacked, five who received management advice and 17 who ...");
+* the measure of a figure is the outcome term after it in its clause ("38 of the claims
+  were substantiated"), else before it ("sacked seven staff", "investigations (88)");
+  specific outcomes beat "found", which beats counted nouns ("cases", "complaints");
+  a list of exits ("resignation, dismissal or retirement") is ``left_force`` and a mix of
+  lesser sanctions is ``sanctioned``;
+* the subject is the role right after the figure ("75 Metropolitan Police officers",
+  "548 were police officers"); a figure with no role of its own shares the one before it in
+  the sentence ("five who received ...") or, after "of these"/"of them", the previous claim's;
+* a figure with no measure of its own takes the one of the figure it is coordinated with
+  ("three officers and four staff were sacked") or of the figure before it
+  ("Of the 184 officers investigated, 160 were constables, 12 were sergeants ...").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from .lexicon import parse_key
+
+CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
+CLAUSE_WORDS = frozenset({"while", "whereas", "although", "though", "but", "whilst"})
+COORD = frozenset({"and", "or", "ore", "&", "plus"})
+COORD_FILLERS = frozenset({"a", "an", "the", "another", "further", "additional", "other", "just", "only"})
+STOP_NP = frozenset({
+    "were", "was", "are", "is", "had", "have", "has", "been", "be", "who", "which", "that", "would",
+    "will", "could", "did", "received", "resulted", "ended", "led", "faced", "got", "in", "during",
+    "since", "between", "from", "after", "before", "over", "for", "by", "with",
+})
+COPULA = frozenset({"were", "was", "are", "is"})
+ANAPHORA = frozenset({"these", "them", "those", "the"})
+EXIT_MEASURES = frozenset({"dismissed", "resigned", "retired", "left_force"})
+SANCTION_MEASURES = frozenset({
+    "final_written_warning", "written_warning", "management_advice", "reflective_practice",
+    "reprimand", "sanctioned",
+})
+NOT_UPHELD_NOUNS = frozenset({"allegations", "allegation", "complaints", "complaint", "claims", "charges",
+                              "cases", "case", "accusations"})
+
+
+@dataclass(frozen=True)
+class Term:
+    """A lexicon match inside a sentence (token offsets into the Doc)."""
+
+    start: int
+    end: int
+    label: str
+    strength: int
+    noun: bool
+    text: str
+
+
+@dataclass
+class Reading:
+    """What one sentence says about one figure, before force and period are attributed."""
+
+    num: Span
+    left: int
+    right: int
+    measure: str | None = None
+    measure_text: str | None = None
+    strength: int = -1
+    subject: str | None = None
+    subject_text: str | None = None
+    rank: str | None = None
+    platforms: list[str] = field(default_factory=list)
+    counted_noun: bool = False
+    inherit_subject: str | None = None   # "sentence" or "article"
+    anaphoric: bool = False              # "of these", "of them": refers to earlier figures
+    bracketed: bool = False
+
+
+def terms(sent: Span, key: str) -> list[Term]:
+    """Lexicon matches of one ``doc.spans`` group inside ``sent``, overlaps resolved longest-first."""
+    found = []
+    for sp in sent.doc.spans.get(key, []):
+        if sp.start >= sent.start and sp.end <= sent.end:
+            if sp.id_ and sp.id_.count(":") == 3:
+                label, strength, noun = parse_key(sp.id_)
+            else:
+                label, strength, noun = sp.label_, 2, False
+            found.append(Term(sp.start, sp.end, label, strength, noun, sp.text))
+    found.sort(key=lambda t: (-(t.end - t.start), -t.strength, t.start))
+    taken: list[Term] = []
+    for t in found:
+        if all(t.end <= o.start or t.start >= o.end for o in taken):
+            taken.append(t)
+    return sorted(taken, key=lambda t: t.start)
+
+
+def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
+    doc = sent.doc
+    starts = {n.start for n in nums}
+    out = []
+    for i in range(sent.start, sent.end):
+        tok = doc[i]
+        if tok.text in CLAUSE_PUNCT or tok.lower_ in CLAUSE_WORDS:
+            out.append(i)
+        elif tok.text == "-" and tok.whitespace_ and i > 0 and doc[i - 1].whitespace_:
+            out.append(i)
+        elif tok.lower_ in COORD:
+            j = i + 1
+            while j < sent.end and doc[j].lower_ in COORD_FILLERS:
+                j += 1
+            if j in starts:
+                out.append(i)
+    return out
+
+
+def _clause(sent: Span, num: Span, bounds: list[int]) -> tuple[int, int, bool]:
+    doc = sent.doc
+    bracketed = (num.start - 1 >= sent.start and doc[num.start - 1].text == "("
+                 and num.end < sent.end and doc[num.end].text == ")")
+    anchor = num.start - 1 if bracketed else num.start
+    left = max([b + 1 for b in bounds if b < anchor], default=sent.start)
+    if bracketed:
+        return left, num.start - 1, True
+    right = min([b for b in bounds if b >= num.end], default=sent.end)
+    return left, right, False
+
+
+def _chain(doc, first: Term, measures: list[Term], right: int) -> list[Term]:
+    """The first term plus the terms coordinated with it ("resignation, dismissal or retirement")."""
+    chain = [first]
+    by_start = {t.start: t for t in measures}
+    i = first.end
+    while i < right:
+        j = i
+        seps = 0
+        while j < right and (doc[j].text == "," or doc[j].lower_ in COORD or doc[j].text == "/"):
+            j += 1
+            seps += 1
+        fillers = 0
+        while j < right and j not in by_start and fillers < 2 and doc[j].is_alpha:
+            j += 1
+            fillers += 1
+        if seps == 0 or j not in by_start:
+            break
+        nxt = by_start[j]
+        if nxt.strength < 1 or nxt.noun:
+            break
+        chain.append(nxt)
+        i = nxt.end
+    return chain
+
+
+def _resolve_chain(chain: list[Term]) -> tuple[str, str]:
+    labels = {t.label for t in chain}
+    text = " … ".join(t.text for t in chain) if len(chain) > 1 else chain[0].text
+    if len(chain) > 1 and len(labels & EXIT_MEASURES) >= 2:
+        return "left_force", text
+    if len(chain) > 1 and len(labels & SANCTION_MEASURES) >= 2:
+        return "sanctioned", text
+    return chain[0].label, text
+
+
+def _pick_measure(doc, r: Reading, measures: list[Term]) -> None:
+    fwd = [t for t in measures if r.num.end <= t.start < r.right] if not r.bracketed else []
+    bwd = [t for t in measures if r.left <= t.start and t.end <= r.num.start]
+    bwd.reverse()
+    best: Term | None = None
+    for lo, hi in ((2, 99), (1, 1), (0, 0)):
+        f = [t for t in fwd if lo <= t.strength <= hi and not (t.noun and t.strength >= 1)]
+        if f:
+            top = max(t.strength for t in f)
+            best = next(t for t in f if t.strength == top)
+            break
+        b = [t for t in bwd if lo <= t.strength <= hi]
+        if b:
+            best = b[0]
+            break
+    if best is None:
+        return
+    chain = _chain(doc, best, measures, max(r.right, best.end))
+    r.measure, r.measure_text = _resolve_chain(chain)
+    r.strength = best.strength
+    if r.measure == "dismissed" and _np_noun(doc, r) in NOT_UPHELD_NOUNS:
+        r.measure = "not_upheld"
+
+
+def _np_noun(doc, r: Reading) -> str | None:
+    """The counted noun right after the figure, if any ("40 allegations", "38 of the claims")."""
+    i = r.num.end
+    if i < r.right and doc[i].lower_ == "of" and i + 1 < r.right and doc[i + 1].lower_ in ANAPHORA:
+        i += 2
+    for k in range(i, min(i + 3, r.right)):
+        if doc[k].lower_ in NOT_UPHELD_NOUNS:
+            return doc[k].lower_
+    return None
+
+
+def _subject_window(doc, r: Reading) -> tuple[int, int]:
+    i = r.num.end
+    if i < r.right and doc[i].lower_ in COPULA:
+        i += 1
+        while i < r.right and doc[i].lower_ in ("all", "ranked", "also", "either"):
+            i += 1
+        return i, min(r.right, i + 6)
+    end = i
+    while end < r.right and end < i + 6 and doc[end].lower_ not in STOP_NP:
+        end += 1
+    if end < r.right and doc[end].lower_ == "of" or (i < r.right and doc[i].lower_ == "of"):
+        end = min(r.right, max(end, i + 5))
+    return i, end
+
+
+def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], measures: list[Term]) -> None:
+    a, b = _subject_window(doc, r)
+    found = [t for t in subjects if a <= t.start and t.end <= b]
+    # ranks may follow the role: "20 officers ranked at sergeant level or above"
+    rank_hits = [t for t in ranks if a <= t.start < (r.right if found or r.right - a < 10 else b)]
+    r.rank = rank_hits[0].label if rank_hits else None
+    if found:
+        labels = {t.label for t in found}
+        if "workforce" in labels or {"officer", "staff"} <= labels:
+            r.subject = "workforce"
+        else:
+            r.subject = found[0].label
+        r.subject_text = doc[found[0].start:found[-1].end].text
+        return
+    if r.rank:
+        r.subject, r.subject_text = "officer", rank_hits[0].text
+        return
+    nxt = doc[r.num.end] if r.num.end < r.right else None
+    after_of = (nxt is not None and nxt.lower_ == "of" and r.num.end + 1 < r.right
+                and doc[r.num.end + 1].lower_ in ANAPHORA)
+    counted = [t for t in measures if t.noun and r.num.end <= t.start <= r.num.end + (3 if after_of else 1)]
+    if after_of:
+        r.anaphoric = True
+    if counted and not after_of:
+        r.counted_noun = True
+        # "seven cases where a member of staff ...": a role later in the clause
+        later = [t for t in subjects if r.num.end <= t.start < r.right]
+        if later:
+            r.subject, r.subject_text = later[0].label, later[0].text
+        return
+    if r.bracketed:
+        return
+    r.inherit_subject = "article" if after_of else "sentence"
+
+
+def _is_sentence_anaphoric(sent: Span) -> bool:
+    toks = [t.lower_ for t in sent[:3]]
+    return len(toks) >= 2 and toks[0] == "of" and toks[1] in ("these", "them", "those", "this")
+
+
+def read_sentence(sent: Span, nums: list[Span]) -> list[Reading]:
+    """One Reading per claim-able figure of ``sent``, measures and subjects shared in the sentence."""
+    doc = sent.doc
+    measures = terms(sent, "measures")
+    subjects = terms(sent, "subjects")
+    ranks = terms(sent, "ranks")
+    platforms = terms(sent, "platforms")
+    bounds = _boundaries(sent, nums)
+    readings = []
+    for num in nums:
+        left, right, bracketed = _clause(sent, num, bounds)
+        r = Reading(num=num, left=left, right=right, bracketed=bracketed)
+        _pick_measure(doc, r, measures)
+        _pick_subject(doc, r, subjects, ranks, measures)
+        r.platforms = sorted({t.label for t in platforms if left <= t.start < max(right, num.end)})
+        readings.append(r)
+    # figures coordinated with the next one share its measure: "three officers and four staff were sacked"
+    for k in range(len(readings) - 2, -1, -1):
+        r, nxt = readings[k], readings[k + 1]
+        if r.measure is None and nxt.measure is not None and r.right < nxt.num.start \
+                and doc[r.right].lower_ in COORD and r.right >= r.num.end:
+            r.measure, r.measure_text, r.strength = nxt.measure, nxt.measure_text, nxt.strength
+            r.platforms = sorted(set(r.platforms) | set(nxt.platforms))
+    # figures with no measure take the one of the figure before them in the sentence
+    for k in range(1, len(readings)):
+        r, prev = readings[k], readings[k - 1]
+        if r.measure is None and prev.measure is not None:
+            r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, min(prev.strength, 1)
+    if _is_sentence_anaphoric(sent):
+        for r in readings:
+            r.anaphoric = True
+            if r.subject is None and not r.counted_noun and r.inherit_subject == "sentence" \
+                    and r is readings[0]:
+                r.inherit_subject = "article"
+    # roles shared along the sentence
+    for k, r in enumerate(readings):
+        if r.subject is None and r.inherit_subject == "sentence" and k > 0:
+            prev = readings[k - 1]
+            r.subject, r.subject_text = prev.subject, prev.subject_text
+            if r.subject is not None:
+                r.inherit_subject = None
+        if r.subject is None and r.inherit_subject == "sentence" and k == 0:
+            r.inherit_subject = "article"
+    return readings
