@@ -6,8 +6,12 @@ and go on.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
@@ -30,6 +34,7 @@ class Article:
     text: str
     path: Path | None = None
     encoding: str = "utf-8"
+    sha256: str = ""
 
 
 _BLOCK_TAGS = {
@@ -118,28 +123,42 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read one article file; HTML is reduced to its visible text.
 
+    ``Article.sha256`` is the hash of the file's bytes (what ``--resume`` compares).
     Raises ArticleError with a one-line reason when the file cannot be used.
     """
     p = Path(path)
     try:
-        size = p.stat().st_size
+        st = p.stat()
     except OSError as e:
-        raise ArticleError(f"cannot read: {e.strerror or e}") from e
+        raise ArticleError(os_reason(e, p)) from e
     if not p.is_file():
         raise ArticleError("not a regular file")
-    if max_bytes and size > max_bytes:
-        raise ArticleError(f"too large ({size} bytes > {max_bytes})")
+    if max_bytes and st.st_size > max_bytes:
+        raise ArticleError(f"too large ({st.st_size} bytes > --max-bytes {max_bytes})")
     try:
         data = p.read_bytes()
     except OSError as e:
-        raise ArticleError(f"cannot read: {e.strerror or e}") from e
+        raise ArticleError(os_reason(e, p)) from e
+    if max_bytes and len(data) > max_bytes:  # grew since stat
+        raise ArticleError(f"too large ({len(data)} bytes > --max-bytes {max_bytes})")
     text, enc = decode_bytes(data)
     if p.suffix.lower() in (".html", ".htm") or _looks_like_html(text):
         text = html_to_text(text)
         if not text.strip():
             raise ArticleError("HTML page has no visible text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Article(id=p.stem, text=text, path=p, encoding=enc)
+    return Article(id=p.stem, text=text, path=p, encoding=enc, sha256=hashlib.sha256(data).hexdigest())
+
+
+def os_reason(err: OSError, path: Path | None = None) -> str:
+    """A one-line reason for an OSError met while reading ``path``."""
+    if err.errno == errno.ELOOP:
+        return "symlink loop"
+    if err.errno == errno.ENOENT and path is not None and path.is_symlink():
+        return "broken symlink"
+    if err.errno == errno.ENOENT:
+        return "no such file or directory"
+    return f"cannot read: {err.strerror or err}"
 
 
 def _looks_like_html(text: str) -> bool:
@@ -171,3 +190,110 @@ def load_manifest(folder: str | Path) -> dict[str, date]:
         except (ValueError, KeyError, TypeError):
             continue
     return out
+
+
+@dataclass(frozen=True)
+class ArticleFile:
+    """An article file found by :func:`discover`: where it is, its id, size and manifest date."""
+
+    path: Path
+    id: str
+    size: int
+    published: date | None = None
+
+
+@dataclass(frozen=True)
+class PathError:
+    """A path that could not be used (missing, symlink loop, unlistable folder), and why."""
+
+    path: Path
+    reason: str
+
+
+class ManifestIndex:
+    """Publication dates from ``manifest.jsonl`` files: the nearest one up to the folder given."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, dict[str, date]] = {}
+
+    def manifest(self, folder: Path) -> dict[str, date]:
+        if folder not in self._cache:
+            self._cache[folder] = load_manifest(folder)
+        return self._cache[folder]
+
+    def lookup(self, path: Path, root: Path | None = None) -> date | None:
+        """The date listed for ``path.stem`` in its folder's manifest, else in a parent's up to ``root``."""
+        folder = path.parent
+        while True:
+            found = self.manifest(folder).get(path.stem)
+            if found is not None or root is None or folder == root or folder == folder.parent:
+                return found
+            if root not in folder.parents:
+                return None
+            folder = folder.parent
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[ArticleFile], list[PathError]]:
+    """Article files under ``paths`` (files, or folders searched recursively), sorted by id then path.
+
+    In folders, files with an article suffix are taken, except ``manifest.jsonl``, ``gold.jsonl``
+    and hidden files or folders. A file named explicitly is taken whatever its suffix, unless it
+    is a manifest or gold file. Symlinked folders are followed; a loop is reported, not followed.
+    Each file is found once even when reached by two paths. Publication dates come from the
+    nearest ``manifest.jsonl``. Paths that cannot be used come back as :class:`PathError`.
+    """
+    found: list[ArticleFile] = []
+    errors: list[PathError] = []
+    seen_files: set[tuple[int, int]] = set()
+    seen_dirs: set[tuple[int, int]] = set()
+    manifests = ManifestIndex()
+
+    def add_file(p: Path, st: os.stat_result, root: Path | None) -> None:
+        key = (st.st_dev, st.st_ino)
+        if key in seen_files:
+            return
+        seen_files.add(key)
+        found.append(ArticleFile(p, p.stem, st.st_size, manifests.lookup(p, root)))
+
+    def walk(folder: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as e:
+            errors.append(PathError(folder, f"cannot list folder: {e.strerror or e}"))
+            return
+        for entry in entries:
+            p = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=True)
+            except OSError as e:
+                if entry.is_symlink() or p.suffix.lower() in ARTICLE_SUFFIXES:
+                    errors.append(PathError(p, os_reason(e, p)))
+                continue
+            if entry.is_dir(follow_symlinks=True):
+                key = (st.st_dev, st.st_ino)
+                if key in ancestors:
+                    errors.append(PathError(p, "symlink loop (links back to a folder above it)"))
+                elif key not in seen_dirs:
+                    seen_dirs.add(key)
+                    walk(p, root, ancestors | {key})
+            elif is_article_path(p):
+                add_file(p, st, root)
+
+    for given in paths:
+        p = Path(given)
+        try:
+            st = p.stat()
+        except OSError as e:
+            errors.append(PathError(p, os_reason(e, p)))
+            continue
+        if p.is_dir():
+            key = (st.st_dev, st.st_ino)
+            if key not in seen_dirs:
+                seen_dirs.add(key)
+                walk(p, p, frozenset({key}))
+        elif p.name not in NOT_ARTICLES:
+            add_file(p, st, None)
+    found.sort(key=lambda a: (a.id, str(a.path)))
+    return found, errors

@@ -1,0 +1,851 @@
+"""The ``extract`` command: claims from folders of articles, at scale.
+
+``misconduct-nlp extract PATH... [-o FILE] [--format jsonl|csv|parquet] [--published DATE]``
+
+How a run goes:
+
+1. :func:`plan` finds the article files (``io.discover``: recursive, sorted by id, symlink
+   loops reported), gives each its publication date (manifest, else ``--published``, else
+   none: extract then looks for a dateline) and numbers them in sorted order.
+2. :func:`make_chunks` cuts the sorted list into small contiguous chunks; a worker reads and
+   extracts one chunk at a time with ``extract_many`` (``nlp.pipe`` batching). There is one
+   pipeline per worker process, loaded once (:func:`process_chunk` caches it).
+3. Results come back in order whatever the number of workers (a bounded window of chunks in
+   flight, consumed head first: a reorder buffer), and :class:`BatchOutput` writes them article
+   by article, flushing each. Beside a file output, ``OUTPUT.done.jsonl`` remembers every
+   finished article (id, path, sha256 of its bytes, number of claims, byte range in the
+   output) so that ``--resume`` skips what is done, truncates a half-written tail, and
+   re-extracts articles whose content changed (removing their old claims).
+4. A file that cannot be read or extracted is reported (one line on stderr, one JSON row in
+   ``--errors``) and the run goes on; the exit status is 1 when anything failed.
+
+Only the standard library is imported at module level: ``misconduct-nlp --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any
+
+from misconduct_nlp.formats import FORMATS, format_for_path
+from misconduct_nlp.io import DEFAULT_MAX_BYTES, ArticleError, discover, read_article
+from misconduct_nlp.model import Published
+
+DEFAULT_EXTRACTOR = "misconduct_nlp.extract:extract_many"
+DEFAULT_LOADER = "misconduct_nlp.pipeline:load"
+STATE_SUFFIX = ".done.jsonl"
+STATE_VERSION = 1
+CHUNK_ARTICLES = 32
+CHUNK_BYTES = 400_000
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """The run cannot start as asked (output exists, bad combination of options)."""
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``misconduct-nlp extract``."""
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="article files (.txt, .md, .html) or folders, searched recursively")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="output file (default: stdout); with --engine dask, a folder ending "
+                             "in / gets one file per partition")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="output format (default: from the output's suffix, else jsonl)")
+    parser.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="publication date for articles the manifest.jsonl does not date")
+    parser.add_argument("-j", "--workers", type=int, default=0, metavar="N",
+                        help="worker processes (default: all cores)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted run: skip articles already in the output")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing output")
+    parser.add_argument("--errors", metavar="FILE",
+                        help="also write failures as JSON lines (path, article, reason) to FILE")
+    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+                        help=f"skip files larger than N bytes (default {DEFAULT_MAX_BYTES}; 0: no limit)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar and no summary (failures are still reported)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="run on local processes (default) or on a Dask cluster (needs the dask extra)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address (default: a LocalCluster of --workers processes)")
+    parser.add_argument("--model", default=None, help="pipeline to load (default: the built-in one)")
+    parser.add_argument("--batch-size", type=int, default=32, metavar="N", help=argparse.SUPPRESS)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``misconduct-nlp extract`` from parsed arguments; the exit status."""
+    options = BatchOptions(
+        output=Path(args.output) if args.output else None,
+        format=args.format,
+        published=args.published,
+        workers=args.workers,
+        resume=args.resume,
+        force=args.force,
+        errors=Path(args.errors) if args.errors else None,
+        max_bytes=args.max_bytes,
+        quiet=args.quiet,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        model=args.model,
+        batch_size=args.batch_size,
+        partitioned=bool(args.output) and args.engine == "dask" and _is_folder_arg(args.output),
+    )
+    try:
+        summary = run_batch(args.paths, options)
+    except UsageError as e:
+        print(f"misconduct-nlp extract: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    return summary.exit_status
+
+
+def _is_folder_arg(text: str) -> bool:
+    return text.endswith(("/", os.sep)) or Path(text).is_dir()
+
+
+# --------------------------------------------------------------------------- options, plan
+
+
+@dataclass
+class BatchOptions:
+    """Everything a batch run needs besides its paths (the command-line options)."""
+
+    output: Path | None = None
+    format: str | None = None
+    published: date | None = None
+    workers: int = 0
+    resume: bool = False
+    force: bool = False
+    errors: Path | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    quiet: bool = False
+    progress: bool | None = None
+    engine: str = "local"
+    scheduler: str | None = None
+    model: str | None = None
+    batch_size: int = 32
+    partitioned: bool = False
+    extractor: str = DEFAULT_EXTRACTOR
+    loader: str = DEFAULT_LOADER
+
+    def worker_config(self) -> WorkerConfig:
+        return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One article to read and extract, numbered in sorted (id, path) order."""
+
+    index: int
+    path: str
+    id: str
+    size: int
+    published: Published | None = None
+
+
+@dataclass
+class ArticleResult:
+    """What became of one article: its claims (as JSON records) or the reason it failed."""
+
+    index: int
+    id: str
+    path: str
+    sha256: str = ""
+    words: int = 0
+    claims: list[dict[str, Any]] | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What a worker needs to build its pipeline: picklable, the same for every chunk."""
+
+    model: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    batch_size: int = 32
+    extractor: str = DEFAULT_EXTRACTOR
+    loader: str = DEFAULT_LOADER
+
+
+@dataclass
+class Failure:
+    """A path or article that failed, and why (one line)."""
+
+    path: str
+    reason: str
+    article: str | None = None
+
+
+def plan(paths: Iterable[str | Path], published: date | None = None) -> tuple[list[Task], list[Failure]]:
+    """Sorted, numbered tasks for the article files under ``paths``, and the paths that failed.
+
+    A date from a ``manifest.jsonl`` wins (source ``manifest``); otherwise ``published``
+    (source ``argument``); otherwise none.
+    """
+    files, errors = discover(paths)
+    tasks = []
+    for i, f in enumerate(files):
+        if f.published is not None:
+            pub: Published | None = Published(f.published, "manifest")
+        elif published is not None:
+            pub = Published(published, "argument")
+        else:
+            pub = None
+        tasks.append(Task(i, str(f.path), f.id, f.size, pub))
+    return tasks, [Failure(str(e.path), e.reason) for e in errors]
+
+
+def make_chunks(tasks: Sequence[Task], workers: int = 1, *, max_articles: int = CHUNK_ARTICLES,
+                max_bytes: int = CHUNK_BYTES) -> list[list[Task]]:
+    """Contiguous chunks of ``tasks``: at most ``max_articles`` articles or about ``max_bytes`` each,
+    and small enough that every worker gets several chunks (load balance)."""
+    if workers > 1 and tasks:
+        max_articles = max(1, min(max_articles, -(-len(tasks) // (workers * 4))))
+    chunks: list[list[Task]] = []
+    cur: list[Task] = []
+    size = 0
+    for t in tasks:
+        if cur and (len(cur) >= max_articles or size + t.size > max_bytes):
+            chunks.append(cur)
+            cur, size = [], 0
+        cur.append(t)
+        size += t.size
+    if cur:
+        chunks.append(cur)
+    return chunks
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def _resolve(ref: str) -> Callable[..., Any]:
+    module, _, attr = ref.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+@lru_cache(maxsize=4)
+def _pipeline(loader: str, model: str | None) -> Any:
+    return _resolve(loader)(model)
+
+
+_PIPELINE_LOCK = threading.Lock()
+
+
+def process_chunk(chunk: Sequence[Task], config: WorkerConfig) -> list[ArticleResult]:
+    """Read and extract one chunk of articles; never raises for a bad article.
+
+    Runs in a worker process (or in-process with one worker). The pipeline is loaded on
+    first use and kept for the life of the process. When ``extract_many`` fails on the
+    chunk, its articles are extracted one by one so that only the culprit fails.
+    """
+    results: dict[int, ArticleResult] = {}
+    readable = []
+    for t in chunk:
+        try:
+            art = read_article(t.path, max_bytes=config.max_bytes)
+        except ArticleError as e:
+            results[t.index] = ArticleResult(t.index, t.id, t.path, error=str(e))
+            continue
+        except Exception as e:  # noqa: BLE001 - a worker must outlive any bad file
+            results[t.index] = ArticleResult(t.index, t.id, t.path, error=f"cannot read: {_describe(e)}")
+            continue
+        results[t.index] = ArticleResult(t.index, t.id, t.path, art.sha256, len(art.text.split()))
+        readable.append((t, art.text))
+    if readable:
+        with _PIPELINE_LOCK:
+            for t, outcome in zip(readable, _extract_all(readable, config), strict=True):
+                res = results[t[0].index]
+                if isinstance(outcome, str):
+                    res.error = outcome
+                else:
+                    res.claims = outcome
+    return [results[t.index] for t in chunk]
+
+
+def _extract_all(readable: list[tuple[Task, str]], config: WorkerConfig) -> list[list[dict] | str]:
+    """Claims (as records) per article, or an error string for an article whose extraction failed."""
+    try:
+        nlp = _pipeline(config.loader, config.model)
+        extract_many = _resolve(config.extractor)
+    except Exception as e:  # noqa: BLE001
+        return [f"cannot load the pipeline: {_describe(e)}"] * len(readable)
+    items = [(text, t.id, t.published) for t, text in readable]
+    try:
+        outs = list(extract_many(items, nlp=nlp, batch_size=config.batch_size))
+        if len(outs) != len(items):
+            raise RuntimeError(f"extract_many gave {len(outs)} results for {len(items)} articles")
+        return [_records(claims, t.id) for (t, _), claims in zip(readable, outs, strict=True)]
+    except Exception:  # noqa: BLE001 - find the article that breaks it, keep the others
+        pass
+    results: list[list[dict] | str] = []
+    for item, (t, _) in zip(items, readable, strict=True):
+        try:
+            results.append(_records(next(iter(extract_many([item], nlp=nlp, batch_size=1))), t.id))
+        except Exception as e:  # noqa: BLE001
+            results.append(f"extraction failed: {_describe(e)}")
+    return results
+
+
+def _records(claims: Iterable[Any], article_id: str) -> list[dict[str, Any]]:
+    out = []
+    for c in claims:
+        rec = dict(c) if isinstance(c, dict) else c.to_dict()
+        if rec.get("article") is None:
+            rec["article"] = article_id
+        out.append(rec)
+    return out
+
+
+def _describe(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    return f"{type(e).__name__}: {text[:200]}" if text else type(e).__name__
+
+
+def _init_worker(config: WorkerConfig) -> None:
+    """Process-pool initializer: leave Ctrl-C to the parent, load the pipeline once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _pipeline(config.loader, config.model)
+    except Exception:  # noqa: BLE001 - reported per article by process_chunk
+        pass
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def ordered_results(chunks: Iterable[list[Task]], submit: Callable[[list[Task]], Any], window: int,
+                    on_error: Callable[[list[Task], BaseException, deque], Iterable[ArticleResult]]
+                    ) -> Iterator[ArticleResult]:
+    """Results of ``submit(chunk)`` futures in chunk order, with at most ``window`` chunks in flight.
+
+    The head chunk is waited for while later ones run: a reorder buffer bounded by the window.
+    ``on_error(chunk, exc, pending)`` turns a failed future into results (it may resubmit the
+    pending ``(chunk, future)`` pairs).
+    """
+    it = iter(chunks)
+    pending: deque[tuple[list[Task], Any]] = deque()
+
+    def fill() -> None:
+        while len(pending) < window:
+            chunk = next(it, None)
+            if chunk is None:
+                return
+            pending.append((chunk, submit(chunk)))
+
+    fill()
+    while pending:
+        chunk, fut = pending[0]
+        try:
+            results = fut.result()
+        except Exception as e:  # noqa: BLE001
+            pending.popleft()
+            results = list(on_error(chunk, e, pending))
+        else:
+            pending.popleft()
+        fill()
+        yield from results
+
+
+def _failed(chunk: Sequence[Task], reason: str) -> list[ArticleResult]:
+    return [ArticleResult(t.index, t.id, t.path, error=reason) for t in chunk]
+
+
+class _LocalPool:
+    """A process pool that survives a worker dying: the chunk in which it died is re-run one
+    article per task, so that only the article that kills the worker fails."""
+
+    def __init__(self, workers: int, config: WorkerConfig) -> None:
+        import multiprocessing as mp
+
+        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        self.ctx = mp.get_context(method)
+        if method == "forkserver":
+            mods = [ref.partition(":")[0] for ref in (config.extractor, config.loader)]
+            self.ctx.set_forkserver_preload(["misconduct_nlp.batch", *mods])
+        self.workers = workers
+        self.config = config
+        self.executor = self._new()
+
+    def _new(self):  # -> ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=_init_worker,
+                                   initargs=(self.config,))
+
+    def submit(self, chunk: list[Task]) -> Any:
+        return self.executor.submit(process_chunk, chunk, self.config)
+
+    def restart(self) -> None:
+        self.close(kill=True)
+        self.executor = self._new()
+
+    def on_error(self, chunk: list[Task], exc: BaseException, pending: deque) -> Iterator[ArticleResult]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not isinstance(exc, BrokenProcessPool):
+            yield from _failed(chunk, f"worker error: {_describe(exc)}")
+            return
+        self.restart()
+        for t in chunk:  # isolate: one article at a time
+            try:
+                yield from self.submit([t]).result()
+            except BrokenProcessPool:
+                self.restart()
+                yield from _failed([t], "worker process died while extracting this article")
+        for i, (c, _) in enumerate(pending):  # their futures died with the pool
+            pending[i] = (c, self.submit(c))
+
+    def close(self, kill: bool = False) -> None:
+        if kill:
+            for p in list(getattr(self.executor, "_processes", {}).values()):
+                if p.is_alive():
+                    p.kill()
+        self.executor.shutdown(wait=not kill, cancel_futures=kill)
+
+
+def local_results(chunks: list[list[Task]], config: WorkerConfig, workers: int) -> Iterator[ArticleResult]:
+    """Results in order from ``workers`` local processes (in this process when ``workers`` is 1)."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield from process_chunk(chunk, config)
+        return
+    pool = _LocalPool(workers, config)
+    ok = False
+    try:
+        yield from ordered_results(chunks, pool.submit, workers * 3, pool.on_error)
+        ok = True
+    finally:
+        pool.close(kill=not ok)
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------- output and state
+
+
+def state_path(output: Path) -> Path:
+    """The sidecar file that remembers finished articles: ``OUTPUT.done.jsonl``."""
+    return output.with_name(output.name + STATE_SUFFIX)
+
+
+@dataclass
+class _Done:
+    id: str
+    path: str
+    sha256: str
+    claims: int
+    start: int
+    end: int
+
+
+class BatchOutput:
+    """The output of a batch run: claims written article by article, and the state file.
+
+    Opened fresh (refusing to overwrite without ``force``) or for ``resume``: then the state
+    is read, a half-written tail of either file is cut off, and :meth:`is_done` tells which
+    articles to skip.
+    """
+
+    def __init__(self, path: Path | None, fmt: str, *, resume: bool = False, force: bool = False,
+                 stdout: IO[bytes] | None = None) -> None:
+        from misconduct_nlp.formats import make_writer
+
+        self.path, self.format = path, fmt
+        self.done: Counter[tuple[str, str]] = Counter()
+        self.rows: list[_Done] = []
+        self.state_fh: IO[bytes] | None = None
+        self.offset = self.data_start = 0
+        if fmt not in ("jsonl", "csv"):
+            raise UsageError(f"no streaming writer for {fmt}")
+        if path is None:
+            if resume:
+                raise UsageError("--resume needs an output file (-o)")
+            self.fh: IO[bytes] = stdout or sys.stdout.buffer
+            self.writer = make_writer(fmt, self.fh)
+            self.writer.write_header()
+            return
+        self.state = state_path(path)
+        exists = path.exists()
+        if exists and not (resume or force):
+            raise UsageError(f"{path} exists: use --force to overwrite it or --resume to continue")
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder")
+        if resume and exists:
+            if not self.state.exists():
+                raise UsageError(f"cannot resume: no {self.state.name} beside {path} "
+                                 "(use --force to start again)")
+            self._reopen()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.fh = open(path, "wb")  # noqa: SIM115 - kept open for the whole run
+            self.writer = make_writer(fmt, self.fh)
+            self.offset = self.data_start = self.writer.write_header()
+            self.fh.flush()
+            self.state_fh = open(self.state, "wb")  # noqa: SIM115
+            head = {"state": "misconduct-nlp", "version": STATE_VERSION, "format": fmt,
+                    "output": path.name, "data_start": self.offset}
+            self.state_fh.write((json.dumps(head) + "\n").encode())
+            self.state_fh.flush()
+        self.writer = make_writer(fmt, self.fh)
+
+    def _reopen(self) -> None:
+        """Read the state, drop what the output does not hold, cut half-written tails."""
+        raw = self.state.read_bytes()
+        lines = raw.split(b"\n")
+        try:
+            head = json.loads(lines[0])
+        except ValueError:
+            raise UsageError(f"cannot resume: {self.state} is not a state file (use --force)") from None
+        if head.get("state") != "misconduct-nlp" or head.get("format") != self.format:
+            raise UsageError(f"cannot resume: {self.path} was written as {head.get('format')}, "
+                             f"not {self.format} (use --force to start again)")
+        size = self.path.stat().st_size
+        good = len(lines[0]) + 1
+        end = int(head.get("data_start", 0))
+        if size < end:
+            raise UsageError(f"cannot resume: {self.path} is shorter than its header (use --force)")
+        for line in lines[1:-1]:  # the last piece has no newline: half-written or empty
+            try:
+                row = _Done(**json.loads(line))
+            except (ValueError, TypeError):
+                break
+            if row.start != end or row.end > size:
+                break
+            self.rows.append(row)
+            end = row.end
+            good += len(line) + 1
+        self.data_start = int(head.get("data_start", 0))
+        with open(self.state, "r+b") as fh:
+            fh.truncate(good)
+        with open(self.path, "r+b") as fh:
+            fh.truncate(end)
+        self.offset = end
+        self.done = Counter((r.id, r.sha256) for r in self.rows)
+        self.fh = open(self.path, "ab")  # noqa: SIM115
+        self.state_fh = open(self.state, "ab")  # noqa: SIM115
+
+    def drop_stale(self, current: dict[str, Counter[str]]) -> int:
+        """Remove the claims of articles whose file changed since they were written.
+
+        ``current`` maps each article id in the input to the sha256 hashes its files have
+        now; a finished row of such an id with another hash is stale. Returns how many.
+        """
+        stale = [r for r in self.rows if r.id in current and current[r.id][r.sha256] == 0]
+        if not stale or self.state_fh is None:
+            return 0
+        assert self.path is not None
+        self.fh.close()
+        self.state_fh.close()
+        keep = [r for r in self.rows if r not in stale]
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        new_rows = []
+        with open(self.path, "rb") as src, open(tmp, "wb") as dst:
+            dst.write(src.read(self.data_start))
+            pos = self.data_start
+            for r in keep:
+                src.seek(r.start)
+                dst.write(src.read(r.end - r.start))
+                new_rows.append(_Done(r.id, r.path, r.sha256, r.claims, pos, pos + r.end - r.start))
+                pos += r.end - r.start
+        head = self.state.read_bytes().split(b"\n", 1)[0]
+        with open(self.state, "wb") as fh:
+            fh.write(head + b"\n")
+            for r in new_rows:
+                fh.write((json.dumps(asdict(r)) + "\n").encode())
+        tmp.replace(self.path)
+        self.rows = new_rows
+        self.offset = new_rows[-1].end if new_rows else self.data_start
+        self.done = Counter((r.id, r.sha256) for r in self.rows)
+        self.fh = open(self.path, "ab")  # noqa: SIM115
+        self.state_fh = open(self.state, "ab")  # noqa: SIM115
+        self.writer.stream = self.fh
+        return len(stale)
+
+    def take_done(self, article_id: str, sha256: str) -> bool:
+        """True (once per finished copy) when this article is already in the output."""
+        key = (article_id, sha256)
+        if self.done[key] > 0:
+            self.done[key] -= 1
+            return True
+        return False
+
+    def write(self, res: ArticleResult) -> None:
+        """Write one article's claims, then remember it as finished."""
+        start = self.offset
+        self.offset += self.writer.write(res.claims or [])
+        if self.state_fh is not None:
+            row = _Done(res.id, res.path, res.sha256, len(res.claims or []), start, self.offset)
+            self.state_fh.write((json.dumps(asdict(row)) + "\n").encode())
+            self.state_fh.flush()
+
+    def close(self) -> None:
+        """Flush everything; a file output and its state are synced to disk and closed."""
+        self.writer.close()
+        if self.path is None:
+            return
+        for fh in (self.fh, self.state_fh):
+            if fh is not None and not fh.closed:
+                fh.flush()
+                os.fsync(fh.fileno())
+                fh.close()
+
+
+class _ParquetOutput:
+    """Parquet output through :class:`formats.ParquetWriter` (not resumable)."""
+
+    def __init__(self, path: Path | None, *, resume: bool, force: bool) -> None:
+        from misconduct_nlp.formats import ParquetWriter
+
+        if path is None:
+            raise UsageError("Parquet output needs an output file (-o)")
+        if resume:
+            raise UsageError("--resume works with jsonl and csv output, not parquet")
+        if path.exists() and not force:
+            raise UsageError(f"{path} exists: use --force to overwrite it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.writer = ParquetWriter(path)
+
+    def take_done(self, article_id: str, sha256: str) -> bool:
+        return False
+
+    def drop_stale(self, current: dict[str, Counter[str]]) -> int:
+        return 0
+
+    def write(self, res: ArticleResult) -> None:
+        self.writer.write(res.claims or [])
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes ('' when it cannot be read)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class BatchSummary:
+    """What a run did: articles read (extracted), skipped (already done), failed; claims; time."""
+
+    read: int = 0
+    skipped: int = 0
+    failed: int = 0
+    claims: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_status(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        return EXIT_FAILED if self.failed else EXIT_OK
+
+    def line(self) -> str:
+        return (f"{self.read} articles read, {self.skipped} skipped, {self.failed} failed, "
+                f"{self.claims} claims written in {self.seconds:.1f} s "
+                f"({self.words_per_second:,.0f} words/s)")
+
+
+class _Reporter:
+    """Failures to stderr (one line each, above the progress bar) and to the --errors log."""
+
+    def __init__(self, options: BatchOptions, stderr: IO[str], bar: Any = None) -> None:
+        self.stderr = stderr
+        self.bar = bar
+        self.log = None
+        if options.errors:
+            options.errors.parent.mkdir(parents=True, exist_ok=True)
+            self.log = open(options.errors, "w", encoding="utf-8")  # noqa: SIM115
+
+    def say(self, text: str) -> None:
+        if self.bar is not None and not self.bar.disable:
+            self.bar.write(text, file=self.stderr)
+        else:
+            print(text, file=self.stderr, flush=True)
+
+    def failure(self, f: Failure) -> None:
+        self.say(f"misconduct-nlp: {f.path}: {f.reason}")
+        if self.log is not None:
+            self.log.write(json.dumps({"path": f.path, "article": f.article, "reason": f.reason},
+                                      ensure_ascii=False) + "\n")
+            self.log.flush()
+
+    def close(self) -> None:
+        if self.log is not None:
+            self.log.close()
+
+
+def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, *,
+              stderr: IO[str] | None = None, stdout: IO[bytes] | None = None) -> BatchSummary:
+    """Extract claims from every article under ``paths`` and write them as ``options`` say.
+
+    Raises :class:`UsageError` before doing anything when the output cannot be used.
+    Returns the summary; failures are reported, not raised.
+    """
+    options = options or BatchOptions()
+    stderr = stderr or sys.stderr
+    t0 = time.perf_counter()
+    fmt = options.format or format_for_path(options.output)
+    workers = options.workers if options.workers > 0 else default_workers()
+    if options.partitioned:
+        from misconduct_nlp.dask import run_partitioned
+
+        return run_partitioned(paths, options, stderr=stderr)
+
+    tasks, path_failures = plan(paths, options.published)
+    if fmt == "parquet":
+        out: BatchOutput | _ParquetOutput = _ParquetOutput(options.output, resume=options.resume,
+                                                           force=options.force)
+    else:
+        out = BatchOutput(options.output, fmt, resume=options.resume, force=options.force, stdout=stdout)
+    summary = BatchSummary()
+    bar = _progress_bar(paths, len(tasks), options, stderr)
+    report = _Reporter(options, stderr, bar)
+    previous = _sigterm_as_interrupt()
+    results: Iterator[ArticleResult] | None = None
+    try:
+        for f in path_failures:
+            summary.failed += 1
+            summary.failures.append(f)
+            report.failure(f)
+        todo = _skip_done(tasks, out, summary)
+        if bar is not None:
+            bar.update(summary.skipped)
+        chunks = make_chunks(todo, workers)
+        n_workers = min(workers, len(chunks))
+        if options.engine == "dask":
+            from misconduct_nlp.dask import dask_results
+
+            results = dask_results(chunks, options.worker_config(), workers=workers,
+                                   scheduler=options.scheduler)
+        else:
+            results = local_results(chunks, options.worker_config(), n_workers)
+        for res in results:
+            if res.error is not None:
+                f = Failure(res.path, res.error, res.id)
+                summary.failed += 1
+                summary.failures.append(f)
+                report.failure(f)
+            else:
+                out.write(res)
+                summary.read += 1
+                summary.claims += len(res.claims or [])
+                summary.words += res.words
+            if bar is not None:
+                bar.update(1)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        if results is not None and hasattr(results, "close"):
+            results.close()  # stops the workers
+        _restore_sigterm(previous)
+        if bar is not None:
+            bar.close()
+        out.close()
+        report.close()
+    summary.seconds = time.perf_counter() - t0
+    if summary.interrupted:
+        hint = " (run again with --resume to continue)" if options.output and fmt != "parquet" else ""
+        print(f"misconduct-nlp: interrupted after {summary.read} articles{hint}", file=stderr)
+    elif not options.quiet:
+        print(f"misconduct-nlp: {summary.line()}", file=stderr, flush=True)
+    return summary
+
+
+def _skip_done(tasks: list[Task], out: BatchOutput | _ParquetOutput, summary: BatchSummary) -> list[Task]:
+    """The tasks still to do: those whose (id, content hash) is not finished in the output."""
+    if not isinstance(out, BatchOutput) or not out.rows:
+        return tasks
+    known = {r.id for r in out.rows}
+    hashes = {t.index: file_sha256(t.path) for t in tasks if t.id in known}
+    current: dict[str, Counter[str]] = {}
+    for t in tasks:
+        if t.index in hashes:
+            current.setdefault(t.id, Counter())[hashes[t.index]] += 1
+    out.drop_stale(current)
+    todo = []
+    for t in tasks:
+        sha = hashes.get(t.index)
+        if sha and out.take_done(t.id, sha):
+            summary.skipped += 1
+        else:
+            todo.append(t)
+    return todo
+
+
+def _progress_bar(paths: Sequence[str | Path], total: int, options: BatchOptions, stderr: IO[str]) -> Any:
+    show = options.progress
+    if show is None:
+        show = (not options.quiet and any(Path(p).is_dir() for p in paths)
+                and hasattr(stderr, "isatty") and stderr.isatty())
+    if not show:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="article", file=stderr, dynamic_ncols=True, smoothing=0.1)
+
+
+def _sigterm_as_interrupt() -> Any:
+    """Make SIGTERM stop the run like Ctrl-C (output flushed, state kept); the old handler."""
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        return signal.getsignal(signal.SIGTERM)
+
+
+def _restore_sigterm(previous: Any) -> None:
+    try:
+        signal.signal(signal.SIGTERM, previous)
+    except (ValueError, TypeError):
+        pass
