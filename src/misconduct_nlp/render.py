@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .formats import claim_record
+
 __all__ = [
     "HTML", "Placed", "claim_label", "claim_record", "claim_title", "force_name", "highlight",
     "period_text", "place", "render",
@@ -49,16 +51,6 @@ class Placed:
     record: dict[str, Any]
     sent: tuple[int, int]
     num: tuple[int, int]
-
-
-def claim_record(claim: Any) -> dict[str, Any]:
-    """The CLAIM_SCHEMA record of a :class:`~misconduct_nlp.model.Claim` or of a claim dict."""
-    if isinstance(claim, Mapping):
-        return dict(claim)
-    to_dict = getattr(claim, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    raise TypeError(f"not a claim: {type(claim).__name__}")
 
 
 def _find(

@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .model import Published
 from .render import Placed, claim_label, claim_record, force_name, highlight, period_text, place
 
 __all__ = ["ReportItem", "add_arguments", "build_report", "run", "write_report"]
@@ -261,26 +262,6 @@ def write_report(items: Iterable[ReportItem], output: str | Path, **options: Any
 # --------------------------------------------------------------------------- reading articles
 
 
-def _discover(paths: Sequence[str]) -> tuple[list[tuple[Path, Path]], list[tuple[str, str]]]:
-    """Article files under ``paths`` as ``(file, folder whose manifest applies)``, and errors."""
-    from .io import is_article_path
-
-    found: list[tuple[Path, Path]] = []
-    errors: list[tuple[str, str]] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and is_article_path(f))
-            if not files:
-                errors.append((raw, "no .txt, .md or .html articles in this folder"))
-            found.extend((f, f.parent) for f in files)
-        elif p.is_file():
-            found.append((p, p.parent))
-        else:
-            errors.append((raw, "no such file or folder"))
-    return found, errors
-
-
 def _read_claims(path: str) -> dict[str, list[dict[str, Any]]]:
     by_article: dict[str, list[dict[str, Any]]] = {}
     with open(path, encoding="utf-8") as fh:
@@ -296,17 +277,22 @@ def _read_claims(path: str) -> dict[str, list[dict[str, Any]]]:
     return by_article
 
 
-def _published_of(records: list[dict[str, Any]], fallback: date | None) -> str | None:
+def _published_of(records: list[dict[str, Any]], fallback: Published | None) -> str | None:
+    """The publication date shown for an article: the one its claims used, else the planned one."""
     for rec in records:
         pub = rec.get("published")
         if isinstance(pub, Mapping) and pub.get("date"):
             return f"{pub['date']} ({pub.get('source') or 'unknown source'})"
-    return fallback.isoformat() if fallback else None
+    return f"{fallback.date.isoformat()} ({fallback.source})" if fallback else None
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``misconduct-nlp report``: read, extract (or load claims), write the page."""
-    from .io import ArticleError, load_manifest, read_article
+    """Run ``misconduct-nlp report``: find and read articles, extract (or load) claims, write the page.
+
+    Articles are found and dated as ``misconduct-nlp extract`` does (:func:`misconduct_nlp.batch.plan`).
+    """
+    from .batch import plan
+    from .io import ArticleError, read_article
 
     default_pub = None
     if args.published:
@@ -315,20 +301,17 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"misconduct-nlp report: --published {args.published!r} is not YYYY-MM-DD", file=sys.stderr)
             return 2
-    files, errors = _discover(args.paths)
+    tasks, failures = plan(args.paths, default_pub)
+    errors = [(f.path, f.reason) for f in failures]
     given = _read_claims(args.claims) if args.claims else None
     nlp = None
-    manifests: dict[Path, dict[str, date]] = {}
     items: list[ReportItem] = []
-    for path, folder in files:
-        if folder not in manifests:
-            manifests[folder] = load_manifest(folder)
+    for task in tasks:
         try:
-            article = read_article(path)
+            article = read_article(task.path)
         except ArticleError as e:
-            errors.append((str(path), str(e)))
+            errors.append((task.path, str(e)))
             continue
-        published = manifests[folder].get(article.id, default_pub)
         if given is not None:
             claims = given.pop(article.id, [])
         else:
@@ -338,11 +321,11 @@ def run(args: argparse.Namespace) -> int:
                 nlp = load(args.model)
             from .extract import extract
 
-            claims = [c.to_dict() for c in extract(article.text, published=published,
-                                                   article_id=article.id, nlp=nlp)]
+            found = extract(article.text, published=task.published, article_id=article.id, nlp=nlp)
+            claims = [c.to_dict() for c in found]
         claims = [c for c in claims if (c.get("confidence") or 0) >= args.min_confidence]
-        pub = _published_of(claims, published)
-        items.append(ReportItem(article.id, article.text, claims, pub, str(path)))
+        pub = _published_of(claims, task.published)
+        items.append(ReportItem(article.id, article.text, claims, pub, task.path))
     for article_id, claims in sorted((given or {}).items()):
         claims = [c for c in claims if (c.get("confidence") or 0) >= args.min_confidence]
         items.append(ReportItem(article_id, None, claims, _published_of(claims, None)))
