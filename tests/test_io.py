@@ -1,0 +1,213 @@
+"""Reading articles and finding them in folders: encodings, HTML, bad files, symlinks, manifests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from misconduct_nlp.io import ArticleError, decode_bytes, discover, html_to_text, read_article
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return path
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def test_utf8_bom_is_dropped():
+    text, enc = decode_bytes("Seven officers were sacked.".encode("utf-8-sig"))
+    assert text == "Seven officers were sacked."
+    assert enc == "utf-8-sig"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_single_byte_encodings_fall_back_to_windows_1252(encoding):
+    original = "The force paid £12,000 to the café owner – a “settlement”."
+    if encoding == "latin-1":
+        original = "The force paid £12,000 to the café owner."
+    text, enc = decode_bytes(original.encode(encoding))
+    assert text == original
+    assert enc == "cp1252"
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty file"),
+    (b"  \n\t\n", "empty file"),
+    (b"PK\x03\x04\x00\x00binary", "binary file"),
+    (bytes(range(1, 32)) * 40, "binary file"),
+])
+def test_unusable_bytes_raise_with_reason(data, reason):
+    with pytest.raises(ArticleError, match=reason):
+        decode_bytes(data)
+
+
+# --------------------------------------------------------------------------- read_article
+
+
+def test_read_article_gives_id_text_and_hash(tmp_path):
+    p = write(tmp_path / "012_abc.txt", "Line one.\r\nLine two.\r\n")
+    art = read_article(p)
+    assert art.id == "012_abc"
+    assert art.text == "Line one.\nLine two.\n"
+    assert art.sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_html_keeps_visible_text_only(tmp_path):
+    html = """<!doctype html><html><head><title>T</title><style>p {color: red}</style>
+    <script>var officers = 999;</script></head><body><nav>Menu</nav>
+    <p>Twelve officers were dismissed.</p><script>track(123)</script>
+    <p>Another&nbsp;paragraph &amp; more.</p><noscript>Enable JS 42</noscript></body></html>"""
+    art = read_article(write(tmp_path / "a.html", html))
+    assert "Twelve officers were dismissed." in art.text
+    assert "Another paragraph & more." in art.text
+    for hidden in ("999", "123", "color", "42"):
+        assert hidden not in art.text
+
+
+def test_html_with_only_scripts_fails(tmp_path):
+    p = write(tmp_path / "s.html", "<html><body><script>var x = 1;</script></body></html>")
+    with pytest.raises(ArticleError, match="no visible text"):
+        read_article(p)
+
+
+def test_html_to_text_breaks_blocks_into_lines():
+    assert html_to_text("<div>a</div><div>b<br>c</div>").split() == ["a", "b", "c"]
+    lines = html_to_text("<p>a</p><p>b</p>").splitlines()
+    assert "a" in lines and "b" in lines
+
+
+def test_too_large_file(tmp_path):
+    p = write(tmp_path / "big.txt", "x " * 600)
+    with pytest.raises(ArticleError, match="too large"):
+        read_article(p, max_bytes=1000)
+    assert read_article(p, max_bytes=0).text.startswith("x x")
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(ArticleError, match="no such file"):
+        read_article(tmp_path / "nope.txt")
+    with pytest.raises(ArticleError, match="not a regular file"):
+        read_article(tmp_path)
+
+
+def test_fifo_is_not_read(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ArticleError, match="not a regular file"):
+        read_article(fifo)
+
+
+def test_unreadable_file_reason(tmp_path, monkeypatch):
+    p = write(tmp_path / "locked.txt", "text")
+
+    def deny(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    with pytest.raises(ArticleError, match="cannot read: Permission denied"):
+        read_article(p)
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file_for_real(tmp_path):
+    p = write(tmp_path / "locked.txt", "text")
+    p.chmod(0)
+    with pytest.raises(ArticleError, match="Permission denied"):
+        read_article(p)
+
+
+def test_symlink_to_itself_and_broken_symlink(tmp_path):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    with pytest.raises(ArticleError, match="symlink loop"):
+        read_article(loop)
+    broken = tmp_path / "broken.txt"
+    broken.symlink_to(tmp_path / "gone.txt")
+    with pytest.raises(ArticleError, match="broken symlink"):
+        read_article(broken)
+
+
+# --------------------------------------------------------------------------- discover
+
+
+def test_discover_recursive_sorted_and_filtered(tmp_path):
+    write(tmp_path / "b.txt", "b")
+    write(tmp_path / "sub" / "a.md", "a")
+    write(tmp_path / "sub" / "deeper" / "c.html", "<p>c</p>")
+    write(tmp_path / "manifest.jsonl", "{}")
+    write(tmp_path / "gold.jsonl", "{}")
+    write(tmp_path / "notes.json", "{}")
+    write(tmp_path / "photo.jpg", b"\xff\xd8")
+    write(tmp_path / ".hidden.txt", "h")
+    write(tmp_path / ".git" / "x.txt", "x")
+    files, errors = discover([tmp_path])
+    assert [f.id for f in files] == ["a", "b", "c"]
+    assert errors == []
+    assert files[0].size == 1
+
+
+def test_discover_explicit_files_any_suffix_but_not_manifests(tmp_path):
+    note = write(tmp_path / "story.article", "text")
+    manifest = write(tmp_path / "manifest.jsonl", "{}")
+    files, errors = discover([note, manifest])
+    assert [f.id for f in files] == ["story"]
+    assert errors == []
+
+
+def test_discover_reports_missing_paths_and_symlink_loops(tmp_path):
+    write(tmp_path / "sub" / "a.txt", "a")
+    (tmp_path / "sub" / "up").symlink_to(tmp_path)
+    (tmp_path / "self.txt").symlink_to(tmp_path / "self.txt")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    files, errors = discover([tmp_path, tmp_path / "missing"])
+    assert [f.id for f in files] == ["a"]
+    reasons = {Path(e.path).name: e.reason for e in errors}
+    assert reasons["missing"] == "no such file or directory"
+    assert reasons["up"].startswith("symlink loop")
+    assert reasons["self.txt"] == "symlink loop"
+    assert reasons["dangling.txt"] == "broken symlink"
+
+
+def test_discover_finds_each_file_once(tmp_path):
+    a = write(tmp_path / "data" / "a.txt", "a")
+    (tmp_path / "alias").symlink_to(tmp_path / "data")
+    (tmp_path / "data" / "same.txt").symlink_to(a)
+    files, _ = discover([tmp_path, a, tmp_path / "data"])
+    assert len(files) == 1
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can list any folder")
+def test_discover_reports_unlistable_folder(tmp_path):
+    locked = tmp_path / "locked"
+    write(locked / "a.txt", "a")
+    locked.chmod(0)
+    try:
+        _, errors = discover([tmp_path])
+    finally:
+        locked.chmod(0o755)
+    assert errors and errors[0].reason.startswith("cannot list folder")
+
+
+def test_discover_dates_from_nearest_manifest(tmp_path):
+    write(tmp_path / "manifest.jsonl", '{"id": "a", "published": "2020-01-02"}\n'
+                                       '{"id": "b", "published": "2020-03-04"}\nnot json\n')
+    write(tmp_path / "a.txt", "a")
+    write(tmp_path / "sub" / "b.txt", "b")
+    write(tmp_path / "sub" / "manifest.jsonl", '{"id": "c", "published": "2021-05-06"}\n')
+    write(tmp_path / "sub" / "c.txt", "c")
+    write(tmp_path / "sub" / "d.txt", "d")
+    files, _ = discover([tmp_path])
+    dates = {f.id: f.published for f in files}
+    assert dates == {"a": date(2020, 1, 2), "b": date(2020, 3, 4), "c": date(2021, 5, 6), "d": None}
+    # a file named on its own only uses the manifest beside it
+    files, _ = discover([tmp_path / "sub" / "b.txt"])
+    assert files[0].published is None
