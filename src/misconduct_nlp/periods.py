@@ -1,0 +1,650 @@
+"""Time spans as British news reports write them: "since 2009", "between 2009 and early 2013",
+"in 2019/20", "in the five years to February 2014", "over the past five years", "last year".
+
+Three entry points:
+
+* :func:`parse_period` turns one phrase into a :class:`Period` (inclusive ISO dates);
+* :func:`find_period_mentions` finds every period phrase in running text (one compiled regex
+  pass), each tagged ``absolute``, ``relative`` (needs the publication date) or
+  ``anaphoric`` ("during these four years": refers back to a period set earlier);
+* :func:`find_dateline` reads a publication dateline ("Published: 12 April 2013").
+
+The span grammar (regexes with macros, month and number words, the meaning of "early" or
+"the end of") lives in ``data/periods.json``, each pattern with the examples it exists for.
+The date arithmetic is done here with the standard library: the grammar only ever hands
+short, fully understood phrases to the resolvers, so no general date parser runs over text.
+
+Conventions (documented choices):
+
+* UK financial years: "2019/20", "2019/2020", "2019-20" and anything called a financial or
+  fiscal year run 1 April to 31 March. "2018-2021" (four digits both sides) and "2018-21"
+  (not consecutive) are calendar years.
+* Relative phrases ("over the past five years", "last year", "this year", "in May") resolve
+  against ``published`` and give ``None`` without it -- never a guess about today.
+  "The past N years" ends on the publication date and starts the day after the same date
+  N years earlier; "this year" runs from 1 January to the publication date.
+* "since X" runs from the start of X to the publication date (``None`` without one).
+* An open start ("up to early 2013", "until 2015") gives ``None`` unless the caller passes
+  ``default_start`` (the start of a period stated earlier): a Period needs both dates and
+  the text gives no start.
+* "early" = January-March (days 1-10 of a month), "mid" = May-August (days 11-20),
+  "late" = October-December (days 21-end), "the start/beginning of" = January,
+  "the end of" = December, "the middle of" = June-July; see ``fuzzy`` in the data file.
+* An unanchored duration ("over five years", "over a four-year period") is a *relative*
+  mention read as the N years to publication, but it is dropped when an explicit period
+  follows it ("over five years (Jan 2009 to Feb 2014)", "over a four year period between
+  2009 and 2012"), and never read after "for", "of", "than", "to", "aged" or before "ago",
+  "old", "in jail". A bare month ("in May", "since March") must be capitalised and means the
+  latest such month not after publication.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .model import PeriodRef
+
+KINDS = ("absolute", "relative", "anaphoric")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A resolved time span: ``start`` and ``end`` inclusive, ``text`` the phrase it came from."""
+
+    start: date
+    end: date
+    text: str
+
+    def to_ref(self, inherited: bool = False) -> PeriodRef:
+        """The period as the claim record's :class:`~misconduct_nlp.model.PeriodRef`."""
+        return PeriodRef(start=self.start, end=self.end, text=self.text, inherited=inherited)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "text": self.text}
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    """A period phrase in running text: character offsets (``text == source[start:end]``) and kind."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class PeriodPattern:
+    """One rule of the span grammar, compiled, with the examples it exists for."""
+
+    name: str
+    kind: str
+    resolve: str
+    regex: re.Pattern[str]
+    mention: bool
+    examples: tuple[dict[str, Any], ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# the grammar: data/periods.json compiled once
+
+_MACRO_RE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+_GROUP_NAME_RE = re.compile(r"\(\?P<\w+>")
+_FLAGS = re.IGNORECASE
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of phrases, longest first, spaces matching any whitespace."""
+    parts = [r"\s+".join(re.escape(w) for w in phrase.split()) for phrase in words]
+    return "(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")"
+
+
+class _Grammar:
+    """Everything compiled from one grammar file."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.months: dict[str, int] = {k.lower(): int(v) for k, v in data["months"].items()}
+        self.numbers: dict[str, int] = {k.lower(): int(v) for k, v in data["numbers"].items()}
+        self.unit_months: dict[str, int] = {k: int(v) for k, v in data["unit_months"].items()}
+        self.fuzzy: dict[str, dict[str, Any]] = {
+            " ".join(row["words"].lower().split()): row for row in data["fuzzy"]}
+
+        month_rx = _alternation(list(self.months)) + "(?![a-z])"
+        full_names = [calendar.month_name[i] for i in range(1, 13)]
+        built = {
+            "MONTH": month_rx,
+            "MONTHNAME": "(?-i:" + "|".join(full_names) + ")",
+            "NUM": "(?:" + _alternation(list(self.numbers)) + r"|\d{1,3}(?![\d,]))",
+            "FUZZY": _alternation(list(self.fuzzy)) + r"[-\s]+",
+        }
+        self.macros = {**data["macros"], **built}
+        self._expanded: dict[str, str] = {}
+
+        self.patterns: tuple[PeriodPattern, ...] = tuple(
+            PeriodPattern(
+                name=row["name"], kind=row["kind"], resolve=row["resolve"],
+                regex=re.compile(self.expand(row["regex"]), _FLAGS),
+                mention=bool(row.get("mention", True)), examples=tuple(row.get("examples", ())),
+            )
+            for row in data["patterns"]
+        )
+        self.by_name = {p.name: p for p in self.patterns}
+        mention = [p for p in self.patterns if p.mention]
+        self.combined = re.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
+            f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.regex.pattern)})" for p in mention) + ")", _FLAGS)
+
+        # endpoint readers: full matches on one normalised endpoint phrase
+        m, fy = month_rx, r"(?:financial|fiscal)\s+year"
+        self.rx_point = [(name, re.compile(self.expand(rx), _FLAGS)) for name, rx in (
+            ("fuzzy", r"(?P<f>" + _alternation(list(self.fuzzy)) + r")[-\s]+(?P<rest>.+)"),
+            ("now", r"now|today|date|the\s+present(?:\s+day)?"),
+            ("span", rf"(?:the\s+)?(?P<pre>{fy}\s+|fy\s?)?(?P<y1>\d{{4}})\s?(?P<sep>[/–—-])\s?"
+                     rf"(?P<y2>\d{{4}}|\d{{2}})(?P<post>\s+{fy})?"),
+            ("dmy", rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{m}),?(?:\s+(?P<y>\d{{4}}))?"),
+            ("mdy", rf"(?P<m>{m})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?"),
+            ("my", rf"(?P<m>{m}),?\s+(?:of\s+)?(?P<y>\d{{4}})"),
+            ("mrel", rf"(?P<m>{m})\s+(?:of\s+)?(?P<rel>this|last)\s+(?:calendar\s+)?year"),
+            ("lastm", rf"last\s+(?P<m>{m})"),
+            ("rel", r"(?P<rel>this|last)\s+(?:calendar\s+)?year"),
+            ("m", rf"(?P<m>{m})"),
+            ("y", r"(?P<y>\d{4})"),
+        )]
+        self.rx_part = re.compile(
+            r"(?P<pos>first|last|final|opening|closing|second|third|fourth)\s+"
+            r"(?:(?P<n>\S+)\s+(?P<unit>months|weeks)|(?P<frac>half|quarter))", _FLAGS)
+
+        dl = data["dateline"]
+        self.published_labels = {" ".join(w.lower().split()) for w in dl["published_labels"]}
+        labels = _alternation([*dl["published_labels"], *dl["updated_labels"]])
+        day = r"\d{1,2}(?:st|nd|rd|th)?"
+        ddate = (rf"{day}\s+(?:of\s+)?{m}\.?,?\s+\d{{4}}|{m}\.?\s+{day},?\s+\d{{4}}"
+                 r"|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})(?!\d)|\d{4}-\d{2}-\d{2}")
+        weekday = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+        clock = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?,?\s+"
+        self.rx_dateline = re.compile(
+            rf"\b(?P<label>{labels})(?:\s+(?:on|at))?\s*[:|–—-]?\s*(?:{weekday})?(?:{clock})?"
+            rf"(?:{weekday})?(?P<date>{ddate})", _FLAGS)
+        self.rx_bare_dateline = re.compile(
+            rf"(?:{weekday})?(?P<date>{ddate})(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}.*)?", _FLAGS)
+        self.rx_date_words = [re.compile(rx, _FLAGS) for rx in (
+            rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{m})\.?,?\s+(?P<y>\d{{4}})",
+            rf"(?P<m>{m})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
+            r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})",
+            r"(?P<d>\d{1,2})[/.](?P<mo>\d{1,2})[/.](?P<y>\d{4}|\d{2})",
+        )]
+
+    def expand(self, rx: str) -> str:
+        """``rx`` with every ``{MACRO}`` replaced (recursively) by its regex."""
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self._expanded:
+                if name not in self.macros:
+                    raise KeyError(f"unknown macro {{{name}}} in period grammar")
+                self._expanded[name] = "(?:" + self.expand(self.macros[name]) + ")"
+            return self._expanded[name]
+        return _MACRO_RE.sub(sub, rx)
+
+
+def _default_path() -> Any:
+    return resources.files("misconduct_nlp").joinpath("data", "periods.json")
+
+
+_GRAMMAR_PATH: list[str | None] = [None]
+
+
+@lru_cache(maxsize=4)
+def _load(path: str | None) -> _Grammar:
+    source = Path(path) if path else _default_path()
+    return _Grammar(json.loads(source.read_text(encoding="utf-8")))
+
+
+def _grammar() -> _Grammar:
+    return _load(_GRAMMAR_PATH[0])
+
+
+def use_grammar(path: str | Path | None = None) -> None:
+    """Use another grammar file (same layout as ``data/periods.json``); ``None`` restores the default."""
+    _GRAMMAR_PATH[0] = str(path) if path else None
+    _grammar()  # fail early on a broken file
+    _parse_cached.cache_clear()
+    _find_cached.cache_clear()
+
+
+def grammar_patterns() -> tuple[PeriodPattern, ...]:
+    """The compiled patterns of the active grammar, in priority order."""
+    return _grammar().patterns
+
+
+def grammar_data() -> dict[str, Any]:
+    """The raw grammar data (for tests and documentation)."""
+    return _grammar().data
+
+
+# ---------------------------------------------------------------------------------------------
+# date arithmetic
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month0 = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def _as_date(value: date | str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    found = _date_from_words(text)
+    if found is None:
+        raise ValueError(f"not a date: {value!r}")
+    return found
+
+
+class _Interval(NamedTuple):
+    first: date
+    last: date
+    yearless: bool = False
+
+
+class _Ctx:
+    """Resolution context: the publication date, and whether a relative phrase needed it."""
+
+    def __init__(self, published: date | None) -> None:
+        self.published = published
+        self.relative = False
+
+    def anchor(self) -> date | None:
+        self.relative = True
+        return self.published
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split()).lower().strip(" ,")
+
+
+def _number(word: str | None) -> int | None:
+    if not word:
+        return None
+    word = word.lower().strip()
+    if word.isdigit():
+        return int(word)
+    return _grammar().numbers.get(word)
+
+
+def _unit_key(unit: str) -> str:
+    unit = unit.lower()
+    return unit[:-1] if unit.endswith("s") else unit
+
+
+def _shift_back(day: date, n: int, unit: str) -> date:
+    """``day`` moved back by ``n`` units (months via calendar months, weeks/days via days)."""
+    key = _unit_key(unit)
+    months = _grammar().unit_months.get(key, 0)
+    if months:
+        return _add_months(day, -n * months)
+    return day - timedelta(days=n * (7 if key == "week" else 1))
+
+
+def _valid_year(year: int) -> bool:
+    return 1900 <= year <= 2100
+
+
+def _month_of(month: int, ctx: _Ctx, year_hint: int | None, before: bool = False) -> _Interval | None:
+    """A month named without a year: the hinted year, else the latest one not after publication."""
+    if year_hint is not None:
+        return _Interval(date(year_hint, month, 1), _month_end(year_hint, month), True)
+    pub = ctx.anchor()
+    if pub is None:
+        return None
+    year = pub.year if (month < pub.month or (month == pub.month and not before)) else pub.year - 1
+    return _Interval(date(year, month, 1), _month_end(year, month))
+
+
+def _year_span(m: re.Match[str]) -> _Interval | None:
+    y1, raw2 = int(m["y1"]), m["y2"]
+    y2 = int(raw2) if len(raw2) == 4 else (y1 // 100) * 100 + int(raw2)
+    if len(raw2) == 2 and y2 < y1:
+        y2 += 100
+    fiscal = bool(m["pre"] or m["post"]) or m["sep"] == "/" or (len(raw2) == 2 and y2 == y1 + 1)
+    if not (_valid_year(y1) and _valid_year(y2)) or y2 <= y1 or y2 - y1 > 50:
+        return None
+    if fiscal:
+        return _Interval(date(y1, 4, 1), date(y2, 3, 31))
+    return _Interval(date(y1, 1, 1), date(y2, 12, 31))
+
+
+def _apply_fuzzy(spec: dict[str, Any], inner: _Interval) -> _Interval | None:
+    first, last = inner.first, inner.last
+    if first.day == 1 and first.year == last.year and first.month == last.month:
+        d1, d2 = spec["month_days"]
+        end_day = calendar.monthrange(first.year, first.month)[1]
+        return _Interval(first.replace(day=min(d1, end_day)), first.replace(day=min(d2, end_day)),
+                         inner.yearless)
+    m1, m2 = spec["year_months"]
+    start = _add_months(first, m1 - 1)
+    end = min(_add_months(first, m2) - timedelta(days=1), last)
+    return _Interval(start, end, inner.yearless) if start <= end else None
+
+
+def _point(text: str, ctx: _Ctx, year_hint: int | None = None) -> _Interval | None:
+    """One endpoint phrase ("2009", "early 2013", "February this year", "2019/20") as dates."""
+    g = _grammar()
+    phrase = _norm(text)
+    for name, rx in g.rx_point:
+        m = rx.fullmatch(phrase)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        month = g.months.get(groups["m"].lower()) if groups.get("m") else None
+        year = int(groups["y"]) if groups.get("y") else None
+        if year is not None and not _valid_year(year):
+            return None
+        if name == "fuzzy":
+            inner = _point(m["rest"], ctx, year_hint)
+            return _apply_fuzzy(g.fuzzy[" ".join(m["f"].lower().split())], inner) if inner else None
+        if name == "now":
+            pub = ctx.published
+            return _Interval(pub, pub) if pub else None
+        if name == "span":
+            return _year_span(m)
+        if name in ("dmy", "mdy"):
+            assert month is not None
+            base = (_Interval(date(year, month, 1), _month_end(year, month)) if year
+                    else _month_of(month, ctx, year_hint))
+            if base is None or int(m["d"]) > base.last.day or int(m["d"]) < 1:
+                return None
+            day = base.first.replace(day=int(m["d"]))
+            return _Interval(day, day, base.yearless)
+        if name == "my":
+            assert month is not None and year is not None
+            return _Interval(date(year, month, 1), _month_end(year, month))
+        if name in ("mrel", "rel"):
+            pub = ctx.anchor()
+            if pub is None:
+                return None
+            year = pub.year - (m["rel"].lower() == "last")
+            if name == "mrel":
+                assert month is not None
+                return _Interval(date(year, month, 1), _month_end(year, month))
+            if year == pub.year:
+                return _Interval(date(year, 1, 1), pub)
+            return _Interval(date(year, 1, 1), date(year, 12, 31))
+        if name in ("lastm", "m"):
+            assert month is not None
+            return _month_of(month, ctx, year_hint if name == "m" else None, before=name == "lastm")
+        if name == "y":
+            assert year is not None
+            return _Interval(date(year, 1, 1), date(year, 12, 31))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# resolvers: one per "resolve" value of a pattern
+
+
+def _r_point(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    iv = _point(g["a"] or "", ctx)
+    return (iv.first, iv.last) if iv else None
+
+
+def _r_range(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    b = _point(g["b"] or "", ctx)
+    if b is None:
+        return None
+    a = _point(g["a"] or "", ctx, year_hint=b.last.year)
+    if a is None:
+        return None
+    first = a.first
+    if a.yearless and first > b.last:
+        first = _add_months(first, -12)
+    return (first, b.last) if first <= b.last else None
+
+
+def _r_since(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    a = _point(g["a"] or "", ctx)
+    pub = ctx.published
+    if a is None or pub is None or a.first > pub:
+        return None
+    return a.first, pub
+
+
+def _r_upto(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    b = _point(g["b"] or "", ctx)
+    if b is None or default_start is None or default_start > b.last:
+        return None
+    return default_start, b.last
+
+
+def _r_window(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    b = _point(g["b"] or "", ctx)
+    n = _number(g.get("n")) if g.get("n") else 1
+    if b is None or not n:
+        return None
+    return _shift_back(b.last + timedelta(days=1), n, g["unit"] or "year"), b.last
+
+
+def _r_part(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    a = _point(g["a"] or "", ctx)
+    part = _grammar().rx_part.fullmatch(_norm(g["part"] or ""))
+    if a is None or part is None:
+        return None
+    pos = part["pos"].lower()
+    from_end = pos in ("last", "final", "closing")
+    if part["frac"]:
+        size = 6 if part["frac"].lower() == "half" else 3
+        index = {"first": 0, "second": 1, "third": 2, "fourth": 3}.get(pos, 0)
+        if from_end:
+            return _add_months(a.first, 12 - size), _add_months(a.first, 12) - timedelta(days=1)
+        start = _add_months(a.first, index * size)
+        return start, _add_months(start, size) - timedelta(days=1)
+    n = _number(part["n"])
+    if not n or pos not in ("first", "opening", "last", "final", "closing"):
+        return None
+    year_end = _add_months(a.first, 12) - timedelta(days=1)
+    if from_end:
+        return _shift_back(year_end + timedelta(days=1), n, part["unit"]), year_end
+    nxt = (_add_months(a.first, n) if _unit_key(part["unit"]) == "month"
+           else a.first + timedelta(days=7 * n))
+    return a.first, nxt - timedelta(days=1)
+
+
+def _r_past(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    pub = ctx.anchor()
+    n = _number(g.get("n")) if g.get("n") else 1
+    if pub is None or not n:
+        return None
+    return _shift_back(pub + timedelta(days=1), n, g["unit"] or "year"), pub
+
+
+def _r_calendar(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    pub = ctx.anchor()
+    if pub is None:
+        return None
+    last = (g.get("rel") or "this").lower() == "last"
+    unit = (g.get("unit") or "year").lower()
+    fiscal = (g.get("fin") or "").strip().lower() in ("financial", "fiscal")
+    if unit == "month":
+        first = _add_months(pub.replace(day=1), -1 if last else 0)
+        return (first, _month_end(first.year, first.month)) if last else (first, pub)
+    if fiscal:
+        start = date(pub.year if pub.month >= 4 else pub.year - 1, 4, 1)
+        if last:
+            return date(start.year - 1, 4, 1), date(start.year, 3, 31)
+        return start, pub
+    if last:
+        return date(pub.year - 1, 1, 1), date(pub.year - 1, 12, 31)
+    return date(pub.year, 1, 1), pub
+
+
+def _r_none(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    return None
+
+
+_RESOLVERS = {
+    "point": _r_point, "range": _r_range, "since": _r_since, "upto": _r_upto,
+    "window": _r_window, "part": _r_part, "past": _r_past, "calendar": _r_calendar,
+    "none": _r_none,
+}
+
+
+def _resolve(pattern: PeriodPattern, match: re.Match[str], ctx: _Ctx,
+             default_start: date | None) -> tuple[date, date] | None:
+    span = _RESOLVERS[pattern.resolve](match.groupdict(), ctx, default_start)
+    if span is None or span[0] > span[1]:
+        return None
+    return span
+
+
+# ---------------------------------------------------------------------------------------------
+# public API
+
+_STRIP = " \t\r\n()[]{},;:.\"'‘’“”"
+
+
+def parse_period(text: str, published: date | str | None = None, *,
+                 default_start: date | str | None = None) -> Period | None:
+    """The time span a phrase states, or ``None`` when it states none.
+
+    ``published`` (a date or ISO string) anchors relative phrases ("last year", "over the past
+    five years") and ends "since X"; without it those give ``None``. ``default_start`` is the
+    start to use for an open-ended phrase ("up to early 2013"), typically the start of a period
+    stated earlier in the article; without it such phrases give ``None``.
+
+    >>> p = parse_period("between 2009 and early 2013")
+    >>> p.start.isoformat(), p.end.isoformat()
+    ('2009-01-01', '2013-03-31')
+    """
+    return _parse_cached(text, _as_date(published), _as_date(default_start))
+
+
+@lru_cache(maxsize=16384)
+def _parse_cached(text: str, published: date | None, default_start: date | None) -> Period | None:
+    phrase = " ".join(text.split()).strip(_STRIP)
+    if not phrase or len(phrase) > 120:
+        return None
+    for pattern in _grammar().patterns:
+        match = pattern.regex.fullmatch(phrase)
+        if match is None:
+            continue
+        if pattern.kind == "anaphoric":
+            return None
+        span = _resolve(pattern, match, _Ctx(published), default_start)
+        if span is not None:
+            return Period(span[0], span[1], phrase)
+    return None
+
+
+@lru_cache(maxsize=16384)
+def _mention_kind(name: str, phrase: str) -> str:
+    pattern = _grammar().by_name[name]
+    if pattern.kind != "absolute":
+        return pattern.kind
+    match = pattern.regex.fullmatch(phrase)
+    ctx = _Ctx(None)
+    if match is not None:
+        _resolve(pattern, match, ctx, None)
+    return "relative" if ctx.relative else "absolute"
+
+
+def find_period_mentions(text: str) -> list[PeriodMention]:
+    """Every period phrase in ``text``: sorted, non-overlapping, with character offsets.
+
+    One pass of a compiled regex; nothing is parsed here except the few phrases found (to tell
+    an absolute phrase with a relative end, "from 2009 to February this year", as relative).
+    """
+    return list(_find_cached(text))
+
+
+@lru_cache(maxsize=512)
+def _find_cached(text: str) -> tuple[PeriodMention, ...]:
+    found = []
+    for match in _grammar().combined.finditer(text):
+        name = match.lastgroup
+        if name is None:
+            continue
+        found.append(PeriodMention(match.start(), match.end(), match.group(),
+                                   _mention_kind(name, match.group())))
+    return tuple(found)
+
+
+def _date_from_words(text: str) -> date | None:
+    """A calendar date written out ("12 April 2013", "March 3, 2014", "12/04/2013", ISO)."""
+    g = _grammar()
+    for rx in g.rx_date_words:
+        m = rx.fullmatch(text.strip())
+        if m is None:
+            continue
+        groups = m.groupdict()
+        year = int(groups["y"])
+        if year < 100:
+            year += 2000
+        day = int(groups["d"])
+        if groups.get("m"):
+            month = g.months[groups["m"].lower()]
+        else:
+            month = int(groups["mo"])
+            if "/" in m.group() and month > 12 >= day:  # 04/23/2013: month first
+                day, month = month, day
+        try:
+            return date(year, month, day) if _valid_year(year) else None
+        except ValueError:
+            return None
+    return None
+
+
+def find_dateline(text: str, head_lines: int = 20, tail_lines: int = 10) -> date | None:
+    """The publication date printed with an article, or ``None``.
+
+    Looks at the first ``head_lines`` and last ``tail_lines`` non-empty lines for "Published
+    date 01 March 2021", "Published: 12 April 2013", "First published on Mon 3 Mar 2014 12.01
+    GMT", "Updated 3 May 2019", "Published 12/04/2013" (day first, the British order). A
+    published date wins over an updated one; failing both, a line in the head that is nothing
+    but a date ("Monday 3 March 2014 12:01") is taken.
+    """
+    g = _grammar()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    head = lines[:head_lines]
+    window = lines if len(lines) <= head_lines + tail_lines else head + lines[-tail_lines:]
+    published: date | None = None
+    updated: date | None = None
+    for line in window:
+        for m in g.rx_dateline.finditer(line):
+            found = _date_from_words(m["date"])
+            if found is None:
+                continue
+            if " ".join(m["label"].lower().split()) in g.published_labels:
+                published = published or found
+            else:
+                updated = updated or found
+        if published:
+            return published
+    if updated:
+        return updated
+    for line in head:
+        m = g.rx_bare_dateline.fullmatch(line)
+        if m:
+            found = _date_from_words(m["date"])
+            if found:
+                return found
+    return None
