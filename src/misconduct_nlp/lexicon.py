@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,7 @@ def add_terms(group: str, label: str, terms: list[str], *, strength: int = 2, no
     _EXTRA[group].append(LexiconEntry(group, label, tuple(t.lower() for t in terms), strength, noun))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _package_entries(group: str) -> tuple[LexiconEntry, ...]:
     return tuple(read_entries(group))
 
@@ -94,13 +94,13 @@ def parse_key(key: str) -> tuple[str, int, bool]:
     return label, int(strength), noun == "1"
 
 
-@lru_cache(maxsize=None)
+@cache
 def numbers_data() -> dict[str, Any]:
     """Number words, approximation cues and not-a-claim contexts (data/numbers.json)."""
     return json.loads(_data_path("numbers.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def furniture_data() -> dict[str, Any]:
     """Page-furniture line patterns and in-line phrases (data/furniture.json)."""
     return json.loads(_data_path("furniture.json").read_text(encoding="utf-8"))

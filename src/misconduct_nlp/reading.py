@@ -22,10 +22,11 @@ writes these figures:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Span
 
-from .lexicon import parse_key
+from .lexicon import entries, parse_key
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
 CLAUSE_WORDS = frozenset({"while", "whereas", "although", "though", "but", "whilst"})
@@ -45,6 +46,12 @@ SANCTION_MEASURES = frozenset({
 })
 NOT_UPHELD_NOUNS = frozenset({"allegations", "allegation", "complaints", "complaint", "claims", "charges",
                               "cases", "case", "accusations"})
+
+
+@lru_cache(maxsize=1)
+def counted_nouns() -> frozenset[str]:
+    """Single-word nouns for what is counted when no one is ("cases", "complaints", "hearings")."""
+    return frozenset(term for e in entries("measures") if e.noun for term in e.terms if " " not in term)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class Reading:
     rank: str | None = None
     platforms: list[str] = field(default_factory=list)
     counted_noun: bool = False
+    copula: bool = False                 # "548 were police officers": a part of a figure before it
     inherit_subject: str | None = None   # "sentence" or "article"
     anaphoric: bool = False              # "of these", "of them": refers to earlier figures
     bracketed: bool = False
@@ -180,7 +188,7 @@ def _pick_measure(doc, r: Reading, measures: list[Term]) -> None:
             break
     if best is None:
         return
-    chain = _chain(doc, best, measures, max(r.right, best.end))
+    chain = _chain(doc, best, measures, r.num.sent.end)
     r.measure, r.measure_text = _resolve_chain(chain)
     r.strength = best.strength
     if r.measure == "dismissed" and _np_noun(doc, r) in NOT_UPHELD_NOUNS:
@@ -201,6 +209,7 @@ def _np_noun(doc, r: Reading) -> str | None:
 def _subject_window(doc, r: Reading) -> tuple[int, int]:
     i = r.num.end
     if i < r.right and doc[i].lower_ in COPULA:
+        r.copula = True
         i += 1
         while i < r.right and doc[i].lower_ in ("all", "ranked", "also", "either"):
             i += 1
@@ -233,19 +242,38 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
     nxt = doc[r.num.end] if r.num.end < r.right else None
     after_of = (nxt is not None and nxt.lower_ == "of" and r.num.end + 1 < r.right
                 and doc[r.num.end + 1].lower_ in ANAPHORA)
-    counted = [t for t in measures if t.noun and r.num.end <= t.start <= r.num.end + (3 if after_of else 1)]
+    counted = [] if r.copula else [
+        k for k in range(r.num.end, min(r.num.end + 4, len(doc)))
+        if doc[k].lower_ in counted_nouns() and (after_of or k < max(b, r.num.end + 1))]
     if after_of:
         r.anaphoric = True
     if counted and not after_of:
         r.counted_noun = True
-        # "seven cases where a member of staff ...": a role later in the clause
+        # "seven cases where a member of staff ...", "complaints made against officers": a role
+        # later in the clause; else the cases are those of the figures before ("Of the 196
+        # complaints" after "complaints against officers")
         later = [t for t in subjects if r.num.end <= t.start < r.right]
         if later:
             r.subject, r.subject_text = later[0].label, later[0].text
+        else:
+            r.inherit_subject = "article"
         return
     if r.bracketed:
         return
     r.inherit_subject = "article" if after_of else "sentence"
+
+
+def _lead_measure(sent: Span, bounds: list[int], measures: list[Term]) -> Term | None:
+    """The strongest term of a leading "Of those suspended," / "Of the 64 people investigated," clause."""
+    first = next((t for t in sent if not t.is_space and t.text not in ("•", "-", "*")), None)
+    if first is None or first.lower_ != "of":
+        return None
+    end = min([b for b in bounds if b > first.i], default=sent.end)
+    inside = [t for t in measures if first.i <= t.start and t.end <= end]
+    return max(inside, key=lambda t: t.strength) if inside else None
+
+
+ANAPHORIC_STARTS = frozenset({"they", "these", "those", "this", "it", "such", "among", "amongst"})
 
 
 def _is_sentence_anaphoric(sent: Span) -> bool:
@@ -253,8 +281,19 @@ def _is_sentence_anaphoric(sent: Span) -> bool:
     return len(toks) >= 2 and toks[0] == "of" and toks[1] in ("these", "them", "those", "this")
 
 
-def read_sentence(sent: Span, nums: list[Span]) -> list[Reading]:
-    """One Reading per claim-able figure of ``sent``, measures and subjects shared in the sentence."""
+def refers_back(sent: Span) -> bool:
+    """True when the sentence opens by pointing at figures before it ("They include 14 ...")."""
+    first = next((t for t in sent if not t.is_space), None)
+    return first is not None and (first.lower_ in ANAPHORIC_STARTS or _is_sentence_anaphoric(sent))
+
+
+def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None = None) -> list[Reading]:
+    """One Reading per claim-able figure of ``sent``, measures and subjects shared in the sentence.
+
+    ``context`` is the (measure, text) a figure falls back on when its sentence has none: the
+    lead-in of a bulleted list ("The forces that held the most hearings were:") or the previous
+    claim for a sentence that refers back ("They include 14 officers ...").
+    """
     doc = sent.doc
     measures = terms(sent, "measures")
     subjects = terms(sent, "subjects")
@@ -276,11 +315,29 @@ def read_sentence(sent: Span, nums: list[Span]) -> list[Reading]:
                 and doc[r.right].lower_ in COORD and r.right >= r.num.end:
             r.measure, r.measure_text, r.strength = nxt.measure, nxt.measure_text, nxt.strength
             r.platforms = sorted(set(r.platforms) | set(nxt.platforms))
-    # figures with no measure take the one of the figure before them in the sentence
+    # a part of the figure before ("160 were constables") or a figure with no role of its own
+    # ("in 2018 the number was just 14") takes the measure of the figure before it
     for k in range(1, len(readings)):
         r, prev = readings[k], readings[k - 1]
-        if r.measure is None and prev.measure is not None:
+        if r.measure is None and prev.measure is not None and (r.copula or r.subject is None):
             r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, min(prev.strength, 1)
+    # "Of those suspended, 29 were constables": the partition's lead clause gives the measure
+    lead = _lead_measure(sent, bounds, measures)
+    for r in readings:
+        if r.measure is None and lead is not None and (r.copula or r.subject is None) \
+                and r.num.start > lead.end:
+            r.measure, r.measure_text, r.strength = lead.label, lead.text, min(lead.strength, 1)
+    # "The number of complaints rose ..., from 29 in 2017/18": nearest term earlier in the sentence
+    for r in readings:
+        if r.measure is None and r.subject is None and not r.bracketed:
+            before = [t for t in measures if t.end <= r.num.start]
+            if before:
+                t = before[-1]
+                r.measure, r.measure_text, r.strength = t.label, t.text, min(t.strength, 0)
+    if context is not None:
+        for r in readings:
+            if r.measure is None:
+                r.measure, r.measure_text, r.strength = context[0], context[1], 0
     if _is_sentence_anaphoric(sent):
         for r in readings:
             r.anaphoric = True

@@ -2,7 +2,8 @@
 kind, in ``doc.spans["numbers"]``.
 
 The span label is the kind: ``COUNT``, ``PERCENT``, ``MONEY``, ``RATE`` and ``PRISON`` can be
-claims; ``YEAR``, ``DATE``, ``AGE``, ``DURATION``, ``ID`` and ``PRONOUN`` are recorded so they
+claims; ``YEAR``, ``DATE``, ``AGE``, ``DURATION``, ``ID``, ``FORCES`` (counts of forces) and
+``PRONOUN`` are recorded so they
 can be inspected but are never claims (CLAIM_SCHEMA: ages, years, dates, ordinals, times,
 phone/channel numbers, durations that frame a period, section numbers).
 """
@@ -10,7 +11,7 @@ phone/channel numbers, durations that frame a period, section numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -33,7 +34,7 @@ class _Num:
     raw: str = ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tables() -> dict:
     d = numbers_data()
     approx = []
@@ -121,7 +122,9 @@ class NumberFinder:
                 k += 1
             if k < len(doc):
                 other = self._read_at(doc, k)
-                if other and other.value and other.raw != "phrase":
+                year_like = other is not None and other.raw == "digits" and 1900 <= other.value <= 2100
+                if other and other.raw != "phrase" and not year_like and other.value > num.value > 0 \
+                        and "/" not in doc[k].text:
                     num.value = round(100.0 * num.value / other.value, 1)
                     num.unit, num.kind, num.end = "percent", "PERCENT", other.end
 
@@ -223,6 +226,12 @@ class NumberFinder:
                 num.end = unit_tok.i + 1 if unit_tok.i + 1 <= len(doc) else num.end
                 return "PRISON"
             return "DURATION"
+        # counts of forces, not of people or cases: "39 of the 43 territorial forces"
+        for tok in doc[num.end:num.end + 5]:
+            if tok.lower_ in ("forces", "constabularies"):
+                return "FORCES"
+            if tok.i in nouns or not (tok.is_alpha or tok.is_digit) or tok.lower_ in ("and", "or"):
+                break
         # "one" as a pronoun: "one of the officers said", "no one"
         if doc[num.start].lower_ == "one" and num.raw == "words":
             ok_before = before is not None and before.lower_ in ("just", "only", "and", "of", "than")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from spacy.language import Language
@@ -22,7 +22,7 @@ from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
 from ..lexicon import furniture_data
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rules() -> dict:
     path = resources.files("misconduct_nlp").joinpath("data", "sentences.json")
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -34,7 +34,7 @@ def _rules() -> dict:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def furniture_line_regex() -> re.Pattern[str]:
     """One compiled regex for whole lines of page furniture (case-insensitive)."""
     parts = [row["pattern"] for row in furniture_data()["lines"]]
@@ -103,7 +103,8 @@ class NewsSentencizer:
             if tok.text in r["bullets"] and tok.text not in "-–—" and i + 1 < n:
                 starts[i] = True
                 continue
-            if tok.text not in r["terminals"] and not (tok.text.endswith("...") and tok.text.strip(".") == ""):
+            ellipsis = tok.text.endswith("...") and tok.text.strip(".") == ""
+            if tok.text not in r["terminals"] and not ellipsis:
                 continue
             if tok.text == "." and i > 0 and doc[i - 1].lower_ in r["abbrev"] and not doc[i - 1].whitespace_:
                 continue

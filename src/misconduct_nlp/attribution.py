@@ -1,0 +1,188 @@
+"""Which force, region and period each claim is about, sentence by sentence through an article.
+
+A sentence that names a force, a region or a period gives it to its own figures (the one in
+the figure's clause first, else the nearest). A figure whose sentence names none inherits the
+article's current frame (``inherited: true``):
+
+* force/region: the frame starts as the article's main force (named more often than any
+  other) or, when no force dominates, the region the article names ("England and Wales");
+  a sentence whose figures are all about one force or region moves the frame there; a list
+  of several forces ("GMP (88), West Midlands (74) and the Met (69)") sends it back to the
+  main frame; an aside about another force in a sentence without figures leaves it alone.
+* period: the frame is the last period stated for a figure (before any is, the first one
+  the article mentions); "during these four years", "in the same period" point back to the
+  earlier period of that length, or to the frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span
+
+from .model import ForceRef, PeriodRef
+
+_DURATION_RE = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[ -](year|month)s?\b", re.IGNORECASE)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10}
+
+
+@dataclass
+class Frame:
+    """Where a claim with no force or region of its own belongs."""
+
+    force: ForceRef | None = None
+    region: str | None = None
+
+
+def _force_ref(span: Span, inherited: bool = False) -> ForceRef:
+    f = span._.force
+    return ForceRef(id=f.id, name=f.name, text=span.text, score=float(getattr(f, "score", 100.0)),
+                    inherited=inherited)
+
+
+def _distance(a: Span, num: Span) -> int:
+    if a.end <= num.start:
+        return num.start - a.end
+    if a.start >= num.end:
+        return a.start - num.end
+    return 0
+
+
+def _months(d: date) -> int:
+    return d.year * 12 + d.month
+
+
+def _duration_months(text: str) -> int | None:
+    m = _DURATION_RE.search(text)
+    if not m:
+        return None
+    n = int(m.group(1)) if m.group(1).isdigit() else _WORDS[m.group(1).lower()]
+    return n * 12 if m.group(2).lower() == "year" else n
+
+
+@dataclass
+class ArticleAttribution:
+    """Carries the force/region and period frames through one article's sentences."""
+
+    doc: Doc
+    main: Frame = field(default_factory=Frame)
+    frame: Frame = field(default_factory=Frame)
+    period: PeriodRef | None = None
+    history: list[PeriodRef] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        forces = [sp for sp in self.doc.spans.get("forces", []) if sp.label_ == "FORCE" and sp._.force]
+        counts = Counter(sp._.force.id for sp in forces)
+        regions = [sp for sp in self.doc.spans.get("regions", []) if sp._.region]
+        if counts:
+            (top, n), *rest = counts.most_common()
+            if not rest or n > rest[0][1]:
+                first = next(sp for sp in forces if sp._.force.id == top)
+                self.main = Frame(force=_force_ref(first, inherited=True))
+        if self.main.force is None and regions:
+            self.main = Frame(region=regions[0]._.region)
+        self.frame = self.main
+
+    # -- force and region ------------------------------------------------------------------
+    def force_for(self, sent: Span, num: Span, left: int, right: int, bracketed: bool) -> Frame | None:
+        """The force or region a figure's own sentence gives it, or None to inherit."""
+        forces = [sp for sp in self.doc.spans.get("forces", [])
+                  if sp.start >= sent.start and sp.end <= sent.end and sp._.force]
+        regions = [sp for sp in self.doc.spans.get("regions", [])
+                   if sp.start >= sent.start and sp.end <= sent.end]
+        if bracketed:
+            before = [sp for sp in forces if left <= sp.start and sp.end <= num.start - 1]
+            if before:
+                return Frame(force=_force_ref(before[-1]))
+        explicit = [sp for sp in forces if sp.label_ == "FORCE" or left <= sp.start < right]
+        cands = [(sp, "force") for sp in explicit] + [(sp, "region") for sp in regions]
+        if not cands:
+            return None
+        in_clause = [c for c in cands if left <= c[0].start < right]
+        pool = in_clause or cands
+        sp, kind = min(pool, key=lambda c: (_distance(c[0], num), c[1] == "region"))
+        if kind == "force":
+            return Frame(force=_force_ref(sp))
+        return Frame(region=sp._.region or self.main.region)
+
+    def inherited_frame(self) -> Frame:
+        """The frame for a figure whose sentence names no force or region."""
+        f = self.frame
+        if f.force is not None and not f.force.inherited:
+            f = Frame(force=ForceRef(f.force.id, f.force.name, f.force.text, f.force.score, True))
+        return f
+
+    def after_sentence(self, sent: Span, stated: list[Frame]) -> None:
+        """Move the frame after a sentence whose figures stated ``stated`` frames."""
+        keys = {(f.force.id if f.force else None, f.region) for f in stated}
+        if len(keys) == 1:
+            self.frame = stated[0]
+        elif len(keys) > 1:
+            self.frame = self.main
+        elif self.main.force is not None:
+            for sp in self.doc.spans.get("forces", []):
+                if sp.start >= sent.start and sp.end <= sent.end and sp.label_ == "FORCE" \
+                        and sp._.force and sp._.force.id == self.main.force.id:
+                    self.frame = self.main
+                    break
+
+    # -- period ----------------------------------------------------------------------------
+    def _resolved(self, sp: Span) -> PeriodRef | None:
+        p = sp._.period
+        if p is None:
+            return None
+        return PeriodRef(start=p.start, end=p.end, text=sp.text)
+
+    def _anaphoric(self, sp: Span) -> PeriodRef | None:
+        months = _duration_months(sp.text)
+        if months:
+            for ref in reversed(self.history):
+                if ref.start and ref.end and abs(_months(ref.end) - _months(ref.start) + 1 - months) <= 3:
+                    return PeriodRef(ref.start, ref.end, sp.text, inherited=True)
+        if self.period is not None:
+            return PeriodRef(self.period.start, self.period.end, sp.text, inherited=True)
+        return None
+
+    def period_for(self, sent: Span, num: Span, left: int, right: int) -> PeriodRef | None:
+        """The period a figure's own sentence gives it, or None to inherit."""
+        spans = [sp for sp in self.doc.spans.get("periods", [])
+                 if sp.start >= sent.start and sp.end <= sent.end]
+        if not spans:
+            return None
+        in_clause = [sp for sp in spans if left <= sp.start < right]
+        for sp in sorted(in_clause or spans, key=lambda s: _distance(s, num)):
+            if sp.label_ == "ANAPHORIC":
+                ref = self._anaphoric(sp)
+            else:
+                ref = self._resolved(sp)
+            if ref is not None:
+                return ref
+        return None
+
+    def inherited_period(self) -> PeriodRef | None:
+        """The period frame for a figure whose sentence states none."""
+        if self.period is None:
+            return None
+        p = self.period
+        return PeriodRef(p.start, p.end, p.text, inherited=True)
+
+    def see_sentence_periods(self, sent: Span) -> None:
+        """Remember the periods a sentence mentions (for "during these four years")."""
+        for sp in self.doc.spans.get("periods", []):
+            if sp.start >= sent.start and sp.end <= sent.end and sp.label_ != "ANAPHORIC":
+                ref = self._resolved(sp)
+                if ref is not None:
+                    self.history.append(ref)
+                    if self.period is None:
+                        self.period = ref
+
+    def after_period(self, stated: list[PeriodRef]) -> None:
+        """Move the period frame to the last period stated for a figure of the sentence."""
+        explicit = [p for p in stated if not p.inherited]
+        if explicit:
+            self.period = explicit[-1]

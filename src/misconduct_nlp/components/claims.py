@@ -1,0 +1,132 @@
+"""``misconduct_claims``: turns the marked spans of a Doc into :class:`~misconduct_nlp.model.Claim`
+objects in ``doc._.claims``.
+
+The path a sentence takes: furniture is skipped; its claim-able numbers are read against the
+sentence's outcome terms, roles, ranks and platforms (:mod:`misconduct_nlp.reading`); figures
+with no outcome are dropped; then force, region and period come from the sentence or the
+article's frame (:mod:`misconduct_nlp.attribution`).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .. import extensions  # noqa: F401
+from ..attribution import ArticleAttribution, Frame
+from ..model import Claim, PeriodRef, TextSpan
+from ..reading import Reading, read_sentence, refers_back, terms
+from .numbers import CLAIM_KINDS
+from .sentencizer import is_furniture
+
+STRENGTH_CONFIDENCE = {3: 0.95, 2: 0.9, 1: 0.75, 0: 0.6}
+LEADING_NOISE = frozenset({"•", "▪", "●", "◦", "‣", "*", "-", "–", "—", "►"})
+
+
+def sentence_bounds(sent: Span) -> tuple[int, int]:
+    """Character offsets of a sentence without surrounding whitespace and list bullets."""
+    toks = [t for t in sent if not t.is_space]
+    while toks and toks[0].text in LEADING_NOISE:
+        toks = toks[1:]
+    if not toks:
+        return sent.start_char, sent.start_char
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def is_list_item(sent: Span) -> bool:
+    """True for a sentence that starts with a list bullet ("•", "-", "*")."""
+    first = next((t for t in sent if not t.is_space), None)
+    return first is not None and first.text in LEADING_NOISE
+
+
+def list_lead_in(sent: Span) -> tuple[str, str] | None:
+    """The measure a list's lead-in sentence gives its items ("The forces that held most hearings:")."""
+    found = terms(sent, "measures")
+    if not found:
+        return None
+    best = max(found, key=lambda t: t.strength)
+    return best.label, best.text
+
+
+class ClaimBuilder:
+    """Builds claims sentence by sentence; see the module docstring."""
+
+    def __init__(self, nlp: Language, name: str, min_confidence: float = 0.0) -> None:
+        self.name = name
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims: list[Claim] = []
+        furniture = doc.spans.get("furniture", [])
+        furniture_tokens = {i for sp in furniture for i in range(sp.start, sp.end)}
+        numbers = [sp for sp in doc.spans.get("numbers", []) if sp.label_ in CLAIM_KINDS
+                   and sp.start not in furniture_tokens]
+        att = ArticleAttribution(doc)
+        prev_claim: Claim | None = None
+        lead_in: tuple[str, str] | None = None
+        ni = 0
+        for sent in doc.sents:
+            att.see_sentence_periods(sent)
+            nums = []
+            while ni < len(numbers) and numbers[ni].start < sent.end:
+                if numbers[ni].start >= sent.start:
+                    nums.append(numbers[ni])
+                ni += 1
+            s_start, s_end = sentence_bounds(sent)
+            text = doc.text[s_start:s_end]
+            bullet = is_list_item(sent)
+            if not bullet and text:
+                lead_in = list_lead_in(sent) if text.endswith(":") else None
+            if not nums or is_furniture(text):
+                att.after_sentence(sent, [])
+                continue
+            context = lead_in if bullet else None
+            if context is None and prev_claim is not None and refers_back(sent):
+                context = (prev_claim.measure, prev_claim.measure_text or "")
+            readings = [r for r in read_sentence(sent, nums, context) if r.measure is not None]
+            stated_frames: list[Frame] = []
+            stated_periods: list[PeriodRef] = []
+            sentence = TextSpan(text, s_start, s_end)
+            for r in readings:
+                claim = self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods)
+                if claim.confidence >= self.min_confidence:
+                    claims.append(claim)
+                    prev_claim = claim
+            att.after_sentence(sent, stated_frames)
+            att.after_period(stated_periods)
+        doc._.claims = claims
+        return doc
+
+    def _claim(self, doc: Doc, sent: Span, r: Reading, sentence: TextSpan, att: ArticleAttribution,
+               prev: Claim | None, stated_frames: list[Frame], stated_periods: list[PeriodRef]) -> Claim:
+        num = r.num
+        subject, subject_text = r.subject, r.subject_text
+        if subject is None and r.inherit_subject is not None and prev is not None:
+            subject, subject_text = prev.subject, prev.subject_text
+        frame = att.force_for(sent, num, r.left, r.right, r.bracketed)
+        if frame is not None:
+            stated_frames.append(frame)
+        else:
+            frame = att.inherited_frame()
+        period = att.period_for(sent, num, r.left, r.right)
+        if period is not None:
+            stated_periods.append(period)
+        else:
+            period = att.inherited_period()
+        confidence = STRENGTH_CONFIDENCE.get(max(0, min(3, r.strength)), 0.6)
+        if subject is None and not r.counted_noun:
+            confidence -= 0.1
+        return Claim(
+            value=float(num._.value), unit=num._.unit or "count", approx=num._.approx or "exact",
+            sentence=sentence, span=TextSpan(num.text, num.start_char, num.end_char),
+            measure=r.measure, measure_text=r.measure_text, subject=subject, subject_text=subject_text,
+            rank=r.rank, force=frame.force, region=None if frame.force else frame.region,
+            period=period, platforms=list(r.platforms), confidence=round(confidence, 3),
+            article=doc._.article_id, published=None,
+        )
+
+
+@Language.factory("misconduct_claims", default_config={"min_confidence": 0.0})
+def make_claim_builder(nlp: Language, name: str, min_confidence: float) -> ClaimBuilder:
+    """Builds ``doc._.claims`` from the numbers, lexicon, force and period spans."""
+    return ClaimBuilder(nlp, name, min_confidence)

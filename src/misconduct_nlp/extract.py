@@ -1,0 +1,100 @@
+"""``extract()`` and ``extract_many()``: text in, claims out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .model import Claim, Published
+
+PublishedLike = date | str | Published | None
+MAX_CHARS = 2_000_000
+
+
+@lru_cache(maxsize=1)
+def default_nlp() -> Language:
+    """The default pipeline, built once per process."""
+    from .pipeline import load
+
+    return load()
+
+
+def resolve_published(text: str, published: PublishedLike) -> Published | None:
+    """The publication date and its source: given (``argument``/as passed) or a dateline in the text."""
+    if isinstance(published, Published):
+        return published
+    if isinstance(published, date):
+        return Published(published, "argument")
+    if isinstance(published, str) and published.strip():
+        try:
+            return Published(date.fromisoformat(published.strip()[:10]), "argument")
+        except ValueError:
+            pass
+    from .periods import find_dateline
+
+    try:
+        found = find_dateline(text)
+    except Exception:  # a dateline is a bonus; never let it stop extraction
+        found = None
+    return Published(found, "dateline") if found else None
+
+
+def _clean(text: object) -> str:
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    # spaCy's tokenizer is fine with any str; NUL and other C0 controls only get in the way
+    text = "".join(ch if ch >= " " or ch in "\n\t" else " " for ch in text) if any(
+        ch < " " and ch not in "\n\t" for ch in text) else text
+    return text[:MAX_CHARS]
+
+
+def _prepare(nlp: Language, text: str, article_id: str | None, published: Published | None) -> Doc:
+    doc = nlp.make_doc(text)
+    doc._.article_id = article_id
+    doc._.published = published.date if published else None
+    return doc
+
+
+def _finish(doc: Doc, published: Published | None) -> list[Claim]:
+    return [replace(c, published=published) for c in (doc._.claims or [])]
+
+
+def extract(text: str, *, published: PublishedLike = None, article_id: str | None = None,
+            nlp: Language | None = None) -> list[Claim]:
+    """The claims of one article's text.
+
+    ``published`` (a date, "YYYY-MM-DD" or :class:`Published`) anchors relative periods
+    ("over the past five years"); without it a dateline in the text is looked for.
+    Offsets in the claims point into ``text`` exactly as given (after removing control
+    characters, which are replaced by spaces one for one). Never raises on a ``str``.
+    """
+    nlp = nlp or default_nlp()
+    text = _clean(text)
+    pub = resolve_published(text, published)
+    doc = nlp(_prepare(nlp, text, article_id, pub))
+    return _finish(doc, pub)
+
+
+def extract_many(items: Iterable[tuple[str, str | None, PublishedLike]], *, nlp: Language | None = None,
+                 batch_size: int = 32) -> Iterator[list[Claim]]:
+    """Claims for many articles, one list per ``(text, article_id, published)`` item, in order.
+
+    Uses ``nlp.pipe`` so spaCy batches the work.
+    """
+    nlp = nlp or default_nlp()
+    pubs: list[Published | None] = []
+
+    def docs() -> Iterator[Doc]:
+        for text, article_id, published in items:
+            clean = _clean(text)
+            pub = resolve_published(clean, published)
+            pubs.append(pub)
+            yield _prepare(nlp, clean, article_id, pub)
+
+    for k, doc in enumerate(nlp.pipe(docs(), batch_size=batch_size)):
+        yield _finish(doc, pubs[k])
