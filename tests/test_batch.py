@@ -11,11 +11,17 @@ import io
 import json
 import os
 import random
+import re
+import signal
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from _articles import write_articles
 from misconduct_nlp.batch import (
     BatchOptions,
     Task,
@@ -273,3 +279,110 @@ def test_parquet_output(tmp_path):
     assert list(df["article"]) == sorted(df["article"])
     with pytest.raises(UsageError, match="exists"):
         run([src], out)
+
+
+def test_progress_bar_when_asked(tmp_path):
+    src = make_folder(tmp_path / "in", 5)
+    err = io.StringIO()
+    run_batch([src], options(tmp_path / "o.jsonl", progress=True, quiet=False), stderr=err)
+    assert "5/5" in err.getvalue() and "article" in err.getvalue()
+    err = io.StringIO()  # not a terminal: no bar, only the summary
+    run_batch([src], options(tmp_path / "p.jsonl", quiet=False), stderr=err)
+    assert err.getvalue().count("\n") == 1 and "5 articles read" in err.getvalue()
+
+
+# --------------------------------------------------------------------------- the command, for real
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def cli(*args: str | Path, **kw) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "misconduct_nlp.cli", *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, **kw)
+
+
+def test_help_does_not_import_the_pipeline():
+    code = ("import sys, misconduct_nlp.cli as c; c.build_parser().format_help(); "
+            "heavy = ('spacy', 'quantulum3', 'dateparser', 'pandas', 'dask'); "
+            "print([m for m in heavy if m in sys.modules])")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.stdout.strip() == "[]", res.stderr
+
+
+def test_cli_bad_folder(tmp_path):
+    src = tmp_path / "in"
+    good = write_articles(src, 3, seed=5)
+    (src / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 10)
+    (src / "empty.txt").write_bytes(b"")
+    out, log = tmp_path / "out" / "claims.jsonl", tmp_path / "errors.jsonl"
+    res = cli("extract", src, tmp_path / "missing", "-o", out, "--errors", log, "-j", "1")
+    assert res.returncode == 1, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert any(line.endswith("binary.txt: binary file (contains NUL bytes)") for line in lines)
+    assert any(line.endswith("empty.txt: empty file") for line in lines)
+    assert any(line.endswith("missing: no such file or directory") for line in lines)
+    assert "3 articles read, 0 skipped, 3 failed" in lines[-1] and "words/s" in lines[-1]
+    assert len(log.read_text().splitlines()) == 3
+    claims = read_claims(out)
+    assert {c["article"] for c in claims} == {p.stem for p in good}
+    assert all(c["sentence"]["text"] for c in claims)
+    # the same again refuses to overwrite, and leaves the output alone
+    before = out.read_bytes()
+    again = cli("extract", src, "-o", out)
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert out.read_bytes() == before
+    # CSV to stdout
+    csv_run = cli("extract", *good, "--format", "csv", "-q")
+    assert csv_run.returncode == 0, csv_run.stderr
+    assert csv_run.stdout.startswith("article,value,unit,")
+    assert len(csv_run.stdout.strip().splitlines()) == len(claims) + 1
+
+
+def test_cli_seeds_score(tmp_path):
+    seeds, scorer = SHARED / "seeds", SHARED / "eval" / "claimeval.py"
+    if not (seeds.is_dir() and scorer.is_file()):
+        pytest.skip(f"{SHARED} (seed articles and scorer) is not beside the repository")
+    out = tmp_path / "claims.jsonl"
+    res = cli("extract", seeds, "-o", out, "-q")
+    assert res.returncode == 0, res.stderr
+    score = subprocess.run([sys.executable, str(scorer), "--gold", str(seeds / "gold.jsonl"),
+                            "--pred", str(out), "--json"], capture_output=True, text=True, timeout=60)
+    assert score.returncode == 0, score.stderr
+    metrics = json.loads(score.stdout)
+    assert metrics["f1"] >= 0.9, metrics
+
+
+def count_done(state: Path) -> int:
+    try:
+        return max(0, state.read_bytes().count(b"\n") - 1)
+    except FileNotFoundError:
+        return 0
+
+
+def test_kill_and_resume_loses_nothing(tmp_path):
+    src = tmp_path / "in"
+    n = 600
+    write_articles(src, n, seed=11)
+    out = tmp_path / "killed.jsonl"
+    state = state_path(out)
+    cmd = [sys.executable, "-m", "misconduct_nlp.cli", "extract", str(src), "-o", str(out), "-j", "2", "-q"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 180
+        while count_done(state) < 1:
+            assert proc.poll() is None, f"finished before it could be killed: {proc.stderr.read()}"
+            assert time.monotonic() < deadline, "no article finished in time"
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the command and its workers, as a crash would
+        proc.wait()
+    finished = count_done(state)
+    assert 0 < finished < n
+    res = cli("extract", src, "-o", out, "--resume", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    read, skipped = (int(x) for x in re.search(r"(\d+) articles read, (\d+) skipped", res.stderr).groups())
+    assert skipped >= finished and read + skipped == n
+    reference = tmp_path / "reference.jsonl"
+    run_batch([src], BatchOptions(output=reference, workers=1, quiet=True))
+    assert out.read_bytes() == reference.read_bytes()
+    assert count_done(state) == n

@@ -148,6 +148,8 @@ def test_discover_recursive_sorted_and_filtered(tmp_path):
     write(tmp_path / "notes.json", "{}")
     write(tmp_path / "photo.jpg", b"\xff\xd8")
     write(tmp_path / ".hidden.txt", "h")
+    write(tmp_path / "README.md", "# About this folder")
+    write(tmp_path / "sub" / "LICENSE.txt", "MIT")
     write(tmp_path / ".git" / "x.txt", "x")
     files, errors = discover([tmp_path])
     assert [f.id for f in files] == ["a", "b", "c"]
@@ -158,8 +160,9 @@ def test_discover_recursive_sorted_and_filtered(tmp_path):
 def test_discover_explicit_files_any_suffix_but_not_manifests(tmp_path):
     note = write(tmp_path / "story.article", "text")
     manifest = write(tmp_path / "manifest.jsonl", "{}")
-    files, errors = discover([note, manifest])
-    assert [f.id for f in files] == ["story"]
+    readme = write(tmp_path / "README.md", "# a readme named on purpose is read")
+    files, errors = discover([note, manifest, readme])
+    assert [f.id for f in files] == ["README", "story"]
     assert errors == []
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 NOT_ARTICLES = {"manifest.jsonl", "gold.jsonl"}
+#: Stems of files that describe a folder rather than being articles (skipped when a folder is read).
+FOLDER_DOCS = {"readme", "license", "licence", "changelog", "contributing", "notice"}
 DEFAULT_MAX_BYTES = 5_000_000
 
 
@@ -167,8 +169,13 @@ def _looks_like_html(text: str) -> bool:
 
 
 def is_article_path(path: Path) -> bool:
-    """True for files the batch command reads as articles."""
-    return path.suffix.lower() in ARTICLE_SUFFIXES and path.name not in NOT_ARTICLES
+    """True for files the batch command reads as articles when it reads a folder.
+
+    Files with an article suffix, except manifests, gold files and a folder's own
+    documentation (``README.md``, ``LICENSE.txt``, ...).
+    """
+    return (path.suffix.lower() in ARTICLE_SUFFIXES and path.name not in NOT_ARTICLES
+            and path.stem.lower() not in FOLDER_DOCS)
 
 
 def load_manifest(folder: str | Path) -> dict[str, date]:
@@ -236,8 +243,8 @@ class ManifestIndex:
 def discover(paths: Iterable[str | Path]) -> tuple[list[ArticleFile], list[PathError]]:
     """Article files under ``paths`` (files, or folders searched recursively), sorted by id then path.
 
-    In folders, files with an article suffix are taken, except ``manifest.jsonl``, ``gold.jsonl``
-    and hidden files or folders. A file named explicitly is taken whatever its suffix, unless it
+    In folders, files with an article suffix are taken, except ``manifest.jsonl``, ``gold.jsonl``,
+    ``README.md`` and the like, and hidden files or folders. A file named explicitly is taken whatever its suffix, unless it
     is a manifest or gold file. Symlinked folders are followed; a loop is reported, not followed.
     Each file is found once even when reached by two paths. Publication dates come from the
     nearest ``manifest.jsonl``. Paths that cannot be used come back as :class:`PathError`.
