@@ -469,11 +469,28 @@ def _r_part(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> 
     return a.first, nxt - timedelta(days=1)
 
 
+def _r_window_from(g: dict[str, str | None], ctx: _Ctx,
+                   default_start: date | None) -> tuple[date, date] | None:
+    a = _point(g["a"] or "", ctx)
+    n = _number(g.get("n")) if g.get("n") else 1
+    if a is None or not n:
+        return None
+    return a.first, _shift_back(a.first, -n, g["unit"] or "year") - timedelta(days=1)
+
+
 def _r_past(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
     pub = ctx.anchor()
     n = _number(g.get("n")) if g.get("n") else 1
     if pub is None or not n:
         return None
+    fin = (g.get("fin") or "").lower()
+    if fin and _unit_key(g["unit"] or "year") == "year":
+        # the N complete financial (April-March) or calendar years before publication
+        if fin == "calendar":
+            end = date(pub.year - 1, 12, 31)
+        else:
+            end = date(pub.year if pub.month >= 4 else pub.year - 1, 3, 31)
+        return _add_months(end + timedelta(days=1), -12 * n), end
     return _shift_back(pub + timedelta(days=1), n, g["unit"] or "year"), pub
 
 
@@ -503,8 +520,8 @@ def _r_none(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> 
 
 _RESOLVERS = {
     "point": _r_point, "range": _r_range, "since": _r_since, "upto": _r_upto,
-    "window": _r_window, "part": _r_part, "past": _r_past, "calendar": _r_calendar,
-    "none": _r_none,
+    "window": _r_window, "window_from": _r_window_from, "part": _r_part, "past": _r_past,
+    "calendar": _r_calendar, "none": _r_none,
 }
 
 
