@@ -27,6 +27,9 @@ from .model import ForceRef, PeriodRef
 
 _DURATION_RE = re.compile(
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[ -](year|month)s?\b", re.IGNORECASE)
+_PREVIOUS_RE = re.compile(r"\b(year before|previous year|year earlier|prior year|preceding year)\b",
+                          re.IGNORECASE)
+CONTRAST = frozenset({"while", "whereas", "whilst", "but", "although", "though", "compared"})
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10}
 
@@ -51,6 +54,18 @@ def _distance(a: Span, num: Span) -> int:
     if a.start >= num.end:
         return a.start - num.end
     return 0
+
+
+def _contrast_between(doc: Doc, a: Span, num: Span) -> bool:
+    lo, hi = (a.end, num.start) if a.end <= num.start else (num.end, a.start)
+    return any(doc[i].lower_ in CONTRAST for i in range(lo, hi))
+
+
+def _shift_year(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
 
 
 def _months(d: date) -> int:
@@ -79,7 +94,8 @@ class ArticleAttribution:
         forces = [sp for sp in self.doc.spans.get("forces", []) if sp.label_ == "FORCE" and sp._.force]
         counts = Counter(sp._.force.id for sp in forces)
         regions = [sp for sp in self.doc.spans.get("regions", []) if sp._.region]
-        if counts:
+        national = len(counts) >= 3 and regions and counts.most_common(1)[0][1] * 2 < sum(counts.values())
+        if counts and not national:
             (top, n), *rest = counts.most_common()
             if not rest or n > rest[0][1]:
                 first = next(sp for sp in forces if sp._.force.id == top)
@@ -104,10 +120,19 @@ class ArticleAttribution:
         if not cands:
             return None
         in_clause = [c for c in cands if left <= c[0].start < right]
-        pool = in_clause or cands
+        # a force in a contrasting clause ("..., while the Met alone held 402") is not this figure's
+        pool = in_clause or [c for c in cands if not _contrast_between(sent.doc, c[0], num)]
+        if not pool:
+            return None
         sp, kind = min(pool, key=lambda c: (_distance(c[0], num), c[1] == "region"))
         if kind == "force":
             return Frame(force=_force_ref(sp))
+        if sp._.region is None:
+            # "In Wales, the four forces held 71 hearings": a named area beats "the four forces"
+            named = [c for c, k in cands
+                     if k == "region" and c._.region and not _contrast_between(sent.doc, c, num)]
+            if named:
+                return Frame(region=min(named, key=lambda c: _distance(c, num))._.region)
         return Frame(region=sp._.region or self.main.region)
 
     def inherited_frame(self) -> Frame:
@@ -134,11 +159,20 @@ class ArticleAttribution:
     # -- period ----------------------------------------------------------------------------
     def _resolved(self, sp: Span) -> PeriodRef | None:
         p = sp._.period
+        if p is None and self.period is not None and self.period.start is not None:
+            # an open start ("up to early 2013") starts where the article's period does
+            from .periods import parse_period
+
+            p = parse_period(sp.text, self.doc._.published, default_start=self.period.start)
         if p is None:
             return None
         return PeriodRef(start=p.start, end=p.end, text=sp.text)
 
     def _anaphoric(self, sp: Span) -> PeriodRef | None:
+        if _PREVIOUS_RE.search(sp.text) and self.period is not None and self.period.start and self.period.end:
+            # "compared with 54 the year before": the frame period, a year earlier
+            return PeriodRef(_shift_year(self.period.start, -1), _shift_year(self.period.end, -1),
+                             sp.text, inherited=True)
         months = _duration_months(sp.text)
         if months:
             for ref in reversed(self.history):

@@ -177,7 +177,11 @@ def _pick_measure(doc, r: Reading, measures: list[Term]) -> None:
     bwd.reverse()
     best: Term | None = None
     for lo, hi in ((2, 99), (1, 1), (0, 0)):
-        f = [t for t in fwd if lo <= t.strength <= hi and not (t.noun and t.strength >= 1)]
+        f = [t for t in fwd if lo <= t.strength <= hi]
+        if len(f) > 1 and _modifies_noun(doc, f[0]) and (
+                f[1].start == f[0].end or (f[1].start == f[0].end + 1 and doc[f[0].end].lower_ in COPULA
+                                           | {"had", "have", "has", "then", "later"})):
+            f = f[1:]  # "one in five of the officers investigated resigned": the verb is the later term
         if f:
             top = max(t.strength for t in f)
             best = next(t for t in f if t.strength == top)
@@ -191,8 +195,17 @@ def _pick_measure(doc, r: Reading, measures: list[Term]) -> None:
     chain = _chain(doc, best, measures, r.num.sent.end)
     r.measure, r.measure_text = _resolve_chain(chain)
     r.strength = best.strength
-    if r.measure == "dismissed" and _np_noun(doc, r) in NOT_UPHELD_NOUNS:
+    if r.measure == "dismissed" and r.subject is None and _np_noun(doc, r) in NOT_UPHELD_NOUNS:
         r.measure = "not_upheld"
+
+
+def _modifies_noun(doc, t: Term) -> bool:
+    """True for a participle right after a role or counted noun ("officers investigated")."""
+    if t.start == 0:
+        return False
+    prev = doc[t.start - 1].lower_
+    return prev in counted_nouns() or prev in ("officers", "staff", "workers", "employees", "individuals",
+                                               "people", "constables", "pcsos", "those", "them")
 
 
 def _np_noun(doc, r: Reading) -> str | None:
@@ -304,14 +317,14 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     for num in nums:
         left, right, bracketed = _clause(sent, num, bounds)
         r = Reading(num=num, left=left, right=right, bracketed=bracketed)
-        _pick_measure(doc, r, measures)
         _pick_subject(doc, r, subjects, ranks, measures)
+        _pick_measure(doc, r, measures)
         r.platforms = sorted({t.label for t in platforms if left <= t.start < max(right, num.end)})
         readings.append(r)
     # figures coordinated with the next one share its measure: "three officers and four staff were sacked"
     for k in range(len(readings) - 2, -1, -1):
         r, nxt = readings[k], readings[k + 1]
-        if r.measure is None and nxt.measure is not None and r.right < nxt.num.start \
+        if r.measure is None and nxt.measure is not None and nxt.strength >= 1 and r.right < nxt.num.start \
                 and doc[r.right].lower_ in COORD and r.right >= r.num.end:
             r.measure, r.measure_text, r.strength = nxt.measure, nxt.measure_text, nxt.strength
             r.platforms = sorted(set(r.platforms) | set(nxt.platforms))
@@ -319,7 +332,8 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     # ("in 2018 the number was just 14") takes the measure of the figure before it
     for k in range(1, len(readings)):
         r, prev = readings[k], readings[k - 1]
-        if r.measure is None and prev.measure is not None and (r.copula or r.subject is None):
+        weak_own = r.copula and r.strength <= 0
+        if (r.measure is None or weak_own) and prev.measure is not None and (r.copula or r.subject is None):
             r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, min(prev.strength, 1)
     # "Of those suspended, 29 were constables": the partition's lead clause gives the measure
     lead = _lead_measure(sent, bounds, measures)

@@ -83,7 +83,8 @@ class ClaimBuilder:
             context = lead_in if bullet else None
             if context is None and prev_claim is not None and refers_back(sent):
                 context = (prev_claim.measure, prev_claim.measure_text or "")
-            readings = [r for r in read_sentence(sent, nums, context) if r.measure is not None]
+            readings = [r for r in read_sentence(sent, nums, context) if r.measure is not None
+                        and (r.num.label_ != "MONEY" or r.strength >= 1)]
             stated_frames: list[Frame] = []
             stated_periods: list[PeriodRef] = []
             sentence = TextSpan(text, s_start, s_end)

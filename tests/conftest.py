@@ -1,0 +1,24 @@
+"""Shared fixtures: one pipeline per test session (building it costs about a second)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from misconduct_nlp import load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip(f"{SHARED / 'seeds'} is not here: the shared seeds are only beside a developer checkout")
+    return SHARED
