@@ -115,6 +115,8 @@ class _Grammar:
         self.months: dict[str, int] = {k.lower(): int(v) for k, v in data["months"].items()}
         self.numbers: dict[str, int] = {k.lower(): int(v) for k, v in data["numbers"].items()}
         self.unit_months: dict[str, int] = {k: int(v) for k, v in data["unit_months"].items()}
+        fillers = data.get("fillers", {}).get("words", [])
+        self.rx_fillers = re.compile(r"(?:\s+" + _alternation(fillers) + r")+$", _FLAGS) if fillers else None
         self.fuzzy: dict[str, dict[str, Any]] = {
             " ".join(row["words"].lower().split()): row for row in data["fuzzy"]}
 
@@ -337,6 +339,8 @@ def _year_span(m: re.Match[str]) -> _Interval | None:
 def _apply_fuzzy(spec: dict[str, Any], inner: _Interval) -> _Interval | None:
     first, last = inner.first, inner.last
     if first.day == 1 and first.year == last.year and first.month == last.month:
+        if not spec.get("month_days"):  # "summer March 2019": a season of a month is nothing
+            return None
         d1, d2 = spec["month_days"]
         end_day = calendar.monthrange(first.year, first.month)[1]
         return _Interval(first.replace(day=min(d1, end_day)), first.replace(day=min(d2, end_day)),
@@ -478,6 +482,19 @@ def _r_window_from(g: dict[str, str | None], ctx: _Ctx,
     return a.first, _shift_back(a.first, -n, g["unit"] or "year") - timedelta(days=1)
 
 
+def _r_decade(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    year = int(g["a"] or 0)
+    return (date(year, 1, 1), date(year + 9, 12, 31)) if _valid_year(year) else None
+
+
+def _r_so_far(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
+    a = _point(g["a"] or "", ctx)
+    pub = ctx.anchor()
+    if a is None or pub is None or a.first > pub:
+        return None
+    return a.first, min(a.last, pub)
+
+
 def _r_past(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> tuple[date, date] | None:
     pub = ctx.anchor()
     n = _number(g.get("n")) if g.get("n") else 1
@@ -521,7 +538,7 @@ def _r_none(g: dict[str, str | None], ctx: _Ctx, default_start: date | None) -> 
 _RESOLVERS = {
     "point": _r_point, "range": _r_range, "since": _r_since, "upto": _r_upto,
     "window": _r_window, "window_from": _r_window_from, "part": _r_part, "past": _r_past,
-    "calendar": _r_calendar, "none": _r_none,
+    "calendar": _r_calendar, "decade": _r_decade, "so_far": _r_so_far, "none": _r_none,
 }
 
 
@@ -557,10 +574,13 @@ def parse_period(text: str, published: date | str | None = None, *,
 
 @lru_cache(maxsize=16384)
 def _parse_cached(text: str, published: date | None, default_start: date | None) -> Period | None:
+    g = _grammar()
     phrase = " ".join(text.split()).strip(_STRIP)
+    if g.rx_fillers is not None:
+        phrase = g.rx_fillers.sub("", phrase).strip(_STRIP)
     if not phrase or len(phrase) > 120:
         return None
-    for pattern in _grammar().patterns:
+    for pattern in g.patterns:
         match = pattern.regex.fullmatch(phrase)
         if match is None:
             continue
