@@ -120,12 +120,13 @@ def _row(rec: Mapping[str, Any], doc_index: int, sentence_html: str, claim_id: s
     force_id = force.get("id") if isinstance(force, Mapping) else (force or "")
     conf = rec.get("confidence")
     article = rec.get("article") or ""
-    link = f'<a href="#{claim_id}">{_esc(article)}</a>' if claim_id else _esc(article)
+    name = _esc(article).replace("_", "_<wbr>").replace("-", "-<wbr>")  # break long ids at joins
+    link = f'<a href="#{claim_id}">{name}</a>' if claim_id else name
     attrs = (f'data-article="a{doc_index}" data-force="{_esc(force_id)}" '
              f'data-force-name="{_esc(force_name(rec) if force_id else "")}" '
              f'data-measure="{_esc(rec.get("measure") or "")}"')
     return (
-        f"<tr {attrs}><td>{link}</td>{_value_cell(rec)}"
+        f'<tr {attrs}><td class="article">{link}</td>{_value_cell(rec)}'
         f"<td>{_esc(rec.get('measure'))}</td><td>{_esc(rec.get('subject'))}</td>"
         f"{_force_cell(rec)}{_period_cell(rec)}"
         f'<td class="num" data-sort="{_esc(conf if conf is not None else "")}">{_esc(conf)}</td>'
