@@ -345,3 +345,42 @@ def test_user_grammar_file(tmp_path: Path) -> None:
     finally:
         periods.use_grammar(None)
     assert [m.text for m in find_period_mentions("Nine were sacked in the school year 2015.")] == []
+
+
+# --- the seed articles (read-only, outside the project) ---------------------------------------------
+
+SEEDS = Path("/work/shared/seeds")
+
+
+def _month_index(iso: str) -> int:
+    year, month = iso[:7].split("-")
+    return int(year) * 12 + int(month)
+
+
+def test_seed_gold_periods_are_among_the_mentions() -> None:
+    """Every period a careful reader gave a seed claim is stated by some mention in the article
+    (within the scorer's two months), open starts taking the start of the mention before."""
+    if not (SEEDS / "gold.jsonl").exists() or not (SEEDS / "manifest.jsonl").exists():
+        pytest.skip("seed articles not available (/work/shared/seeds)")
+    manifest = (SEEDS / "manifest.jsonl").read_text("utf-8").splitlines()
+    published = {row["id"]: row["published"] for row in map(json.loads, filter(str.strip, manifest))}
+    wanted: dict[str, set[tuple[str, str]]] = {}
+    for line in (SEEDS / "gold.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line) if line.strip() else {}
+        if row.get("period"):
+            wanted.setdefault(row["article"], set()).add((row["period"]["start"], row["period"]["end"]))
+    assert wanted
+    for article, spans in wanted.items():
+        text = (SEEDS / f"{article}.txt").read_text("utf-8")
+        stated: list[tuple[str, str]] = []
+        previous_start = None
+        for mention in find_period_mentions(text):
+            assert text[mention.start:mention.end] == mention.text
+            p = parse_period(mention.text, published[article], default_start=previous_start)
+            if p:
+                stated.append((p.start.isoformat(), p.end.isoformat()))
+                previous_start = p.start
+        for start, end in spans:
+            close = [(s, e) for s, e in stated if abs(_month_index(start) - _month_index(s)) <= 2
+                     and abs(_month_index(end) - _month_index(e)) <= 2]
+            assert close, (article, start, end)
