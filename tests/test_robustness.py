@@ -3,6 +3,9 @@ numbers and very long lines (a property test), and every claim points into the t
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +25,7 @@ NEWSY = st.sampled_from([
 ])
 DIGITS = st.text(alphabet="0123456789,.", min_size=1, max_size=400)
 CONTROL = st.text(alphabet=st.characters(max_codepoint=0x9F, categories=["Cc"]), max_size=20)
-ANY = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=300)
+ANY = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=300)
 PIECES = st.lists(st.one_of(NEWSY, DIGITS, CONTROL, ANY, st.just(" ")), max_size=40).map(" ".join)
 
 
@@ -53,3 +56,16 @@ def test_extract_never_raises(nlp, text, published):
 ])
 def test_extract_survives_extremes(nlp, text):
     check(text, nlp)
+
+
+def test_public_extract_is_the_function_even_after_its_module_is_imported():
+    # importing a submodule sets the package attribute of the same name to the module:
+    # ``misconduct_nlp.extract`` must still be the function whatever was imported first
+    code = ("import importlib, misconduct_nlp\n"
+            "for name in ('extract', 'pipeline', 'formats', 'batch'):\n"
+            "    try: importlib.import_module('misconduct_nlp.' + name)\n"
+            "    except ImportError: pass\n"
+            "from misconduct_nlp import extract, extract_many, load, to_dataframe\n"
+            "print(all(map(callable, (misconduct_nlp.extract, extract, extract_many, load, to_dataframe))))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.stdout.strip() == "True", res.stderr

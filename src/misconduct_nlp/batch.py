@@ -45,8 +45,8 @@ from misconduct_nlp.formats import FORMATS, format_for_path
 from misconduct_nlp.io import DEFAULT_MAX_BYTES, ArticleError, discover, read_article
 from misconduct_nlp.model import Published
 
-DEFAULT_EXTRACTOR = "misconduct_nlp.extract:extract_many"
-DEFAULT_LOADER = "misconduct_nlp.pipeline:load"
+DEFAULT_EXTRACTOR = "misconduct_nlp:extract_many"  # through the package's public names
+DEFAULT_LOADER = "misconduct_nlp:load"
 STATE_SUFFIX = ".done.jsonl"
 STATE_VERSION = 1
 CHUNK_ARTICLES = 32
@@ -386,8 +386,10 @@ class _LocalPool:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         self.ctx = mp.get_context(method)
         if method == "forkserver":
-            mods = [ref.partition(":")[0] for ref in (config.extractor, config.loader)]
-            self.ctx.set_forkserver_preload(["misconduct_nlp.batch", *mods])
+            # workers fork from a server that has imported spaCy and the pipeline code once
+            mods = {ref.partition(":")[0] for ref in (config.extractor, config.loader)}
+            mods = {"misconduct_nlp.pipeline" if m == "misconduct_nlp" else m for m in mods}
+            self.ctx.set_forkserver_preload(["misconduct_nlp.batch", *sorted(mods)])
         self.workers = workers
         self.config = config
         self.executor = self._new()
