@@ -288,6 +288,9 @@ def test_dateline_in_the_last_lines_and_bare_date_lines() -> None:
 
 def test_dateline_none_and_invalid_dates() -> None:
     assert find_dateline("Officers sacked\nThe force said on 3 May 2019 that six resigned.") is None
+    assert find_dateline("Officers sacked\nThe report, published on 3 May 2019, found 12 cases.") is None
+    assert find_dateline("By A Reporter | Published 3 May 2019\nBody") == date(2019, 5, 3)
+    assert find_dateline("Headline\nPublished:\n\n3 May 2019\nBody") == date(2019, 5, 3)
     assert find_dateline("Published 31/02/2013") is None
     assert find_dateline("") is None
 

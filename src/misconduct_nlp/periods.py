@@ -173,8 +173,9 @@ class _Grammar:
         weekday = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
         clock = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?,?\s+"
         self.rx_dateline = re.compile(
-            rf"\b(?P<label>{labels})(?:\s+(?:on|at))?\s*[:|–—-]?\s*(?:{weekday})?(?:{clock})?"
+            rf"(?:^|[|•·–—])\s*(?P<label>{labels})(?:\s+(?:on|at))?\s*[:|–—-]?\s*(?:{weekday})?(?:{clock})?"
             rf"(?:{weekday})?(?P<date>{ddate})", _FLAGS)
+        self.rx_label_line = re.compile(rf"{labels}(?:\s+(?:on|at))?\s*[:|–—-]?", _FLAGS)
         self.rx_bare_dateline = re.compile(
             rf"(?:{weekday})?(?P<date>{ddate})(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}.*)?", _FLAGS)
         self.rx_date_words = [re.compile(rx, _FLAGS) for rx in (
@@ -655,9 +656,11 @@ def find_dateline(text: str, head_lines: int = 20, tail_lines: int = 10) -> date
 
     Looks at the first ``head_lines`` and last ``tail_lines`` non-empty lines for "Published
     date 01 March 2021", "Published: 12 April 2013", "First published on Mon 3 Mar 2014 12.01
-    GMT", "Updated 3 May 2019", "Published 12/04/2013" (day first, the British order). A
-    published date wins over an updated one; failing both, a line in the head that is nothing
-    but a date ("Monday 3 March 2014 12:01") is taken.
+    GMT", "Updated 3 May 2019", "Published 12/04/2013" (day first, the British order), the
+    label opening a line or following a separator ("By A Reporter | Published ..."), so "the
+    report, published on 3 May 2019," in a sentence is no dateline. A published date wins over
+    an updated one; failing both, a line in the head that is nothing but a date ("Monday 3 March
+    2014 12:01") is taken.
     """
     g = _grammar()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -665,7 +668,9 @@ def find_dateline(text: str, head_lines: int = 20, tail_lines: int = 10) -> date
     window = lines if len(lines) <= head_lines + tail_lines else head + lines[-tail_lines:]
     published: date | None = None
     updated: date | None = None
-    for line in window:
+    for i, line in enumerate(window):
+        if g.rx_label_line.fullmatch(line) and i + 1 < len(window):  # "Published" / "12 April 2013"
+            line = f"{line} {window[i + 1]}"
         for m in g.rx_dateline.finditer(line):
             found = _date_from_words(m["date"])
             if found is None:
