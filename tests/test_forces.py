@@ -231,6 +231,7 @@ def test_scores():
     assert place.id == "west-midlands" and place.score == PLACE_SCORE
     assert match_force("West Midlands", places=False) is None
     assert match_force("Greater Manchster Police", fuzzy=False) is None
+    assert match_force("Boston police") is None and match_force("Scotland Yrad").id == "metropolitan"
 
 
 @pytest.mark.parametrize(

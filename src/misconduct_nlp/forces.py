@@ -376,8 +376,10 @@ class _Matcher:
         )
         self.cue_after = re.compile(ctx["cue_after"]["regex"], re.I)
         self.cue_before = re.compile(ctx["cue_before"]["regex"], re.I)
+        self.cue_figure = re.compile(ctx["cue_figure"]["regex"])
         self.list_gap = re.compile(ctx["list_gap"]["regex"], re.I)
         self.list_gap_max = int(ctx["list_gap"]["max_chars"])
+        self.titles = frozenset(ctx["name_guard"]["titles"])
         self.verb_aliases = {_norm(a) for a in ctx["verb_guard"]["aliases"]}
         self.verb_after = re.compile(ctx["verb_guard"]["regex"])
         self.fuzzy_min = int(ctx["fuzzy"]["min_length"])
@@ -428,13 +430,13 @@ class _Matcher:
         if not fuzzy:
             return None
         for suf in self.suffixes:
-            if key.endswith(" " + suf):
+            if key.endswith(" " + suf):  # the police word is right: only the name may be misspelt
                 got = self.fuzzy(key[: -len(suf) - 1], self.head_keys, self.heads)
-                if got:
-                    fid, choice, _ = got
-                    return self.entries[fid].force(min(99.0, fuzz.ratio(key, f"{choice} {suf}")))
-                break
-        got = self.fuzzy(key, self.explicit_keys, self.keys)
+                if not got:
+                    return None
+                fid, choice, _ = got
+                return self.entries[fid].force(min(99.0, fuzz.ratio(key, f"{choice} {suf}")))
+        got = self.fuzzy(key, self.explicit_keys, self.keys)  # "Kent Polce", "Scotland Yrad"
         return self.entries[got[0]].force(got[2]) if got else None
 
     # ---- running text
@@ -497,8 +499,9 @@ class _Matcher:
 
     def _places_in_context(self, text: str, taken: list[ForceMention],
                            bare: list[ForceMention]) -> list[ForceMention]:
-        accepted = [m for m in bare if self.cue_after.match(text, m.end) or
-                    self.cue_before.search(text[max(0, m.start - 60):m.start])]
+        accepted = [m for m in bare if self.cue_after.match(text, m.end)
+                    or self.cue_before.search(text[max(0, m.start - 60):m.start])
+                    or (self.cue_figure.match(text, m.end) and not self._after_a_name(text, m.start))]
         pending = [m for m in bare if m not in accepted]
         anchors = sorted(taken + accepted, key=lambda x: x.start)
         changed = True
@@ -511,6 +514,11 @@ class _Matcher:
                     pending.remove(m)
                     changed = True
         return accepted
+
+    def _after_a_name(self, text: str, start: int) -> bool:
+        """True for 'John Kent': the word before is capitalised and not a preposition-like title."""
+        m = re.search(r"([A-Z][\w'’-]*)[ \t]+$", text[max(0, start - 40):start])
+        return m is not None and m.group(1) not in self.titles
 
     def _listed(self, text: str, a: ForceMention, b: ForceMention) -> bool:
         first, second = (a, b) if a.end <= b.start else (b, a)
