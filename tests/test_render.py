@@ -156,9 +156,9 @@ def test_text_without_claims_is_extracted(monkeypatch):
         seen.update(text=text, published=published, article_id=article_id, nlp=nlp)
         return kent_claims()[:1]
 
-    fake = types.ModuleType("misconduct_nlp.extract")
+    fake = types.ModuleType("misconduct_nlp.extraction")
     fake.extract = fake_extract
-    monkeypatch.setitem(sys.modules, "misconduct_nlp.extract", fake)
+    monkeypatch.setitem(sys.modules, "misconduct_nlp.extraction", fake)
     out = render(ARTICLE, published=date(2024, 2, 1), article_id="kent", nlp="NLP")
     assert seen == {"text": ARTICLE, "published": date(2024, 2, 1), "article_id": "kent", "nlp": "NLP"}
     assert "1 claim in kent" in out

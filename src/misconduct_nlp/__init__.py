@@ -22,8 +22,8 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "load": "misconduct_nlp.pipeline",
-    "extract": "misconduct_nlp.extract",
-    "extract_many": "misconduct_nlp.extract",
+    "extract": "misconduct_nlp.extraction",
+    "extract_many": "misconduct_nlp.extraction",
     "match_force": "misconduct_nlp.forces",
     "Force": "misconduct_nlp.forces",
     "parse_period": "misconduct_nlp.periods",

@@ -6,7 +6,8 @@ article's current frame (``inherited: true``):
 
 * force/region: the frame starts as the article's main force (named more often than any
   other) or, when no force dominates, the region the article names ("England and Wales");
-  a sentence whose figures are all about one force or region moves the frame there; a list
+  in a force's article, a sentence whose figures are all about one force or region moves the
+  frame there (a national article keeps its region: per-force figures are examples); a list
   of several forces ("GMP (88), West Midlands (74) and the Met (69)") sends it back to the
   main frame; an aside about another force in a sentence without figures leaves it alone.
 * period: the frame is the last period stated for a figure (before any is, the first one
@@ -145,7 +146,10 @@ class ArticleAttribution:
     def after_sentence(self, sent: Span, stated: list[Frame]) -> None:
         """Move the frame after a sentence whose figures stated ``stated`` frames."""
         keys = {(f.force.id if f.force else None, f.region) for f in stated}
-        if len(keys) == 1:
+        if self.main.force is None and self.main.region is not None:
+            # a national article: a figure for one force or area is an example, not a new frame
+            self.frame = self.main
+        elif len(keys) == 1:
             self.frame = stated[0]
         elif len(keys) > 1:
             self.frame = self.main

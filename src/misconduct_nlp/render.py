@@ -302,7 +302,7 @@ def render(
         opts["published"] = published
     text, claims, article_id = _text_and_claims(text_or_doc, claims, opts)
     if claims is None:
-        from .extract import extract
+        from .extraction import extract
 
         claims = extract(text, published=opts.get("published"), article_id=article_id, nlp=nlp)
     records = [claim_record(c) for c in claims]

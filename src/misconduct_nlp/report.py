@@ -320,7 +320,7 @@ def run(args: argparse.Namespace) -> int:
                 from .pipeline import load
 
                 nlp = load(args.model)
-            from .extract import extract
+            from .extraction import extract
 
             found = extract(article.text, published=task.published, article_id=article.id, nlp=nlp)
             claims = [c.to_dict() for c in found]

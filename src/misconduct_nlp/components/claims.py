@@ -9,6 +9,8 @@ article's frame (:mod:`misconduct_nlp.attribution`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -107,6 +109,9 @@ class ClaimBuilder:
         frame = att.force_for(sent, num, r.left, r.right, r.bracketed)
         if frame is not None:
             stated_frames.append(frame)
+        elif r.anaphoric and prev is not None:
+            # "Of these, 12 were upheld": the same force or area as the figure referred to
+            frame = Frame(force=replace(prev.force, inherited=True) if prev.force else None, region=prev.region)
         else:
             frame = att.inherited_frame()
         period = att.period_for(sent, num, r.left, r.right)

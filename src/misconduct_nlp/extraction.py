@@ -10,7 +10,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .model import Claim, Published
+from .model import Claim, Published, TextSpan
 
 PublishedLike = date | str | Published | None
 MAX_CHARS = 2_000_000
@@ -60,8 +60,14 @@ def _prepare(nlp: Language, text: str, article_id: str | None, published: Publis
     return doc
 
 
-def _finish(doc: Doc, published: Published | None) -> list[Claim]:
-    return [replace(c, published=published) for c in (doc._.claims or [])]
+def _finish(doc: Doc, published: Published | None, original: str) -> list[Claim]:
+    """Claims with their publication date, quoting the caller's text (control characters and all)."""
+    out = []
+    for c in doc._.claims or []:
+        sentence = TextSpan(original[c.sentence.start:c.sentence.end], c.sentence.start, c.sentence.end)
+        span = TextSpan(original[c.span.start:c.span.end], c.span.start, c.span.end)
+        out.append(replace(c, published=published, sentence=sentence, span=span))
+    return out
 
 
 def extract(text: str, *, published: PublishedLike = None, article_id: str | None = None,
@@ -70,14 +76,15 @@ def extract(text: str, *, published: PublishedLike = None, article_id: str | Non
 
     ``published`` (a date, "YYYY-MM-DD" or :class:`Published`) anchors relative periods
     ("over the past five years"); without it a dateline in the text is looked for.
-    Offsets in the claims point into ``text`` exactly as given (after removing control
-    characters, which are replaced by spaces one for one). Never raises on a ``str``.
+    Offsets and quoted text in the claims point into ``text`` exactly as given (control
+    characters are read as spaces, one for one). Never raises on a ``str``.
     """
     nlp = nlp or default_nlp()
-    text = _clean(text)
-    pub = resolve_published(text, published)
-    doc = nlp(_prepare(nlp, text, article_id, pub))
-    return _finish(doc, pub)
+    original = text if isinstance(text, str) else _clean(text)
+    clean = _clean(original)
+    pub = resolve_published(clean, published)
+    doc = nlp(_prepare(nlp, clean, article_id, pub))
+    return _finish(doc, pub, original[:MAX_CHARS])
 
 
 def extract_many(items: Iterable[tuple[str, str | None, PublishedLike]], *, nlp: Language | None = None,
@@ -87,14 +94,17 @@ def extract_many(items: Iterable[tuple[str, str | None, PublishedLike]], *, nlp:
     Uses ``nlp.pipe`` so spaCy batches the work.
     """
     nlp = nlp or default_nlp()
-    pubs: list[Published | None] = []
+    pending: list[tuple[Published | None, str]] = []
 
     def docs() -> Iterator[Doc]:
         for text, article_id, published in items:
-            clean = _clean(text)
+            original = text if isinstance(text, str) else _clean(text)
+            clean = _clean(original)
             pub = resolve_published(clean, published)
-            pubs.append(pub)
+            pending.append((pub, original[:MAX_CHARS]))
             yield _prepare(nlp, clean, article_id, pub)
 
     for k, doc in enumerate(nlp.pipe(docs(), batch_size=batch_size)):
-        yield _finish(doc, pubs[k])
+        pub, original = pending[k]
+        pending[k] = (None, "")
+        yield _finish(doc, pub, original)
