@@ -80,7 +80,7 @@ class Published:
 class Claim:
     """One numeric claim about police misconduct, traced to its sentence."""
 
-    value: float
+    value: int | float
     unit: str
     approx: str
     sentence: TextSpan

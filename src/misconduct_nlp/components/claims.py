@@ -35,6 +35,12 @@ def sentence_bounds(sent: Span) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
+def _number(value: float) -> int | float:
+    """Whole numbers as int ("7", not "7.0"), others as float."""
+    value = float(value)
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
 def is_list_item(sent: Span) -> bool:
     """True for a sentence that starts with a list bullet ("•", "-", "*")."""
     first = next((t for t in sent if not t.is_space), None)
@@ -123,7 +129,7 @@ class ClaimBuilder:
         if subject is None and not r.counted_noun:
             confidence -= 0.1
         return Claim(
-            value=float(num._.value), unit=num._.unit or "count", approx=num._.approx or "exact",
+            value=_number(num._.value), unit=num._.unit or "count", approx=num._.approx or "exact",
             sentence=sentence, span=TextSpan(num.text, num.start_char, num.end_char),
             measure=r.measure, measure_text=r.measure_text, subject=subject, subject_text=subject_text,
             rank=r.rank, force=frame.force, region=None if frame.force else frame.region,
