@@ -172,11 +172,11 @@ class ArticleAttribution:
             return None
         return PeriodRef(start=p.start, end=p.end, text=sp.text)
 
-    def _anaphoric(self, sp: Span) -> PeriodRef | None:
-        if _PREVIOUS_RE.search(sp.text) and self.period is not None and self.period.start and self.period.end:
-            # "compared with 54 the year before": the frame period, a year earlier
-            return PeriodRef(_shift_year(self.period.start, -1), _shift_year(self.period.end, -1),
-                             sp.text, inherited=True)
+    def _anaphoric(self, sp: Span, stated: list[PeriodRef]) -> PeriodRef | None:
+        base = next((p for p in reversed(stated) if p.start and p.end), self.period)
+        if _PREVIOUS_RE.search(sp.text) and base is not None and base.start and base.end:
+            # "23 in 2021/22, up from 11 the year before": the period just stated, a year earlier
+            return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), sp.text, inherited=True)
         months = _duration_months(sp.text)
         if months:
             for ref in reversed(self.history):
@@ -186,7 +186,8 @@ class ArticleAttribution:
             return PeriodRef(self.period.start, self.period.end, sp.text, inherited=True)
         return None
 
-    def period_for(self, sent: Span, num: Span, left: int, right: int) -> PeriodRef | None:
+    def period_for(self, sent: Span, num: Span, left: int, right: int,
+                   stated: list[PeriodRef] | None = None) -> PeriodRef | None:
         """The period a figure's own sentence gives it, or None to inherit."""
         spans = [sp for sp in self.doc.spans.get("periods", [])
                  if sp.start >= sent.start and sp.end <= sent.end]
@@ -195,7 +196,7 @@ class ArticleAttribution:
         in_clause = [sp for sp in spans if left <= sp.start < right]
         for sp in sorted(in_clause or spans, key=lambda s: _distance(s, num)):
             if sp.label_ == "ANAPHORIC":
-                ref = self._anaphoric(sp)
+                ref = self._anaphoric(sp, stated or [])
             else:
                 ref = self._resolved(sp)
             if ref is not None:

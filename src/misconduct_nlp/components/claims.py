@@ -117,10 +117,11 @@ class ClaimBuilder:
             stated_frames.append(frame)
         elif r.anaphoric and prev is not None:
             # "Of these, 12 were upheld": the same force or area as the figure referred to
-            frame = Frame(force=replace(prev.force, inherited=True) if prev.force else None, region=prev.region)
+            force = replace(prev.force, inherited=True) if prev.force else None
+            frame = Frame(force=force, region=prev.region)
         else:
             frame = att.inherited_frame()
-        period = att.period_for(sent, num, r.left, r.right)
+        period = att.period_for(sent, num, r.left, r.right, stated_periods)
         if period is not None:
             stated_periods.append(period)
         else:
