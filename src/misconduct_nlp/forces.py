@@ -368,7 +368,7 @@ class _Matcher:
             _SUF: rf"(?:[{_APOS}][sS])?\s+(?i:{_alternation(suffixes)})",
             _PSUF: rf"(?:[{_APOS}][sS])?\s+(?i:{_alternation(place_suffixes)})",
         }
-        institutions = "|".join(map(re.escape, ctx["institutions"]["words"]))
+        institutions = _alternation(w for word in ctx["institutions"]["words"] for w in (word, word.upper()))
         self.regex = re.compile(
             r"(?<![\w&])(?:" + trie.pattern(specials) + r")(?![\w])"
             r"(?!(?i:" + ctx["explicit_not_followed_by"]["regex"] + r"))"
