@@ -10,9 +10,11 @@ article's current frame (``inherited: true``):
   frame there (a national article keeps its region: per-force figures are examples); a list
   of several forces ("GMP (88), West Midlands (74) and the Met (69)") sends it back to the
   main frame; an aside about another force in a sentence without figures leaves it alone.
-* period: the frame is the last period stated for a figure (before any is, the first one
-  the article mentions); "during these four years", "in the same period" point back to the
-  earlier period of that length, or to the frame.
+* period: the frame is the period the last sentence stating one period gave its figures
+  (before any does, the first one the article mentions; comparisons don't move it);
+  "during these four years", "in the same period" point back to the earlier period of that
+  length, or to the frame; "up from 87", "compared with 21 the year before" are the frame
+  period a year back.
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ _DURATION_RE = re.compile(
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[ -](year|month)s?\b", re.IGNORECASE)
 _PREVIOUS_RE = re.compile(r"\b(year before|previous year|year earlier|prior year|preceding year)\b",
                           re.IGNORECASE)
-CONTRAST = frozenset({"while", "whereas", "whilst", "but", "although", "though", "compared"})
+CONTRAST = frozenset({"while", "whereas", "whilst", "but", "although", "though", "followed",
+                      "ahead", "behind", "then", "next"})
+COMPARE = frozenset({"compared", "comparison", "up", "down", "than", "versus", "vs", "against"})
+COMPARE_WORDS = frozenset({"than", "double", "treble", "triple", "versus", "vs"})
+CHANGE_VERBS = frozenset({"up", "down", "rose", "rise", "risen", "fell", "fall", "fallen", "increase",
+                          "increased", "decrease", "decreased", "dropped", "drop", "climbed", "jumped"})
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10}
 
@@ -57,9 +64,13 @@ def _distance(a: Span, num: Span) -> int:
     return 0
 
 
-def _contrast_between(doc: Doc, a: Span, num: Span) -> bool:
+def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
     lo, hi = (a.end, num.start) if a.end <= num.start else (num.end, a.start)
-    return any(doc[i].lower_ in CONTRAST for i in range(lo, hi))
+    return any(doc[i].lower_ in words for i in range(lo, hi))
+
+
+def _contrast_between(doc: Doc, a: Span, num: Span) -> bool:
+    return _between(doc, a, num, CONTRAST)
 
 
 def _shift_year(d: date, years: int) -> date:
@@ -125,7 +136,12 @@ class ArticleAttribution:
         pool = in_clause or [c for c in cands if not _contrast_between(sent.doc, c[0], num)]
         if not pool:
             return None
-        sp, kind = min(pool, key=lambda c: (_distance(c[0], num), c[1] == "region"))
+        if in_clause:
+            sp, kind = min(pool, key=lambda c: (_distance(c[0], num), c[1] == "region"))
+        else:
+            # outside the figure's clause the sentence's force ("Dyfed-Powys Police, which covers
+            # half of Wales, held four hearings") beats an area named in passing
+            sp, kind = min(pool, key=lambda c: (c[1] == "region", _distance(c[0], num)))
         if kind == "force":
             return Frame(force=_force_ref(sp))
         if sp._.region is None:
@@ -182,6 +198,18 @@ class ArticleAttribution:
             for ref in reversed(self.history):
                 if ref.start and ref.end and abs(_months(ref.end) - _months(ref.start) + 1 - months) <= 3:
                     return PeriodRef(ref.start, ref.end, sp.text, inherited=True)
+            # "over the three years" after figures for 2020/21, 2021/22 and 2022/23: their union
+            start = end = None
+            for ref in reversed(self.history):
+                if not (ref.start and ref.end):
+                    continue
+                start = min(start, ref.start) if start else ref.start
+                end = max(end, ref.end) if end else ref.end
+                length = _months(end) - _months(start) + 1
+                if abs(length - months) <= 3:
+                    return PeriodRef(start, end, sp.text, inherited=True)
+                if length > months + 3:
+                    break
         if self.period is not None:
             return PeriodRef(self.period.start, self.period.end, sp.text, inherited=True)
         return None
@@ -189,12 +217,15 @@ class ArticleAttribution:
     def period_for(self, sent: Span, num: Span, left: int, right: int,
                    stated: list[PeriodRef] | None = None) -> PeriodRef | None:
         """The period a figure's own sentence gives it, or None to inherit."""
-        spans = [sp for sp in self.doc.spans.get("periods", [])
+        doc = self.doc
+        spans = [sp for sp in doc.spans.get("periods", [])
                  if sp.start >= sent.start and sp.end <= sent.end]
-        if not spans:
-            return None
         in_clause = [sp for sp in spans if left <= sp.start < right]
-        for sp in sorted(in_clause or spans, key=lambda s: _distance(s, num)):
+        # a period across a comparison ("..., compared with 21 the year before") is the other figure's
+        pool = in_clause or [sp for sp in spans if not _between(doc, sp, num, COMPARE)]
+        if not pool:
+            return self._compared_to_earlier(num, stated or [])
+        for sp in sorted(pool, key=lambda s: _distance(s, num)):
             if sp.label_ == "ANAPHORIC":
                 ref = self._anaphoric(sp, stated or [])
             else:
@@ -202,6 +233,32 @@ class ArticleAttribution:
             if ref is not None:
                 return ref
         return None
+
+    def is_comparison(self, num: Span, left: int) -> bool:
+        """True for a figure set against another ("up from 87", "compared with 21", "more than
+        double the 243", "rose from 11 in 2021 to 19 last year"): its period must not become
+        the article's frame."""
+        words = [t.lower_ for t in self.doc[left:num.start]]
+        if any(w in COMPARE_WORDS for w in words):
+            return True
+        if words and words[-1] == "to" and "from" in words:
+            return True
+        return any(w in ("from", "with", "to") and k > 0
+                   and (words[k - 1] in CHANGE_VERBS or words[k - 1] == "compared")
+                   for k, w in enumerate(words))
+
+    def _compared_to_earlier(self, num: Span, stated: list[PeriodRef]) -> PeriodRef | None:
+        """ "sacking 131 officers, up from 87": a year-long period a year back, else None."""
+        doc = self.doc
+        i = num.start
+        prev = [t.lower_ for t in doc[max(0, i - 3):i]]
+        if not (len(prev) >= 2 and prev[-1] in ("from", "with") and
+                (prev[-2] in CHANGE_VERBS or prev[-2] == "compared")):
+            return None
+        base = next((p for p in reversed(stated) if p.start and p.end), self.period)
+        if base is None or not (base.start and base.end) or _months(base.end) - _months(base.start) > 12:
+            return None
+        return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), base.text, inherited=True)
 
     def inherited_period(self) -> PeriodRef | None:
         """The period frame for a figure whose sentence states none."""
@@ -221,7 +278,10 @@ class ArticleAttribution:
                         self.period = ref
 
     def after_period(self, stated: list[PeriodRef]) -> None:
-        """Move the period frame to the last period stated for a figure of the sentence."""
-        explicit = [p for p in stated if not p.inherited]
-        if explicit:
-            self.period = explicit[-1]
+        """Move the period frame to the period the sentence stated for its figures, when it
+        stated one (anaphoric ones included: "over the three years" then "over the same
+        period"); a sentence comparing periods ("rose from 11 in 2021 to 19 last year", "up from
+        1,046 the year before") leaves the frame where it was."""
+        own = [p for p in stated if not _PREVIOUS_RE.search(p.text)]
+        if len({(p.start, p.end) for p in own}) == 1:
+            self.period = own[0]

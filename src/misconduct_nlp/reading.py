@@ -171,7 +171,20 @@ def _resolve_chain(chain: list[Term]) -> tuple[str, str]:
     return chain[0].label, text
 
 
+def _is_total_of_part(doc, r: Reading) -> bool:
+    """True for the Y of "147 of the 2,537 allegations were upheld": the total, not the part."""
+    i = r.num.start
+    return i >= 3 and doc[i - 1].lower_ in ("the", "these", "those") and doc[i - 2].lower_ == "of" \
+        and (doc[i - 3].like_num or doc[i - 3].lower_ in ("half", "third", "quarter", "fifth", "tenth"))
+
+
 def _pick_measure(doc, r: Reading, measures: list[Term]) -> None:
+    if _is_total_of_part(doc, r):
+        # the total is what its own noun counts ("2,537 allegations" → reported)
+        own = [t for t in measures if t.noun and r.num.end <= t.start <= r.num.end + 2]
+        if own:
+            r.measure, r.measure_text, r.strength = own[0].label, own[0].text, own[0].strength
+        return
     fwd = [t for t in measures if r.num.end <= t.start < r.right] if not r.bracketed else []
     bwd = [t for t in measures if r.left <= t.start and t.end <= r.num.start]
     bwd.reverse()
@@ -190,6 +203,14 @@ def _pick_measure(doc, r: Reading, measures: list[Term]) -> None:
         if b:
             best = b[0]
             break
+    if best is not None and best.strength == 0 and best.noun and r.right < r.num.sent.end \
+            and doc[r.right].text == ",":
+        # "In about half of the cases, no further action was taken": the next clause's outcome
+        nxt_bound = next((i for i in range(r.right + 1, r.num.sent.end)
+                          if doc[i].text in CLAUSE_PUNCT or doc[i].like_num), r.num.sent.end)
+        strong = [t for t in measures if r.right < t.start < nxt_bound and t.strength >= 2]
+        if strong:
+            best = strong[0]
     if best is None:
         return
     chain = _chain(doc, best, measures, r.num.sent.end)
@@ -286,7 +307,7 @@ def _lead_measure(sent: Span, bounds: list[int], measures: list[Term]) -> Term |
     return max(inside, key=lambda t: t.strength) if inside else None
 
 
-ANAPHORIC_STARTS = frozenset({"they", "these", "those", "this", "it", "such", "among", "amongst"})
+ANAPHORIC_STARTS = frozenset({"they", "these", "those", "this", "that", "it", "such", "among", "amongst"})
 
 
 def _is_sentence_anaphoric(sent: Span) -> bool:
@@ -332,13 +353,14 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     # ("in 2018 the number was just 14") takes the measure of the figure before it
     for k in range(1, len(readings)):
         r, prev = readings[k], readings[k - 1]
-        weak_own = r.copula and r.strength <= 0
-        if (r.measure is None or weak_own) and prev.measure is not None and (r.copula or r.subject is None):
+        part = r.copula or r.rank is not None
+        weak_own = part and r.strength <= 0
+        if (r.measure is None or weak_own) and prev.measure is not None and (part or r.subject is None):
             r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, min(prev.strength, 1)
     # "Of those suspended, 29 were constables": the partition's lead clause gives the measure
     lead = _lead_measure(sent, bounds, measures)
     for r in readings:
-        if r.measure is None and lead is not None and (r.copula or r.subject is None) \
+        if r.measure is None and lead is not None and (r.copula or r.rank or r.subject is None) \
                 and r.num.start > lead.end:
             r.measure, r.measure_text, r.strength = lead.label, lead.text, min(lead.strength, 1)
     # "The number of complaints rose ..., from 29 in 2017/18": nearest term earlier in the sentence
@@ -350,7 +372,7 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
                 r.measure, r.measure_text, r.strength = t.label, t.text, min(t.strength, 0)
     if context is not None:
         for r in readings:
-            if r.measure is None:
+            if r.measure is None or (r.strength <= 0 and not r.counted_noun):
                 r.measure, r.measure_text, r.strength = context[0], context[1], 0
     if _is_sentence_anaphoric(sent):
         for r in readings:

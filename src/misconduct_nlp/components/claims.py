@@ -35,6 +35,14 @@ def sentence_bounds(sent: Span) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
+def _earlier_total(doc: Doc, num: Span, claims: list[Claim]) -> Claim | None:
+    """The earlier claim an "Of the N ..." figure repeats (same value), if any."""
+    i = num.start
+    if i < 2 or doc[i - 1].lower_ not in ("the", "these", "those") or doc[i - 2].lower_ != "of":
+        return None
+    return next((c for c in reversed(claims) if c.value == num._.value and c.unit == num._.unit), None)
+
+
 def _number(value: float) -> int | float:
     """Whole numbers as int ("7", not "7.0"), others as float."""
     value = float(value)
@@ -97,7 +105,8 @@ class ClaimBuilder:
             stated_periods: list[PeriodRef] = []
             sentence = TextSpan(text, s_start, s_end)
             for r in readings:
-                claim = self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods)
+                claim = self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods,
+                                    claims)
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
                     prev_claim = claim
@@ -107,7 +116,8 @@ class ClaimBuilder:
         return doc
 
     def _claim(self, doc: Doc, sent: Span, r: Reading, sentence: TextSpan, att: ArticleAttribution,
-               prev: Claim | None, stated_frames: list[Frame], stated_periods: list[PeriodRef]) -> Claim:
+               prev: Claim | None, stated_frames: list[Frame], stated_periods: list[PeriodRef],
+               claims_so_far: list[Claim]) -> Claim:
         num = r.num
         subject, subject_text = r.subject, r.subject_text
         if subject is None and r.inherit_subject is not None and prev is not None:
@@ -122,8 +132,13 @@ class ClaimBuilder:
         else:
             frame = att.inherited_frame()
         period = att.period_for(sent, num, r.left, r.right, stated_periods)
+        total = _earlier_total(doc, num, claims_so_far)
         if period is not None:
-            stated_periods.append(period)
+            if not att.is_comparison(num, r.left):
+                stated_periods.append(period)
+        elif total is not None and total.period is not None:
+            # "Of the 61 suspended officers, ...": the period of the earlier figure of 61
+            period = replace(total.period, inherited=True)
         else:
             period = att.inherited_period()
         confidence = STRENGTH_CONFIDENCE.get(max(0, min(3, r.strength)), 0.6)

@@ -125,7 +125,7 @@ class NumberFinder:
                 year_like = other is not None and other.raw == "digits" and 1900 <= other.value <= 2100
                 if other and other.raw != "phrase" and not year_like and other.value > num.value > 0 \
                         and "/" not in doc[k].text:
-                    num.value = round(100.0 * num.value / other.value, 1)
+                    num.value = 100.0 * num.value / other.value
                     num.unit, num.kind, num.end = "percent", "PERCENT", other.end
 
     def _unit(self, doc: Doc, num: _Num) -> None:
@@ -179,6 +179,12 @@ class NumberFinder:
             return "AGE"
         if prev is not None and prev.kind == "AGE" and before is not None and before.lower_ in ("and", "to") \
                 and prev.end == num.start - 1:
+            return "AGE"
+        # ages in apposition: "PC John Smith, 45, of Thames Valley Police"
+        if before is not None and before.text == "," and after is not None and after.text == "," \
+                and num.raw == "digits" and 16 <= num.value <= 99 and before2 is not None \
+                and before2.is_alpha and (before2.is_title or before2.is_upper) \
+                and num.end + 1 < n and doc[num.end + 1].is_lower:
             return "AGE"
         # identifiers: channel 276, section 3, No. 10, 999 calls, phone numbers, Covid-19
         if before is not None:

@@ -41,6 +41,12 @@ def furniture_line_regex() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
 
 
+@cache
+def link_list_heading_regex() -> re.Pattern[str]:
+    """Headings of link lists ("Related stories", "Most read") whose short lines are furniture."""
+    return re.compile(furniture_data()["list_headings"]["pattern"], re.IGNORECASE)
+
+
 def is_furniture(text: str) -> bool:
     """True when ``text`` (a line or sentence) is page furniture."""
     return bool(furniture_line_regex().match(text.strip()))
@@ -73,6 +79,7 @@ class NewsSentencizer:
                 line_start = i + 1
         lines.append((line_start, n))
         prev_content: tuple[int, int] | None = None
+        in_links = False
         prev_blank = True
         for a, b in lines:
             first = next((k for k in range(a, b) if not doc[k].is_space), None)
@@ -90,11 +97,15 @@ class NewsSentencizer:
             if not run_on:
                 starts[first] = True
             line_text = doc[first:last + 1].text
-            if is_furniture(line_text):
+            if in_links and (doc[last].text in r["terminals"] or last - first > 20):
+                in_links = False
+            if is_furniture(line_text) or in_links:
                 furniture.append(doc[first:last + 1])
                 starts[first] = True
                 if last + 1 < n:
                     starts[last + 1] = True
+            if link_list_heading_regex().match(line_text.strip()):
+                in_links = True  # "Related stories", "Most read": the headlines below are other stories
             prev_content = (first, last)
             # a blank line after this one ("\n\n" token) always ends the sentence
             prev_blank = b < n and doc[b].text.count("\n") > 1
