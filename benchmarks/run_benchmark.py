@@ -152,7 +152,7 @@ def profile(texts: list[str], dest: Path) -> None:
         print("pyinstrument is not installed: no profile", file=sys.stderr)
         return
     import misconduct_nlp
-    from misconduct_nlp.extraction import extract_many
+    from misconduct_nlp import extract_many
 
     nlp = misconduct_nlp.load()
     list(extract_many([(t, None, None) for t in texts[:20]], nlp=nlp))  # warm up

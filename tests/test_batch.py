@@ -38,6 +38,7 @@ FAKE = dict(extractor="_fake_extract:extract_many", loader="_fake_extract:load")
 def options(out: Path | None, **kw) -> BatchOptions:
     kw.setdefault("quiet", True)
     kw.setdefault("workers", 1)
+    kw.setdefault("min_parallel_bytes", 0)  # small test folders still go through the workers
     return BatchOptions(output=out, **FAKE, **kw)
 
 
@@ -361,7 +362,7 @@ def count_done(state: Path) -> int:
 
 def test_kill_and_resume_loses_nothing(tmp_path):
     src = tmp_path / "in"
-    n = 600
+    n = 300
     write_articles(src, n, seed=11)
     out = tmp_path / "killed.jsonl"
     state = state_path(out)

@@ -51,6 +51,8 @@ STATE_SUFFIX = ".done.jsonl"
 STATE_VERSION = 1
 CHUNK_ARTICLES = 32
 CHUNK_BYTES = 400_000
+#: Below this much text, one process is faster than starting workers that each load a pipeline.
+MIN_PARALLEL_BYTES = 300_000
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -151,6 +153,7 @@ class BatchOptions:
     model: str | None = None
     batch_size: int = 32
     partitioned: bool = False
+    min_parallel_bytes: int = MIN_PARALLEL_BYTES
     extractor: str = DEFAULT_EXTRACTOR
     loader: str = DEFAULT_LOADER
 
@@ -763,6 +766,8 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
             bar.update(summary.skipped)
         chunks = make_chunks(todo, workers)
         n_workers = min(workers, len(chunks))
+        if sum(t.size for t in todo) < options.min_parallel_bytes:
+            n_workers = 1
         if options.engine == "dask":
             from misconduct_nlp.dask import dask_results
 
