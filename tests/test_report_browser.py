@@ -101,6 +101,10 @@ def test_filters_and_sorting_from_the_address(browser, tmp_path, page):
     assert [re.search(r'data-measure="([^"]*)"', t).group(1) for t in visible_rows(dumped)] == ["upheld"]
     assert re.search(r'<article class="doc" id="a1"[^>]*hidden', dumped)
 
+    dumped = dom(browser, tmp_path, page, "#force=no-such-force")
+    assert "Showing 0 of 4 claims in 0 of 2 articles" in dumped
+    assert re.search(r'<option value="no-such-force"[^>]*>no-such-force \(0\)</option>', dumped)
+
     dumped = dom(browser, tmp_path, page, "#force=kent&sort=value&dir=desc")
     assert [re.search(r'data-measure="([^"]*)"', t).group(1) for t in visible_rows(dumped)] == [
         "dismissed", "resigned"]

@@ -33,6 +33,17 @@
     });
   }
 
+  function show(select, value) {
+    // a value from the address that no claim has still shows as chosen (with no claims)
+    if (value && !Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+      var o = document.createElement("option");
+      o.value = value;
+      o.textContent = value + " (0)";
+      select.appendChild(o);
+    }
+    select.value = value;
+  }
+
   function readHash() {
     var h = window.location.hash.replace(/^#/, "");
     if (!h) { return; }
@@ -91,8 +102,8 @@
     docs.forEach(function (d) { d.hidden = !!filtering && !articles[d.id]; });
     shown.textContent = "Showing " + visible + " of " + rows.length + " claims in " +
       Object.keys(articles).length + " of " + docs.length + " articles";
-    fForce.value = state.force;
-    fMeasure.value = state.measure;
+    show(fForce, state.force);
+    show(fMeasure, state.measure);
     if (fText.value !== state.q) { fText.value = state.q; }
     sortRows();
     writeHash();
