@@ -4,6 +4,8 @@ text, datelines and the ``misconduct_periods`` component."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -76,6 +78,13 @@ def test_grammar_not_periods(text: str) -> None:
 @pytest.mark.parametrize("example", periods.grammar_data()["dateline"]["examples"],
                          ids=lambda row: row["text"])
 def test_dateline_examples(example: dict) -> None:
+    article = f"Officers sacked over social media\n{example['text']}\nSeven officers were dismissed."
+    assert find_dateline(article) == date.fromisoformat(example["date"])
+
+
+@pytest.mark.parametrize("example", [ex for row in periods.grammar_data()["dateline"]["fallback_forms"]
+                                     for ex in row["examples"]], ids=lambda row: row["text"])
+def test_dateline_fallback_form_examples(example: dict) -> None:
     article = f"Officers sacked over social media\n{example['text']}\nSeven officers were dismissed."
     assert find_dateline(article) == date.fromisoformat(example["date"])
 
@@ -181,6 +190,128 @@ def test_period_record_conversion() -> None:
     assert p.to_ref(inherited=True) == PeriodRef(date(2009, 1, 1), date(2013, 4, 12), "since 2009", True)
     assert p.to_dict() == {"start": "2009-01-01", "end": "2013-04-12", "text": "since 2009"}
     assert misconduct_nlp.parse_period is parse_period
+
+
+# --- dateparser: the fallback for dates the tables cannot read -----------------------------------
+
+
+@pytest.fixture
+def dateparser_calls(monkeypatch: pytest.MonkeyPatch):
+    """Record the phrases handed to dateparser (still reading them), with cold caches."""
+    calls: list[tuple[str, tuple[str, ...]]] = []
+    real = periods._dateparser_interval
+
+    def spy(phrase: str, base: date | None, parts: tuple[str, ...]):
+        calls.append((phrase, parts))
+        return real(phrase, base, parts)
+
+    caches = (periods._parse_cached, periods._find_cached, periods._mention_kind)
+    for cache in caches:
+        cache.cache_clear()
+    monkeypatch.setattr(periods, "_dateparser_interval", spy)
+    yield calls
+    for cache in caches:
+        cache.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "published", "start", "end", "phrases"), [
+    ("since 03/03/2019", "2021-06-01", "2019-03-03", "2021-06-01", ["03/03/2019"]),
+    ("since 3.3.2019", "2021-06-01", "2019-03-03", "2021-06-01", ["3.3.2019"]),
+    ("since 03/03/2019", None, None, None, ["03/03/2019"]),
+    ("between 01/04/2018 and 31/03/2021", None, "2018-04-01", "2021-03-31", ["31/03/2021", "01/04/2018"]),
+    ("in Sept. 2019", None, "2019-09-01", "2019-09-30", ["sept. 2019"]),
+    ("in early Sept. 2019", None, "2019-09-01", "2019-09-10", ["sept. 2019"]),
+    ("since the 1st of June 2020", "2021-06-01", "2020-06-01", "2021-06-01", ["the 1st of june 2020"]),
+    ("from 3/3/19 to date", "2020-02-01", "2019-03-03", "2020-02-01", ["3/3/19"]),
+    ("from 3/3/19 to date", None, None, None, []),  # no end without publication: start never read
+])
+def test_fallback_endpoints_go_to_dateparser(dateparser_calls: list, text: str, published: str | None,
+                                             start: str | None, end: str | None, phrases: list[str]) -> None:
+    assert span_of(text, published) == (start, end)
+    assert [phrase for phrase, _ in dateparser_calls] == phrases
+    assert all(parts == ("month", "year") for _, parts in dateparser_calls)
+
+
+@pytest.mark.parametrize("text", [
+    "since 2009", "between April 2016 and March 2019", "between 3rd March 2019 and 14th April 2020",
+    "from 1 April 2018 to 31 March 2021", "March 3rd, 2019", "in Sept 2019", "in 2019/20",
+    "in the year ending 31 March 2020", "over the past five years", "(88)", "276", "2",
+])
+def test_table_endpoints_never_reach_dateparser(dateparser_calls: list, text: str) -> None:
+    parse_period(text, "2021-06-01")
+    find_period_mentions(f"Officers were dismissed {text}, the force said.")
+    assert dateparser_calls == []
+
+
+def test_dateparser_reader_granularity_and_bounds() -> None:
+    read = periods._dateparser_interval
+    month, day = ("month", "year"), ("day", "month", "year")
+    assert read("sept. 2019", None, month) == (date(2019, 9, 1), date(2019, 9, 30), False)
+    assert read("feb. 2020", date(2021, 1, 1), month) == (date(2020, 2, 1), date(2020, 2, 29), False)
+    assert read("the 1st of june 2020", None, month) == (date(2020, 6, 1), date(2020, 6, 1), False)
+    assert read("sept. 2019", None, day) is None  # a dateline needs the day
+    assert read("1 april 2250", None, month) is None  # outside 1900-2100
+    assert read("sept. 1850", None, month) is None
+    assert read("31/02/2019", None, month) is None  # no such day
+    assert read("3rd march", date(2021, 1, 1), month) is None  # no year written
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("03/03/2019", True), ("3.3.2019", True), ("2019/03/03", True), ("sept. 2019", True),
+    ("the 1st of june 2020", True), ("3 mar 19", True),
+    ("(88)", False), ("276", False), ("2", False), ("(1988)", False), ("channel 276", False),
+    ("no. 10", False), ("sept.", False), ("sometime", False), ("the 1st of june 2020 " * 3, False),
+])
+def test_only_short_date_like_phrases_go_to_dateparser(phrase: str, expected: bool) -> None:
+    assert periods._looks_like_date(phrase) is expected
+
+
+@pytest.mark.parametrize("text", ["(88)", "276", "2", "(2)", "since (88)", "in 276", "channel 276"])
+def test_bare_numbers_stay_none_with_the_fallback(text: str) -> None:
+    assert parse_period(text, "2020-01-01") is None
+    assert parse_period(text) is None
+    assert find_period_mentions(f"Officers ({text}) were dismissed") == []
+
+
+def test_invalid_numeric_dates_are_no_period() -> None:
+    assert parse_period("since 31/02/2019", "2021-01-01") is None
+    assert parse_period("between 30/02/2019 and 2020") is None
+    assert find_dateline("Published 31/02/2013") is None  # the tables read it and reject it
+
+
+def test_publication_dates_the_tables_cannot_read() -> None:
+    assert span_of("last year", "Tuesday 12 April 2013") == ("2012-01-01", "2012-12-31")
+    assert span_of("last year", "12-Apr-13") == ("2012-01-01", "2012-12-31")
+    for bad in ("sometime", "March 2013", "2019", "(88)"):
+        with pytest.raises(ValueError):
+            parse_period("last year", bad)
+
+
+def test_fallback_mentions_in_sentences() -> None:
+    text = ("Since 03/03/2019 the force has suspended 14 officers, and 9 more were dismissed "
+            "between Sept. 2019 and Jan. 2020 (figures for 01/04/2018 - 31/03/2021).")
+    mentions = find_period_mentions(text)
+    assert [(m.text, m.kind) for m in mentions] == [
+        ("Since 03/03/2019", "absolute"), ("between Sept. 2019 and Jan. 2020", "absolute"),
+        ("01/04/2018 - 31/03/2021", "absolute")]
+    assert [span_of(m.text, "2021-06-01") for m in mentions] == [
+        ("2019-03-03", "2021-06-01"), ("2019-09-01", "2020-01-31"), ("2018-04-01", "2021-03-31")]
+
+
+def test_common_path_does_not_import_dateparser() -> None:
+    code = (
+        "import sys\n"
+        "from misconduct_nlp.periods import parse_period, find_period_mentions, find_dateline\n"
+        "assert parse_period('since 2009', '2013-04-12') is not None\n"
+        "find_period_mentions('Complaints rose between April 2016 and March 2019, and in 2019/20.')\n"
+        "assert find_dateline('Headline\\nPublished: 12 April 2013\\nBody') is not None\n"
+        "print('dateparser' in sys.modules)\n"
+        "assert parse_period('since 03/03/2019', '2021-06-01') is not None\n"
+        "print('dateparser' in sys.modules)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["False", "True"]
 
 
 # --- own fixture cases --------------------------------------------------------------------------

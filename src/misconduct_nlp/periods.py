@@ -11,8 +11,12 @@ Three entry points:
 
 The span grammar (regexes with macros, month and number words, the meaning of "early" or
 "the end of") lives in ``data/periods.json``, each pattern with the examples it exists for.
-The date arithmetic is done here with the standard library: the grammar only ever hands
-short, fully understood phrases to the resolvers, so no general date parser runs over text.
+The grammar finds the phrases and splits them into endpoints; its own tables read the usual
+endpoints ("2009", "March 2019", "3rd March 2019", "2019/20", "early 2013") with the standard
+library. An endpoint or dateline date the tables cannot read but that looks like a date
+("03/03/2019", "3.3.2019", "Sept. 2019", "the 1st of June 2020", "Tuesday 3 March 2014",
+"12-Apr-13") goes to dateparser -- that short phrase only, never a sentence (its
+``search_dates`` reads "(88)" as 1988), imported on first need (it costs ~0.3 s) and cached.
 
 Conventions (documented choices):
 
@@ -122,8 +126,11 @@ class _Grammar:
 
         month_rx = _alternation(list(self.months)) + "(?![a-z])"
         full_names = [calendar.month_name[i] for i in range(1, 13)]
+        abbr_ends = sorted({k[-3:] for k in self.months if k not in {n.lower() for n in full_names}})
         built = {
             "MONTH": month_rx,
+            # "Sept." and "Jan.": an abbreviation may take a full stop ("May." is a sentence end)
+            "MON": month_rx + r"(?:(?<=" + "|".join(map(re.escape, abbr_ends)) + r")\.)?",
             "MONTHNAME": "(?-i:" + "|".join(full_names) + ")",
             "NUM": "(?:" + _alternation(list(self.numbers)) + r"|\d{1,3}(?![\d,]))",
             "FUZZY": _alternation(list(self.fuzzy)) + r"[-\s]+",
@@ -168,8 +175,10 @@ class _Grammar:
         self.published_labels = {" ".join(w.lower().split()) for w in dl["published_labels"]}
         labels = _alternation([*dl["published_labels"], *dl["updated_labels"]])
         day = r"\d{1,2}(?:st|nd|rd|th)?"
-        ddate = (rf"{day}\s+(?:of\s+)?{m}\.?,?\s+\d{{4}}|{m}\.?\s+{day},?\s+\d{{4}}"
-                 r"|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})(?!\d)|\d{4}-\d{2}-\d{2}")
+        ddate = "|".join([
+            rf"{day}\s+(?:of\s+)?{m}\.?,?\s+\d{{4}}|{m}\.?\s+{day},?\s+\d{{4}}"
+            r"|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})(?!\d)|\d{4}-\d{2}-\d{2}",
+            *(self.expand(row["regex"]) for row in dl.get("fallback_forms", ()))])
         weekday = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
         clock = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?,?\s+"
         self.rx_dateline = re.compile(
@@ -184,6 +193,9 @@ class _Grammar:
             r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})",
             r"(?P<d>\d{1,2})[/.](?P<mo>\d{1,2})[/.](?P<y>\d{4}|\d{2})",
         )]
+        # what may go to dateparser: a numeric date, or words with a digit and a year or month
+        self.rx_numeric_date = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
+        self.rx_year_or_month = re.compile(rf"(?<!\d)\d{{4}}(?!\d)|(?<![a-z]){m}", _FLAGS)
 
     def expand(self, rx: str) -> str:
         """``rx`` with every ``{MACRO}`` replaced (recursively) by its regex."""
@@ -220,6 +232,8 @@ def use_grammar(path: str | Path | None = None) -> None:
     _grammar()  # fail early on a broken file
     _parse_cached.cache_clear()
     _find_cached.cache_clear()
+    _mention_kind.cache_clear()
+    _dateparser_interval.cache_clear()
 
 
 def grammar_patterns() -> tuple[PeriodPattern, ...]:
@@ -352,6 +366,60 @@ def _apply_fuzzy(spec: dict[str, Any], inner: _Interval) -> _Interval | None:
     return _Interval(start, end, inner.yearless) if start <= end else None
 
 
+# dateparser: the fallback for a date the tables cannot read (imported on first need only)
+
+_DATEPARSER_SETTINGS: dict[str, Any] = {
+    "DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past",
+    "STRICT_PARSING": False,  # REQUIRE_PARTS says which parts must be written
+}
+_ENDPOINT_PARTS = ("month", "year")        # an endpoint: a month of a year, or a day of it
+_DATELINE_PARTS = ("day", "month", "year")  # a dateline or publication date: a whole date
+_MAX_FALLBACK_CHARS = 40
+
+
+def _looks_like_date(phrase: str) -> bool:
+    """Whether ``phrase`` may go to dateparser: short, and a numeric date ("03/03/2019") or
+    words with a digit and a 4-digit year or a month name. Bare numbers ("(88)", "276") never."""
+    if len(phrase) > _MAX_FALLBACK_CHARS:
+        return False
+    g = _grammar()
+    if g.rx_numeric_date.search(phrase):
+        return True
+    return (any(c.isalpha() for c in phrase) and any(c.isdigit() for c in phrase)
+            and g.rx_year_or_month.search(phrase) is not None)
+
+
+@lru_cache(maxsize=64)
+def _date_parser(base: date | None, parts: tuple[str, ...]) -> Any:
+    from dateparser.date import DateDataParser  # lazy: ~0.3 s, never on the common path
+
+    settings: dict[str, Any] = {**_DATEPARSER_SETTINGS, "REQUIRE_PARTS": list(parts)}
+    if base is not None:
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+@lru_cache(maxsize=4096)
+def _dateparser_interval(phrase: str, base: date | None, parts: tuple[str, ...]) -> _Interval | None:
+    """What dateparser reads in one short date phrase: the day it names, or the whole month
+    when it names only a month and year; ``None`` for a year outside 1900-2100 or no date."""
+    if not _looks_like_date(phrase):
+        return None
+    try:
+        data = _date_parser(base, parts).get_date_data(phrase)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    found = data.date_obj if data is not None else None
+    if found is None or not _valid_year(found.year):
+        return None
+    day = found.date()
+    if data.period == "day":
+        return _Interval(day, day)
+    if data.period == "month" and "day" not in parts:
+        return _Interval(day.replace(day=1), _month_end(day.year, day.month))
+    return None
+
+
 def _point(text: str, ctx: _Ctx, year_hint: int | None = None) -> _Interval | None:
     """One endpoint phrase ("2009", "early 2013", "February this year", "2019/20") as dates."""
     g = _grammar()
@@ -401,7 +469,8 @@ def _point(text: str, ctx: _Ctx, year_hint: int | None = None) -> _Interval | No
         if name == "y":
             assert year is not None
             return _Interval(date(year, 1, 1), date(year, 12, 31))
-    return None
+    # no rule of the tables reads it ("03/03/2019", "Sept. 2019", "the 1st of June 2020")
+    return _dateparser_interval(phrase, ctx.published, _ENDPOINT_PARTS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -627,10 +696,12 @@ def _find_cached(text: str) -> tuple[PeriodMention, ...]:
 
 
 def _date_from_words(text: str) -> date | None:
-    """A calendar date written out ("12 April 2013", "March 3, 2014", "12/04/2013", ISO)."""
+    """A calendar date written out ("12 April 2013", "March 3, 2014", "12/04/2013", ISO); one
+    the tables cannot read ("2019/03/03", "12-Apr-13", "Tuesday 3 March 2014") goes to dateparser."""
     g = _grammar()
+    text = " ".join(text.split())
     for rx in g.rx_date_words:
-        m = rx.fullmatch(text.strip())
+        m = rx.fullmatch(text)
         if m is None:
             continue
         groups = m.groupdict()
@@ -648,7 +719,8 @@ def _date_from_words(text: str) -> date | None:
             return date(year, month, day) if _valid_year(year) else None
         except ValueError:
             return None
-    return None
+    found = _dateparser_interval(text.lower(), None, _DATELINE_PARTS)
+    return found.first if found else None
 
 
 def find_dateline(text: str, head_lines: int = 20, tail_lines: int = 10) -> date | None:
