@@ -27,6 +27,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from .model import ForceRef, PeriodRef
+from .spanindex import span_index
 
 _DURATION_RE = re.compile(
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[ -](year|month)s?\b", re.IGNORECASE)
@@ -103,9 +104,10 @@ class ArticleAttribution:
     history: list[PeriodRef] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        forces = [sp for sp in self.doc.spans.get("forces", []) if sp.label_ == "FORCE" and sp._.force]
+        self.index = span_index(self.doc)
+        forces = [sp for sp in self.index.all("forces") if sp.label_ == "FORCE" and sp._.force]
         counts = Counter(sp._.force.id for sp in forces)
-        regions = [sp for sp in self.doc.spans.get("regions", []) if sp._.region]
+        regions = [sp for sp in self.index.all("regions") if sp._.region]
         national = len(counts) >= 3 and regions and counts.most_common(1)[0][1] * 2 < sum(counts.values())
         if counts and not national:
             (top, n), *rest = counts.most_common()
@@ -119,10 +121,8 @@ class ArticleAttribution:
     # -- force and region ------------------------------------------------------------------
     def force_for(self, sent: Span, num: Span, left: int, right: int, bracketed: bool) -> Frame | None:
         """The force or region a figure's own sentence gives it, or None to inherit."""
-        forces = [sp for sp in self.doc.spans.get("forces", [])
-                  if sp.start >= sent.start and sp.end <= sent.end and sp._.force]
-        regions = [sp for sp in self.doc.spans.get("regions", [])
-                   if sp.start >= sent.start and sp.end <= sent.end]
+        forces = [sp for sp in self.index.within("forces", sent.start, sent.end) if sp._.force]
+        regions = self.index.within("regions", sent.start, sent.end)
         if bracketed:
             before = [sp for sp in forces if left <= sp.start and sp.end <= num.start - 1]
             if before:
@@ -170,9 +170,8 @@ class ArticleAttribution:
         elif len(keys) > 1:
             self.frame = self.main
         elif self.main.force is not None:
-            for sp in self.doc.spans.get("forces", []):
-                if sp.start >= sent.start and sp.end <= sent.end and sp.label_ == "FORCE" \
-                        and sp._.force and sp._.force.id == self.main.force.id:
+            for sp in self.index.within("forces", sent.start, sent.end):
+                if sp.label_ == "FORCE" and sp._.force and sp._.force.id == self.main.force.id:
                     self.frame = self.main
                     break
 
@@ -218,8 +217,7 @@ class ArticleAttribution:
                    stated: list[PeriodRef] | None = None) -> PeriodRef | None:
         """The period a figure's own sentence gives it, or None to inherit."""
         doc = self.doc
-        spans = [sp for sp in doc.spans.get("periods", [])
-                 if sp.start >= sent.start and sp.end <= sent.end]
+        spans = self.index.within("periods", sent.start, sent.end)
         in_clause = [sp for sp in spans if left <= sp.start < right]
         # a period across a comparison ("..., compared with 21 the year before") is the other figure's
         pool = in_clause or [sp for sp in spans if not _between(doc, sp, num, COMPARE)]
@@ -269,8 +267,8 @@ class ArticleAttribution:
 
     def see_sentence_periods(self, sent: Span) -> None:
         """Remember the periods a sentence mentions (for "during these four years")."""
-        for sp in self.doc.spans.get("periods", []):
-            if sp.start >= sent.start and sp.end <= sent.end and sp.label_ != "ANAPHORIC":
+        for sp in self.index.within("periods", sent.start, sent.end):
+            if sp.label_ != "ANAPHORIC":
                 ref = self._resolved(sp)
                 if ref is not None:
                     self.history.append(ref)

@@ -27,6 +27,7 @@ from functools import lru_cache
 from spacy.tokens import Span
 
 from .lexicon import entries, parse_key
+from .spanindex import span_index
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
 CLAUSE_WORDS = frozenset({"while", "whereas", "although", "though", "but", "whilst"})
@@ -90,13 +91,13 @@ class Reading:
 def terms(sent: Span, key: str) -> list[Term]:
     """Lexicon matches of one ``doc.spans`` group inside ``sent``, overlaps resolved longest-first."""
     found = []
-    for sp in sent.doc.spans.get(key, []):
-        if sp.start >= sent.start and sp.end <= sent.end:
-            if sp.id_ and sp.id_.count(":") == 3:
-                label, strength, noun = parse_key(sp.id_)
-            else:
-                label, strength, noun = sp.label_, 2, False
-            found.append(Term(sp.start, sp.end, label, strength, noun, sp.text))
+    for sp in span_index(sent.doc).within(key, sent.start, sent.end):
+        key_id = sp.id_
+        if key_id and key_id.count(":") == 3:
+            label, strength, noun = parse_key(key_id)
+        else:
+            label, strength, noun = sp.label_, 2, False
+        found.append(Term(sp.start, sp.end, label, strength, noun, sp.text))
     found.sort(key=lambda t: (-(t.end - t.start), -t.strength, t.start))
     taken: list[Term] = []
     for t in found:
@@ -178,7 +179,7 @@ def _is_total_of_part(doc, r: Reading) -> bool:
         and (doc[i - 3].like_num or doc[i - 3].lower_ in ("half", "third", "quarter", "fifth", "tenth"))
 
 
-def _pick_measure(doc, r: Reading, measures: list[Term]) -> None:
+def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
     if _is_total_of_part(doc, r):
         # the total is what its own noun counts ("2,537 allegations" → reported)
         own = [t for t in measures if t.noun and r.num.end <= t.start <= r.num.end + 2]
@@ -203,17 +204,17 @@ def _pick_measure(doc, r: Reading, measures: list[Term]) -> None:
         if b:
             best = b[0]
             break
-    if best is not None and best.strength == 0 and best.noun and r.right < r.num.sent.end \
+    if best is not None and best.strength == 0 and best.noun and r.right < sent_end \
             and doc[r.right].text == ",":
         # "In about half of the cases, no further action was taken": the next clause's outcome
-        nxt_bound = next((i for i in range(r.right + 1, r.num.sent.end)
-                          if doc[i].text in CLAUSE_PUNCT or doc[i].like_num), r.num.sent.end)
+        nxt_bound = next((i for i in range(r.right + 1, sent_end)
+                          if doc[i].text in CLAUSE_PUNCT or doc[i].like_num), sent_end)
         strong = [t for t in measures if r.right < t.start < nxt_bound and t.strength >= 2]
         if strong:
             best = strong[0]
     if best is None:
         return
-    chain = _chain(doc, best, measures, r.num.sent.end)
+    chain = _chain(doc, best, measures, sent_end)
     r.measure, r.measure_text = _resolve_chain(chain)
     r.strength = best.strength
     if r.measure == "dismissed" and r.subject is None and _np_noun(doc, r) in NOT_UPHELD_NOUNS:
@@ -339,7 +340,7 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
         left, right, bracketed = _clause(sent, num, bounds)
         r = Reading(num=num, left=left, right=right, bracketed=bracketed)
         _pick_subject(doc, r, subjects, ranks, measures)
-        _pick_measure(doc, r, measures)
+        _pick_measure(doc, r, measures, sent.end)
         r.platforms = sorted({t.label for t in platforms if left <= t.start < max(right, num.end)})
         readings.append(r)
     # figures coordinated with the next one share its measure: "three officers and four staff were sacked"

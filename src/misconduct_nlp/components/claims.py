@@ -78,6 +78,7 @@ class ClaimBuilder:
         numbers = [sp for sp in doc.spans.get("numbers", []) if sp.label_ in CLAIM_KINDS
                    and sp.start not in furniture_tokens]
         att = ArticleAttribution(doc)
+        doc_text = doc.text  # computed by spaCy on every access: once per doc
         prev_claim: Claim | None = None
         lead_in: tuple[str, str] | None = None
         ni = 0
@@ -89,7 +90,7 @@ class ClaimBuilder:
                     nums.append(numbers[ni])
                 ni += 1
             s_start, s_end = sentence_bounds(sent)
-            text = doc.text[s_start:s_end]
+            text = doc_text[s_start:s_end]
             bullet = is_list_item(sent)
             if not bullet and text:
                 lead_in = list_lead_in(sent) if text.endswith(":") else None

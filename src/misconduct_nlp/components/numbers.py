@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import numpy
+from spacy.attrs import LIKE_NUM, LOWER, PREFIX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -48,6 +50,7 @@ def _tables() -> dict:
     return {
         "approx": approx,
         "phrases": phrases,
+        "phrase_starts": frozenset(seq[0] for seq, _ in phrases),
         "percent": sorted((tuple(s) for s in d["percent_words"]), key=len, reverse=True),
         "rate": sorted((tuple(s) for s in d["rate_words"]), key=len, reverse=True),
         "time_units": frozenset(d["time_units"]),
@@ -65,6 +68,11 @@ def _match_seq(doc: Doc, i: int, seq: tuple[str, ...]) -> bool:
     return all(doc[i + k].lower_ == w for k, w in enumerate(seq))
 
 
+def _number_words() -> set[str]:
+    d = numbers_data()
+    return set(d["units"]) | set(d["tens"]) | set(d["scales"])
+
+
 def _match_seq_before(doc: Doc, end: int, seq: tuple[str, ...]) -> bool:
     return _match_seq(doc, end - len(seq), seq)
 
@@ -76,12 +84,17 @@ class NumberFinder:
         self.name = name
         self.spans_key = spans_key
         self.t = _tables()
+        strings = nlp.vocab.strings
+        words = set(self.t["phrase_starts"]) | _number_words()
+        self.phrase_start_hashes = numpy.array(sorted(strings.add(w) for w in words), dtype="uint64")
+        self.digit_hashes = numpy.array([strings.add(str(d)) for d in range(10)], dtype="uint64")
 
     # -- reading the number itself ---------------------------------------------------------
     def _read_at(self, doc: Doc, i: int) -> _Num | None:
         t = self.t
+        first = doc[i].lower_
         for seq, p in t["phrases"]:
-            if _match_seq(doc, i, seq):
+            if seq[0] == first and _match_seq(doc, i, seq):
                 end = i + len(seq) - (1 if seq[-1] == "of" else 0)
                 return _Num(i, end, float(p["value"]), p.get("unit", "count"),
                             p.get("approx", "exact"), raw="phrase")
@@ -246,19 +259,27 @@ class NumberFinder:
                 return "PRONOUN"
         return "COUNT"
 
+    def _candidates(self, doc: Doc) -> list[int]:
+        """Token positions that may start a number, found on attribute arrays (no Token objects)."""
+        if len(doc) == 0:
+            return []
+        arr = doc.to_array([LIKE_NUM, LOWER, PREFIX])
+        keep = (arr[:, 0] != 0) | numpy.isin(arr[:, 1], self.phrase_start_hashes) \
+            | numpy.isin(arr[:, 2], self.digit_hashes)
+        return numpy.flatnonzero(keep).tolist()
+
     def __call__(self, doc: Doc) -> Doc:
         nouns = set()
         for key in ("subjects", "measures"):
             for sp in doc.spans.get(key, []):
                 nouns.add(sp.start)
         found: list[_Num] = []
-        i = 0
-        n = len(doc)
         prev: _Num | None = None
-        while i < n:
+        for i in self._candidates(doc):
+            if found and i < found[-1].end:
+                continue
             num = self._read_at(doc, i)
             if num is None:
-                i += 1
                 continue
             self._one_in(doc, num)
             self._unit(doc, num)
@@ -266,7 +287,6 @@ class NumberFinder:
             num.kind = self._kind(doc, num, nouns, prev)
             found.append(num)
             prev = num
-            i = max(num.end, i + 1)
         spans = []
         for num in found:
             span = Span(doc, num.start, num.end, label=num.kind)

@@ -14,9 +14,11 @@ import re
 from functools import cache
 from importlib import resources
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
 from ..lexicon import furniture_data
@@ -67,84 +69,102 @@ class NewsSentencizer:
         if n == 0:
             doc.spans[self.furniture_key] = []
             return doc
+        # one pass over the Tokens; everything after works on plain lists (Token objects are slow)
+        texts: list[str] = []
+        ws: list[str] = []
+        idx: list[int] = []
+        for tok in doc:
+            texts.append(tok.text)
+            ws.append(tok.whitespace_)
+            idx.append(tok.idx)
+        space = [t.isspace() for t in texts]
+        full = doc.text
+
+        def line_text(a: int, b: int) -> str:  # tokens a..b inclusive
+            return full[idx[a]:idx[b] + len(texts[b])]
+
         starts = [False] * n
-        furniture: list[Span] = []
+        furniture: list[tuple[int, int]] = []
         r = self.rules
         # 1. lines: split the doc at newline tokens
         line_start = 0
         lines: list[tuple[int, int]] = []
-        for i, tok in enumerate(doc):
-            if tok.is_space and "\n" in tok.text:
+        for i in range(n):
+            if space[i] and "\n" in texts[i]:
                 lines.append((line_start, i))
                 line_start = i + 1
         lines.append((line_start, n))
         prev_content: tuple[int, int] | None = None
+        prev_furniture = False
         in_links = False
         prev_blank = True
         for a, b in lines:
-            first = next((k for k in range(a, b) if not doc[k].is_space), None)
-            if first is None:
+            content = [k for k in range(a, b) if not space[k]]
+            if not content:
                 prev_blank = True
                 continue
-            last = max(k for k in range(a, b) if not doc[k].is_space)
+            first, last = content[0], content[-1]
             run_on = (
-                prev_content is not None and not prev_blank
-                and doc[prev_content[1]].text not in r["terminals"]
-                and doc[prev_content[1]].text not in r["closers"]
-                and doc[first].text[:1].islower()
-                and not is_furniture(doc[prev_content[0]:prev_content[1] + 1].text)
+                prev_content is not None and not prev_blank and not prev_furniture
+                and texts[prev_content[1]] not in r["terminals"]
+                and texts[prev_content[1]] not in r["closers"]
+                and texts[first][:1].islower()
             )
             if not run_on:
                 starts[first] = True
-            line_text = doc[first:last + 1].text
-            if in_links and (doc[last].text in r["terminals"] or last - first > 20):
+            text = line_text(first, last)
+            if in_links and (texts[last] in r["terminals"] or last - first > 20):
                 in_links = False
-            if is_furniture(line_text) or in_links:
-                furniture.append(doc[first:last + 1])
+            prev_furniture = is_furniture(text)
+            if prev_furniture or in_links:
+                furniture.append((first, last + 1))
                 starts[first] = True
                 if last + 1 < n:
                     starts[last + 1] = True
-            if link_list_heading_regex().match(line_text.strip()):
+            if link_list_heading_regex().match(text.strip()):
                 in_links = True  # "Related stories", "Most read": the headlines below are other stories
             prev_content = (first, last)
             # a blank line after this one ("\n\n" token) always ends the sentence
-            prev_blank = b < n and doc[b].text.count("\n") > 1
+            prev_blank = b < n and texts[b].count("\n") > 1
         # 2. terminal punctuation inside lines
-        for i, tok in enumerate(doc):
-            if tok.text in r["bullets"] and tok.text not in "-–—" and i + 1 < n:
+        terminals, closers, bullets, abbrev = r["terminals"], r["closers"], r["bullets"], r["abbrev"]
+        for i in range(n):
+            t = texts[i]
+            if t in bullets and t not in "-–—" and i + 1 < n:
                 starts[i] = True
                 continue
-            ellipsis = tok.text.endswith("...") and tok.text.strip(".") == ""
-            if tok.text not in r["terminals"] and not ellipsis:
+            if t not in terminals and not (t.endswith("...") and t.strip(".") == ""):
                 continue
-            if tok.text == "." and i > 0 and doc[i - 1].lower_ in r["abbrev"] and not doc[i - 1].whitespace_:
+            if t == "." and i > 0 and texts[i - 1].lower() in abbrev and not ws[i - 1]:
                 continue
             k = i + 1
-            while k < n and (doc[k].text in r["closers"]) and not doc[k - 1].whitespace_:
+            while k < n and texts[k] in closers and not ws[k - 1]:
                 k += 1
-            while k < n and doc[k].is_space:
+            while k < n and space[k]:
                 k += 1
             if k >= n:
                 continue
-            nxt = doc[k].text
-            if nxt[:1].isupper() or nxt[:1].isdigit() or nxt in r["bullets"] or nxt[:1] in "\"“‘'(":
+            nxt = texts[k]
+            if nxt[:1].isupper() or nxt[:1].isdigit() or nxt in bullets or nxt[:1] in "\"“‘'(":
                 starts[k] = True
         # 3. in-line furniture phrases are sentences of their own
         for _, s, e in self.matcher(doc):
-            span = doc[s:e]
-            if span.text.lower().startswith("loading") or is_furniture(span.text):
-                furniture.append(span)
+            phrase = line_text(s, e - 1)
+            if phrase.lower().startswith("loading") or is_furniture(phrase):
+                furniture.append((s, e))
                 starts[s] = True
                 if e < n:
                     starts[e] = True
         starts[0] = True
-        for i, tok in enumerate(doc):
+        for i in range(n - 1):
             # a whitespace token never starts a sentence: give the start to the next word
-            if starts[i] and tok.is_space and i + 1 < n:
+            if starts[i] and space[i] and i > 0:
                 starts[i + 1] = True
-                starts[i] = i == 0
-            tok.is_sent_start = starts[i]
-        doc.spans[self.furniture_key] = furniture
+                starts[i] = False
+        # SENT_START: 1 starts a sentence, -1 does not (cast to the uint64 that from_array reads)
+        flags = numpy.array([1 if x else -1 for x in starts], dtype="int64").astype("uint64")
+        doc.from_array([SENT_START], flags)
+        doc.spans[self.furniture_key] = [doc[a:b] for a, b in furniture]
         return doc
 
 
