@@ -39,7 +39,7 @@ def options(out: Path | None, **kw) -> BatchOptions:
     kw.setdefault("quiet", True)
     kw.setdefault("workers", 1)
     kw.setdefault("min_parallel_bytes", 0)  # small test folders still go through the workers
-    return BatchOptions(output=out, **FAKE, **kw)
+    return BatchOptions(output=out, **{**FAKE, **kw})
 
 
 def run(paths, out, **kw):
@@ -173,6 +173,15 @@ def test_bad_input_is_reported_and_the_run_goes_on(tmp_path, workers):
     assert "caf\u00e9 \u2013" in by_article["latin"]["sentence"]["text"]
     assert "999" not in by_article["page"]["sentence"]["text"]
     assert by_article["good"]["published"]["source"] == "manifest"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_pipeline_that_cannot_load_stops_the_run(tmp_path, workers):
+    src = make_folder(tmp_path / "in", 30)
+    summary, err = run([src], tmp_path / "out.jsonl", workers=workers, loader="_fake_extract:no_such_loader")
+    assert summary.exit_status == 1
+    assert summary.failed == 1 and summary.read == 0
+    assert err.count("cannot load the pipeline: AttributeError") == 1 and "stopping" in err
 
 
 def test_a_worker_that_dies_fails_only_its_article(tmp_path):

@@ -55,6 +55,7 @@ CHUNK_BYTES = 400_000
 MIN_PARALLEL_BYTES = 300_000
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+PIPELINE_FAILURE = "cannot load the pipeline"
 
 
 class UsageError(Exception):
@@ -297,7 +298,7 @@ def _extract_all(readable: list[tuple[Task, str]], config: WorkerConfig) -> list
         nlp = _pipeline(config.loader, config.model)
         extract_many = _resolve(config.extractor)
     except Exception as e:  # noqa: BLE001
-        return [f"cannot load the pipeline: {_describe(e)}"] * len(readable)
+        return [f"{PIPELINE_FAILURE}: {_describe(e)}"] * len(readable)
     items = [(text, t.id, t.published) for t, text in readable]
     try:
         outs = list(extract_many(items, nlp=nlp, batch_size=config.batch_size))
@@ -776,6 +777,11 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
         else:
             results = local_results(chunks, options.worker_config(), n_workers)
         for res in results:
+            if res.error is not None and res.error.startswith(PIPELINE_FAILURE):
+                summary.failed += 1  # nothing else can work: stop, keep what is written
+                summary.failures.append(Failure(res.path, res.error, res.id))
+                report.say(f"misconduct-nlp: {res.error}; stopping")
+                break
             if res.error is not None:
                 f = Failure(res.path, res.error, res.id)
                 summary.failed += 1
