@@ -37,6 +37,6 @@ def extract_many(items, *, nlp=None, batch_size=32):
             raise ValueError("cannot cope")
         if "EXIT" in text and multiprocessing.parent_process() is not None:
             os._exit(3)
-        if "SLOW" in text:
+        if "SLOW" in text and os.environ.get("FAKE_EXTRACT_SLOW") == "1":
             time.sleep(0.05)
         yield [claim(text, article_id, published, m) for m in re.finditer(r"\d+", text)]

@@ -396,3 +396,35 @@ def test_kill_and_resume_loses_nothing(tmp_path):
     run_batch([src], BatchOptions(output=reference, workers=1, quiet=True))
     assert out.read_bytes() == reference.read_bytes()
     assert count_done(state) == n
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigterm_stops_cleanly_and_resume_completes(tmp_path, workers):
+    src = make_folder(tmp_path / "in", 120, text="SLOW: 4 officers and 5 staff.\n")
+    out = tmp_path / "out.jsonl"
+    script = (
+        "import sys\n"
+        "from misconduct_nlp.batch import BatchOptions, run_batch\n"
+        f"o = BatchOptions(output={str(out)!r}, workers={workers}, quiet=True, min_parallel_bytes=0,\n"
+        "                 extractor='_fake_extract:extract_many', loader='_fake_extract:load')\n"
+        f"sys.exit(run_batch([{str(src)!r}], o).exit_status)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), *sys.path]),
+               FAKE_EXTRACT_SLOW="1")
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while count_done(state_path(out)) < 3:
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted after" in err and "--resume" in err
+    finished = count_done(state_path(out))
+    assert 3 <= finished < 120
+    summary, _ = run([src], out, resume=True)
+    assert summary.skipped == finished and summary.read == 120 - finished
+    reference = tmp_path / "reference.jsonl"
+    run([src], reference)
+    assert out.read_bytes() == reference.read_bytes()

@@ -158,6 +158,14 @@ class BatchOptions:
     extractor: str = DEFAULT_EXTRACTOR
     loader: str = DEFAULT_LOADER
 
+    def __post_init__(self) -> None:
+        for name in ("output", "errors"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
+                setattr(self, name, Path(value))
+        if isinstance(self.published, str):
+            self.published = date.fromisoformat(self.published)
+
     def worker_config(self) -> WorkerConfig:
         return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader)
 
