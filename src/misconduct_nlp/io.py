@@ -243,11 +243,12 @@ class ManifestIndex:
 def discover(paths: Iterable[str | Path]) -> tuple[list[ArticleFile], list[PathError]]:
     """Article files under ``paths`` (files, or folders searched recursively), sorted by id then path.
 
-    In folders, files with an article suffix are taken, except ``manifest.jsonl``, ``gold.jsonl``,
-    ``README.md`` and the like, and hidden files or folders. A file named explicitly is taken whatever its suffix, unless it
-    is a manifest or gold file. Symlinked folders are followed; a loop is reported, not followed.
-    Each file is found once even when reached by two paths. Publication dates come from the
-    nearest ``manifest.jsonl``. Paths that cannot be used come back as :class:`PathError`.
+    In folders, files with an article suffix are taken, except ``manifest.jsonl``,
+    ``gold.jsonl``, ``README.md`` and the like, and hidden files or folders. A file named
+    explicitly is taken whatever its suffix, unless it is a manifest or gold file. Symlinked
+    folders are followed; a loop is reported, not followed. Each file is found once even when
+    reached by two paths. Publication dates come from the nearest ``manifest.jsonl``. Paths
+    that cannot be used come back as :class:`PathError`.
     """
     found: list[ArticleFile] = []
     errors: list[PathError] = []
