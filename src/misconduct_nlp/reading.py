@@ -284,14 +284,17 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
         r.anaphoric = True
     if counted and not after_of:
         r.counted_noun = True
-        # "seven cases where a member of staff ...", "complaints made against officers": a role
-        # later in the clause; else the cases are those of the figures before ("Of the 196
-        # complaints" after "complaints against officers")
-        later = [t for t in subjects if r.num.end <= t.start < r.right]
+        # "seven cases where a member of staff ...", "complaints made against officers",
+        # "Officers were cleared in 15 per cent of cases": a role elsewhere in the clause;
+        # a repeated total ("Of the 196 complaints" after "complaints
+        # against officers") is about whoever the earlier figures were; else nobody says whose
+        later = [t for t in subjects if r.num.end <= t.start < r.right] or \
+            [t for t in subjects if r.left <= t.start and t.end <= r.num.start][-1:]
         if later:
             r.subject, r.subject_text = later[0].label, later[0].text
-        else:
-            r.inherit_subject = "article"
+        elif r.num.start >= 2 and doc[r.num.start - 1].lower_ == "the" \
+                and doc[r.num.start - 2].lower_ == "of":
+            r.inherit_subject = "article"  # "Of the 196 complaints, ...": the figures given before
         return
     if r.bracketed:
         return
