@@ -30,7 +30,8 @@ class ForceTagger:
         self.fuzzy = fuzzy
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = find_force_mentions(doc.text, places=self.places, fuzzy=self.fuzzy)
+        text = doc.text  # spaCy joins the tokens on every access: read it once
+        mentions = find_force_mentions(text, places=self.places, fuzzy=self.fuzzy)
         force_spans: list[Span] = []
         for m in mentions:
             span = doc.char_span(m.start, m.end, label="FORCE" if m.explicit else "FORCE_PLACE",
@@ -39,7 +40,7 @@ class ForceTagger:
                 span._.force = m.force
                 force_spans.append(span)
         region_spans: list[Span] = []
-        for r in find_regions(doc.text, mentions):
+        for r in find_regions(text, mentions):
             span = doc.char_span(r.start, r.end, label="REGION", alignment_mode="expand")
             if span is not None:
                 span._.region = r.region
