@@ -47,12 +47,15 @@ def _tables() -> dict:
     phrases = sorted(
         [(tuple(p["words"]), p) for p in d["phrases"]], key=lambda x: -len(x[0])
     )
+    percent = sorted((tuple(s) for s in d["percent_words"]), key=len, reverse=True)
+    rate = sorted((tuple(s) for s in d["rate_words"]), key=len, reverse=True)
     return {
-        "approx": approx,
-        "phrases": phrases,
+        # each table is indexed by the word the scan sees first, longest sequence first
+        "approx": _index(approx, lambda seq: seq[-1]),
+        "phrases": _index(phrases, lambda seq: seq[0]),
         "phrase_starts": frozenset(seq[0] for seq, _ in phrases),
-        "percent": sorted((tuple(s) for s in d["percent_words"]), key=len, reverse=True),
-        "rate": sorted((tuple(s) for s in d["rate_words"]), key=len, reverse=True),
+        "percent": _index([(seq, None) for seq in percent], lambda seq: seq[0]),
+        "rate": _index([(seq, None) for seq in rate], lambda seq: seq[0]),
         "time_units": frozenset(d["time_units"]),
         "prison": frozenset(d["prison_verbs"]),
         "id_prefixes": frozenset(d["id_prefixes"]),
@@ -62,19 +65,24 @@ def _tables() -> dict:
     }
 
 
-def _match_seq(doc: Doc, i: int, seq: tuple[str, ...]) -> bool:
-    if i < 0 or i + len(seq) > len(doc):
+def _index(entries: list[tuple[tuple[str, ...], object]], key) -> dict[str, list]:
+    """``{key word: [(sequence, payload), ...]}`` keeping the order of ``entries``."""
+    out: dict[str, list] = {}
+    for seq, payload in entries:
+        out.setdefault(key(seq), []).append((seq, payload))
+    return out
+
+
+def _match_seq(low: list[str], i: int, seq: tuple[str, ...]) -> bool:
+    """Whether the lower-cased tokens ``low[i:]`` start with ``seq``."""
+    if i < 0 or i + len(seq) > len(low):
         return False
-    return all(doc[i + k].lower_ == w for k, w in enumerate(seq))
+    return tuple(low[i:i + len(seq)]) == seq
 
 
 def _number_words() -> set[str]:
     d = numbers_data()
     return set(d["units"]) | set(d["tens"]) | set(d["scales"])
-
-
-def _match_seq_before(doc: Doc, end: int, seq: tuple[str, ...]) -> bool:
-    return _match_seq(doc, end - len(seq), seq)
 
 
 class NumberFinder:
@@ -90,11 +98,10 @@ class NumberFinder:
         self.digit_hashes = numpy.array([strings.add(str(d)) for d in range(10)], dtype="uint64")
 
     # -- reading the number itself ---------------------------------------------------------
-    def _read_at(self, doc: Doc, i: int) -> _Num | None:
+    def _read_at(self, doc: Doc, low: list[str], i: int) -> _Num | None:
         t = self.t
-        first = doc[i].lower_
-        for seq, p in t["phrases"]:
-            if seq[0] == first and _match_seq(doc, i, seq):
+        for seq, p in t["phrases"].get(low[i], ()):
+            if _match_seq(low, i, seq):
                 end = i + len(seq) - (1 if seq[-1] == "of" else 0)
                 return _Num(i, end, float(p["value"]), p.get("unit", "count"),
                             p.get("approx", "exact"), raw="phrase")
@@ -102,10 +109,10 @@ class NumberFinder:
         v = parse_digits(tok.text)
         if v is not None:
             end = i + 1
-            if end < len(doc) and doc[end].lower_ in t["suffix_scales"] and not tok.whitespace_ == "\n":
+            if end < len(low) and low[end] in t["suffix_scales"] and not tok.whitespace_ == "\n":
                 # "2.5 million", "£3m" (the "m" split off by the tokenizer)
-                if doc[end].lower_ in ("million", "billion", "m", "bn", "k", "mn"):
-                    v *= t["suffix_scales"][doc[end].lower_]
+                if low[end] in ("million", "billion", "m", "bn", "k", "mn"):
+                    v *= t["suffix_scales"][low[end]]
                     end += 1
             return _Num(i, end, v, raw="digits")
         if is_number_word(tok.text) and tok.lower_ not in ("hundred", "thousand", "million", "billion"):
@@ -113,7 +120,7 @@ class NumberFinder:
             while j < len(doc) and (is_number_word(doc[j].text) or
                                     (doc[j].text in ("-", "and") and j + 1 < len(doc)
                                      and is_number_word(doc[j + 1].text))):
-                if doc[j].text == "and" and not any(doc[k].lower_ in ("hundred", "thousand")
+                if doc[j].text == "and" and not any(low[k] in ("hundred", "thousand")
                                                     for k in range(i, j)):
                     break  # "and" joins number words only after a scale: "two hundred and five"
                 j += 1
@@ -126,22 +133,22 @@ class NumberFinder:
         return None
 
     # -- around the number -----------------------------------------------------------------
-    def _one_in(self, doc: Doc, num: _Num) -> None:
+    def _one_in(self, doc: Doc, low: list[str], num: _Num) -> None:
         """'one in every 10' → 10 per cent; 'two in five' → 40 per cent."""
         j = num.end
-        if j < len(doc) and doc[j].lower_ == "in":
+        if j < len(low) and low[j] == "in":
             k = j + 1
-            if k < len(doc) and doc[k].lower_ == "every":
+            if k < len(low) and low[k] == "every":
                 k += 1
-            if k < len(doc):
-                other = self._read_at(doc, k)
+            if k < len(low):
+                other = self._read_at(doc, low, k)
                 year_like = other is not None and other.raw == "digits" and 1900 <= other.value <= 2100
                 if other and other.raw != "phrase" and not year_like and other.value > num.value > 0 \
                         and "/" not in doc[k].text:
                     num.value = 100.0 * num.value / other.value
                     num.unit, num.kind, num.end = "percent", "PERCENT", other.end
 
-    def _unit(self, doc: Doc, num: _Num) -> None:
+    def _unit(self, doc: Doc, low: list[str], num: _Num) -> None:
         t = self.t
         if num.unit == "percent":
             num.kind = "PERCENT"
@@ -149,26 +156,29 @@ class NumberFinder:
         if num.start > 0 and doc[num.start - 1].text in ("£", "€", "$"):
             num.unit, num.kind = "gbp", "MONEY"
             return
-        for seq in t["percent"]:
-            if _match_seq(doc, num.end, seq):
+        nxt = low[num.end] if num.end < len(low) else ""
+        for seq, _ in t["percent"].get(nxt, ()):
+            if _match_seq(low, num.end, seq):
                 num.unit, num.kind = "percent", "PERCENT"
                 return
-        if num.end < len(doc) and doc[num.end].lower_ in ("pounds", "pound"):
+        if nxt in ("pounds", "pound"):
             num.unit, num.kind = "gbp", "MONEY"
             return
-        for seq in t["rate"]:
-            if _match_seq(doc, num.end, seq):
+        for seq, _ in t["rate"].get(nxt, ()):
+            if _match_seq(low, num.end, seq):
                 num.unit, num.kind = "rate_per_year", "RATE"
                 return
 
-    def _approx(self, doc: Doc, num: _Num) -> None:
+    def _approx(self, doc: Doc, low: list[str], num: _Num) -> None:
         if num.approx != "exact":
             return
         start = num.start
         if start > 0 and doc[start - 1].text in ("£", "€", "$"):
             start -= 1
-        for seq, label in self.t["approx"]:
-            if _match_seq_before(doc, start, seq):
+        if start == 0:
+            return
+        for seq, label in self.t["approx"].get(low[start - 1], ()):
+            if _match_seq(low, start - len(seq), seq):
                 num.approx = label
                 return
 
@@ -275,15 +285,16 @@ class NumberFinder:
                 nouns.add(sp.start)
         found: list[_Num] = []
         prev: _Num | None = None
+        low = [tok.lower_ for tok in doc]
         for i in self._candidates(doc):
             if found and i < found[-1].end:
                 continue
-            num = self._read_at(doc, i)
+            num = self._read_at(doc, low, i)
             if num is None:
                 continue
-            self._one_in(doc, num)
-            self._unit(doc, num)
-            self._approx(doc, num)
+            self._one_in(doc, low, num)
+            self._unit(doc, low, num)
+            self._approx(doc, low, num)
             num.kind = self._kind(doc, num, nouns, prev)
             found.append(num)
             prev = num
