@@ -553,6 +553,13 @@ def test_offsets_hold_for_any_text(words, sep):
         ),
         ("Britain's biggest police force said so.", []),
         ("The Bank of England and NHS England met England fans.", []),
+        # multi-force phrases are looked for paragraph by paragraph: a hard-wrapped line is
+        # still one paragraph, a blank line ends one, and any case of "force" counts
+        ("Figures came\nfrom 39\nforces in all.", [("from 39\nforces", None)]),
+        ("Figures came from 39\n\nforces in all.", []),
+        ("Intro.\n\nOFFICERS IN ALL FORCES.\n\nEnd.", [("IN ALL FORCES", None)]),
+        ("Kent.\n \nData from 12 forces.\n\nData from 9 forces.",
+         [("from 12 forces", None), ("from 9 forces", None)]),
     ],
 )
 def test_regions_in_sentences(text, expected):

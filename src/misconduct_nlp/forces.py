@@ -21,6 +21,7 @@ running text, but :func:`match_force` of the whole phrase is ``None``: it is not
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -554,6 +555,29 @@ def find_force_mentions(text: str, *, places: bool = True, fuzzy: bool = True) -
 
 # --------------------------------------------------------------------------- regions
 
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _paragraphs_with(text: str, word: str) -> list[tuple[int, int]]:
+    """(start, end) of the blank-line-separated paragraphs of ``text`` that contain ``word``
+    in any case."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters change length when lower-cased
+        return [(0, len(text))] if word in lowered else []
+    i = lowered.find(word)
+    if i < 0:
+        return []
+    breaks = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text)]
+    out: list[tuple[int, int]] = []
+    while i >= 0:
+        k = bisect.bisect_right(breaks, (i, i))  # first break starting after i
+        start = breaks[k - 1][1] if k else 0
+        end = breaks[k][0] if k < len(breaks) else len(text)
+        out.append((start, end))
+        i = lowered.find(word, end)
+    return out
+
+
 class _Regions:
     def __init__(self, rows: tuple[dict[str, Any], ...]):
         defines = {r["define"]: r["regex"] for r in rows if "define" in r}
@@ -581,9 +605,11 @@ class _Regions:
 
     def find(self, text: str, forces: list[ForceMention]) -> list[RegionMention]:
         out: list[RegionMention] = []
-        if "force" in text or "Force" in text or "FORCE" in text:
+        # every multi-force phrase names "force(s)": run those patterns only over the paragraphs
+        # that do (a phrase never spans a blank line), not over the whole text
+        for start, end in _paragraphs_with(text, "force"):
             for regex, adjectives in self.multi:
-                for m in regex.finditer(text):
+                for m in regex.finditer(text, start, end):
                     out.append(RegionMention(m.start(), m.end(), m.group(), self._region_of(m, adjectives)))
         out.sort(key=lambda x: (x.start, -x.end))
         taken: list[tuple[int, int]] = [(f.start, f.end) for f in forces]
