@@ -1,17 +1,25 @@
-"""Fast look-up of a Doc's span groups by token range.
+"""Per-Doc caches the components share: the Doc's text and an index of its span groups.
 
 Reading a sentence needs "the outcome terms / forces / periods inside this sentence" many
 times per article; filtering whole ``doc.spans`` groups each time is quadratic in article
-length. The index sorts each group once and answers with a bisection.
+length. The index sorts each group once and answers with a bisection. ``doc.text`` is
+rebuilt from the tokens by spaCy on every access; a Doc's text never changes, so it is
+built once.
+
+The caches are kept in a weak dictionary keyed by the Doc, not in ``doc.user_data``, so
+that ``doc.to_bytes()`` and ``DocBin`` (which serialise ``user_data``) are not affected and
+the cache goes away with the Doc.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span
 
-INDEX_KEY = "misconduct_span_index"
+_CACHES: WeakKeyDictionary[Doc, dict[str, Any]] = WeakKeyDictionary()
 
 
 class SpanIndex:
@@ -40,9 +48,26 @@ class SpanIndex:
         return self.groups.get(key, ([], []))[1]
 
 
+def _cache(doc: Doc) -> dict[str, Any]:
+    cache = _CACHES.get(doc)
+    if cache is None:
+        cache = _CACHES[doc] = {}
+    return cache
+
+
 def span_index(doc: Doc) -> SpanIndex:
-    """The index for ``doc``, built on first use and kept in ``doc.user_data``."""
-    index = doc.user_data.get(INDEX_KEY)
+    """The index for ``doc``, built on first use (once its span groups are final) and kept."""
+    cache = _cache(doc)
+    index = cache.get("index")
     if index is None:
-        index = doc.user_data[INDEX_KEY] = SpanIndex(doc)
+        index = cache["index"] = SpanIndex(doc)
     return index
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc."""
+    cache = _cache(doc)
+    text = cache.get("text")
+    if text is None:
+        text = cache["text"] = doc.text
+    return text

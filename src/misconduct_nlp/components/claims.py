@@ -18,6 +18,7 @@ from .. import extensions  # noqa: F401
 from ..attribution import ArticleAttribution, Frame
 from ..model import Claim, PeriodRef, TextSpan
 from ..reading import Reading, read_sentence, refers_back, terms
+from ..spanindex import doc_text
 from .numbers import CLAIM_KINDS
 from .sentencizer import is_furniture
 
@@ -78,7 +79,7 @@ class ClaimBuilder:
         numbers = [sp for sp in doc.spans.get("numbers", []) if sp.label_ in CLAIM_KINDS
                    and sp.start not in furniture_tokens]
         att = ArticleAttribution(doc)
-        doc_text = doc.text  # computed by spaCy on every access: once per doc
+        full_text = doc_text(doc)
         prev_claim: Claim | None = None
         lead_in: tuple[str, str] | None = None
         ni = 0
@@ -90,7 +91,7 @@ class ClaimBuilder:
                     nums.append(numbers[ni])
                 ni += 1
             s_start, s_end = sentence_bounds(sent)
-            text = doc_text[s_start:s_end]
+            text = full_text[s_start:s_end]
             bullet = is_list_item(sent)
             if not bullet and text:
                 lead_in = list_lead_in(sent) if text.endswith(":") else None

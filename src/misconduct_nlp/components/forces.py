@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
 from ..forces import find_force_mentions, find_regions
+from ..spanindex import doc_text
 
 
 class ForceTagger:
@@ -30,7 +31,7 @@ class ForceTagger:
         self.fuzzy = fuzzy
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # spaCy joins the tokens on every access: read it once
+        text = doc_text(doc)
         mentions = find_force_mentions(text, places=self.places, fuzzy=self.fuzzy)
         force_spans: list[Span] = []
         for m in mentions:

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
 from ..periods import find_period_mentions, parse_period
+from ..spanindex import doc_text
 
 
 class PeriodTagger:
@@ -25,7 +26,7 @@ class PeriodTagger:
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.published
         spans = []
-        for mention in find_period_mentions(doc.text):
+        for mention in find_period_mentions(doc_text(doc)):
             span = doc.char_span(mention.start, mention.end, label=mention.kind.upper(),
                                  alignment_mode="expand")
             if span is None:

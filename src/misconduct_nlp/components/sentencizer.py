@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
 from ..lexicon import furniture_data
+from ..spanindex import doc_text
 
 
 @cache
@@ -78,7 +79,7 @@ class NewsSentencizer:
             ws.append(tok.whitespace_)
             idx.append(tok.idx)
         space = [t.isspace() for t in texts]
-        full = doc.text
+        full = doc_text(doc)
 
         def line_text(a: int, b: int) -> str:  # tokens a..b inclusive
             return full[idx[a]:idx[b] + len(texts[b])]
