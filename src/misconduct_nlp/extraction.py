@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
@@ -14,6 +15,7 @@ from .model import Claim, Published, TextSpan
 
 PublishedLike = date | str | Published | None
 MAX_CHARS = 2_000_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # C0 controls but tab and newline
 
 
 @lru_cache(maxsize=1)
@@ -48,9 +50,8 @@ def _clean(text: object) -> str:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     # spaCy's tokenizer is fine with any str; NUL and other C0 controls only get in the way
-    text = "".join(ch if ch >= " " or ch in "\n\t" else " " for ch in text) if any(
-        ch < " " and ch not in "\n\t" for ch in text) else text
-    return text[:MAX_CHARS]
+    # (replaced one for one, so offsets still point into the caller's text)
+    return _CONTROL.sub(" ", text[:MAX_CHARS])
 
 
 def _prepare(nlp: Language, text: str, article_id: str | None, published: Published | None) -> Doc:
