@@ -205,7 +205,7 @@ def dateparser_calls(monkeypatch: pytest.MonkeyPatch):
         calls.append((phrase, parts))
         return real(phrase, base, parts)
 
-    caches = (periods._parse_cached, periods._find_cached, periods._mention_kind)
+    caches = (periods._parse_cached, periods._mention_kind)
     for cache in caches:
         cache.cache_clear()
     monkeypatch.setattr(periods, "_dateparser_interval", spy)

@@ -231,7 +231,6 @@ def use_grammar(path: str | Path | None = None) -> None:
     _GRAMMAR_PATH[0] = str(path) if path else None
     _grammar()  # fail early on a broken file
     _parse_cached.cache_clear()
-    _find_cached.cache_clear()
     _mention_kind.cache_clear()
     _dateparser_interval.cache_clear()
 
@@ -680,11 +679,6 @@ def find_period_mentions(text: str) -> list[PeriodMention]:
     One pass of a compiled regex; nothing is parsed here except the few phrases found (to tell
     an absolute phrase with a relative end, "from 2009 to February this year", as relative).
     """
-    return list(_find_cached(text))
-
-
-@lru_cache(maxsize=512)
-def _find_cached(text: str) -> tuple[PeriodMention, ...]:
     found = []
     for match in _grammar().combined.finditer(text):
         name = match.lastgroup
@@ -692,7 +686,7 @@ def _find_cached(text: str) -> tuple[PeriodMention, ...]:
             continue
         found.append(PeriodMention(match.start(), match.end(), match.group(),
                                    _mention_kind(name, match.group())))
-    return tuple(found)
+    return found
 
 
 def _date_from_words(text: str) -> date | None:
