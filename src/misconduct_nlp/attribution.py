@@ -26,8 +26,8 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
+from .doccache import span_index
 from .model import ForceRef, PeriodRef
-from .spanindex import span_index
 
 _DURATION_RE = re.compile(
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[ -](year|month)s?\b", re.IGNORECASE)

@@ -26,8 +26,8 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
+from .doccache import span_index
 from .lexicon import entries, parse_key
-from .spanindex import span_index
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
 CLAUSE_WORDS = frozenset({"while", "whereas", "although", "though", "but", "whilst"})

@@ -16,9 +16,9 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
 from ..attribution import ArticleAttribution, Frame
+from ..doccache import doc_text, drop_cache
 from ..model import Claim, PeriodRef, TextSpan
 from ..reading import Reading, read_sentence, refers_back, terms
-from ..spanindex import doc_text
 from .numbers import CLAIM_KINDS
 from .sentencizer import is_furniture
 
@@ -115,6 +115,7 @@ class ClaimBuilder:
             att.after_sentence(sent, stated_frames)
             att.after_period(stated_periods)
         doc._.claims = claims
+        drop_cache(doc)  # the last component: the token table and span index are not needed now
         return doc
 
     def _claim(self, doc: Doc, sent: Span, r: Reading, sentence: TextSpan, att: ArticleAttribution,

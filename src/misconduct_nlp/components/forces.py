@@ -16,8 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
+from ..doccache import doc_text
 from ..forces import find_force_mentions, find_regions
-from ..spanindex import doc_text
 
 
 class ForceTagger:

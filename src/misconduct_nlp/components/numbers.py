@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
+from ..doccache import token_table
 from ..lexicon import numbers_data
 from ..numbers import is_number_word, parse_digits, parse_words
 
@@ -285,7 +286,7 @@ class NumberFinder:
                 nouns.add(sp.start)
         found: list[_Num] = []
         prev: _Num | None = None
-        low = [tok.lower_ for tok in doc]
+        low = token_table(doc).lower
         for i in self._candidates(doc):
             if found and i < found[-1].end:
                 continue

@@ -13,8 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
+from ..doccache import doc_text
 from ..periods import find_period_mentions, parse_period
-from ..spanindex import doc_text
 
 
 class PeriodTagger:

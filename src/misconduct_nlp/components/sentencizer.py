@@ -21,8 +21,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
+from ..doccache import doc_text, token_table
 from ..lexicon import furniture_data
-from ..spanindex import doc_text
 
 
 @cache
@@ -70,15 +70,9 @@ class NewsSentencizer:
         if n == 0:
             doc.spans[self.furniture_key] = []
             return doc
-        # one pass over the Tokens; everything after works on plain lists (Token objects are slow)
-        texts: list[str] = []
-        ws: list[str] = []
-        idx: list[int] = []
-        for tok in doc:
-            texts.append(tok.text)
-            ws.append(tok.whitespace_)
-            idx.append(tok.idx)
-        space = [t.isspace() for t in texts]
+        # everything works on plain lists of the tokens' strings (Token objects are slow)
+        table = token_table(doc)
+        texts, ws, idx, space = table.text, table.ws, table.idx, table.space
         full = doc_text(doc)
 
         def line_text(a: int, b: int) -> str:  # tokens a..b inclusive

@@ -1,0 +1,115 @@
+"""Per-Doc caches the components share: the Doc's text, its tokens' strings as plain lists,
+and an index of its span groups.
+
+* Python code that looks at ``doc[i]`` creates a Token object each time; the components
+  read token strings from a :class:`TokenTable` built in one pass instead.
+* ``doc.text`` is rebuilt from the tokens by spaCy on every access; a Doc's text never
+  changes, so it is built once.
+* Reading a sentence needs "the outcome terms / forces / periods inside this sentence" many
+  times per article; filtering whole ``doc.spans`` groups each time is quadratic in article
+  length. The index sorts each group once and answers with a bisection.
+
+The text and the token table (plain strings) are kept in a weak dictionary keyed by the
+Doc: nothing in ``doc.user_data`` to get in the way of ``doc.to_bytes()``, and gone with the
+Doc. The span index holds Spans, which refer to their Doc, so it cannot sit in a weak
+dictionary (it would keep every Doc alive): it lives in ``doc.user_data[CACHE_KEY]``, and
+:func:`drop_cache`, which the last component calls, removes it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from spacy.tokens import Doc, Span
+
+CACHE_KEY = "misconduct_nlp.span_index"
+_STRINGS: WeakKeyDictionary[Doc, dict[str, Any]] = WeakKeyDictionary()
+
+
+class SpanIndex:
+    """Spans of every ``doc.spans`` group, sorted by start, with their starts for bisection."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.groups: dict[str, tuple[list[int], list[Span]]] = {}
+        for key in doc.spans:
+            spans = sorted(doc.spans[key], key=lambda s: (s.start, s.end))
+            self.groups[key] = ([s.start for s in spans], spans)
+
+    def within(self, key: str, start: int, end: int) -> list[Span]:
+        """Spans of group ``key`` lying wholly inside tokens ``start``..``end``."""
+        starts, spans = self.groups.get(key, ([], []))
+        out = []
+        for k in range(bisect_left(starts, start), len(spans)):
+            sp = spans[k]
+            if sp.start >= end:
+                break
+            if sp.end <= end:
+                out.append(sp)
+        return out
+
+    def all(self, key: str) -> list[Span]:
+        """Every span of group ``key``, by start."""
+        return self.groups.get(key, ([], []))[1]
+
+
+def _strings(doc: Doc) -> dict[str, Any]:
+    cache = _STRINGS.get(doc)
+    if cache is None:
+        cache = _STRINGS[doc] = {}
+    return cache
+
+
+def drop_cache(doc: Doc) -> None:
+    """Forget the caches of ``doc`` (they are rebuilt on the next use)."""
+    doc.user_data.pop(CACHE_KEY, None)
+    _STRINGS.pop(doc, None)
+
+
+def span_index(doc: Doc) -> SpanIndex:
+    """The index for ``doc``, built on first use (once its span groups are final) and kept."""
+    index = doc.user_data.get(CACHE_KEY)
+    if index is None:
+        index = doc.user_data[CACHE_KEY] = SpanIndex(doc)
+    return index
+
+
+@dataclass(frozen=True)
+class TokenTable:
+    """The strings of a Doc's tokens, one list entry per token."""
+
+    text: list[str]
+    lower: list[str]
+    ws: list[str]        # the whitespace after the token ("" or " ")
+    idx: list[int]       # character offset of the token
+    space: list[bool]    # the token is whitespace ("\n", "  ")
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+def token_table(doc: Doc) -> TokenTable:
+    """The :class:`TokenTable` of ``doc``, built once (again if the Doc was retokenized)."""
+    cache = _strings(doc)
+    table = cache.get("tokens")
+    if table is None or len(table) != len(doc):
+        text, lower, ws, idx = [], [], [], []
+        for tok in doc:
+            text.append(tok.text)
+            lower.append(tok.lower_)
+            ws.append(tok.whitespace_)
+            idx.append(tok.idx)
+        table = cache["tokens"] = TokenTable(text, lower, ws, idx, [t.isspace() for t in text])
+    return table
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc."""
+    cache = _strings(doc)
+    text = cache.get("text")
+    if text is None:
+        table = token_table(doc)
+        text = cache["text"] = "".join(map(str.__add__, table.text, table.ws))
+    return text
