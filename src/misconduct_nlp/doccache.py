@@ -19,9 +19,10 @@ dictionary (it would keep every Doc alive): it lives in ``doc.user_data[CACHE_KE
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from spacy.tokens import Doc, Span
 
@@ -37,6 +38,7 @@ class SpanIndex:
         for key in doc.spans:
             spans = sorted(doc.spans[key], key=lambda s: (s.start, s.end))
             self.groups[key] = ([s.start for s in spans], spans)
+        self._converted: dict[tuple[str, Callable[[Span], Any]], list[Any]] = {}
 
     def within(self, key: str, start: int, end: int) -> list[Span]:
         """Spans of group ``key`` lying wholly inside tokens ``start``..``end``."""
@@ -50,22 +52,50 @@ class SpanIndex:
                 out.append(sp)
         return out
 
+    def within_as(self, key: str, start: int, end: int, convert: Callable[[Span], Any]) -> list[Any]:
+        """``convert(span)`` for the spans :meth:`within` gives, each span converted once per Doc."""
+        starts, spans = self.groups.get(key, ([], []))
+        converted = self._converted.get((key, convert))
+        if converted is None:
+            converted = self._converted[(key, convert)] = [None] * len(spans)
+        out = []
+        for k in range(bisect_left(starts, start), len(spans)):
+            sp = spans[k]
+            if sp.start >= end:
+                break
+            if sp.end <= end:
+                value = converted[k]
+                if value is None:
+                    value = converted[k] = convert(sp)
+                out.append(value)
+        return out
+
     def all(self, key: str) -> list[Span]:
         """Every span of group ``key``, by start."""
         return self.groups.get(key, ([], []))[1]
 
 
+_last: tuple[ref[Doc], dict[str, Any]] | None = None  # the Doc asked about last, weakly
+
+
 def _strings(doc: Doc) -> dict[str, Any]:
+    global _last
+    if _last is not None and _last[0]() is doc:  # the components ask about one Doc many times
+        return _last[1]
     cache = _STRINGS.get(doc)
     if cache is None:
         cache = _STRINGS[doc] = {}
+    _last = (ref(doc), cache)
     return cache
 
 
 def drop_cache(doc: Doc) -> None:
     """Forget the caches of ``doc`` (they are rebuilt on the next use)."""
+    global _last
     doc.user_data.pop(CACHE_KEY, None)
     _STRINGS.pop(doc, None)
+    if _last is not None and _last[0]() is doc:
+        _last = None
 
 
 def span_index(doc: Doc) -> SpanIndex:

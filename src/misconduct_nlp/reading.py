@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
-from .doccache import span_index
+from .doccache import span_index, token_table
 from .lexicon import entries, parse_key
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
@@ -88,16 +88,18 @@ class Reading:
     bracketed: bool = False
 
 
+def _term(sp: Span) -> Term:
+    key_id = sp.id_
+    if key_id and key_id.count(":") == 3:
+        label, strength, noun = parse_key(key_id)
+    else:
+        label, strength, noun = sp.label_, 2, False
+    return Term(sp.start, sp.end, label, strength, noun, sp.text)
+
+
 def terms(sent: Span, key: str) -> list[Term]:
     """Lexicon matches of one ``doc.spans`` group inside ``sent``, overlaps resolved longest-first."""
-    found = []
-    for sp in span_index(sent.doc).within(key, sent.start, sent.end):
-        key_id = sp.id_
-        if key_id and key_id.count(":") == 3:
-            label, strength, noun = parse_key(key_id)
-        else:
-            label, strength, noun = sp.label_, 2, False
-        found.append(Term(sp.start, sp.end, label, strength, noun, sp.text))
+    found = span_index(sent.doc).within_as(key, sent.start, sent.end, _term)
     found.sort(key=lambda t: (-(t.end - t.start), -t.strength, t.start))
     taken: list[Term] = []
     for t in found:
@@ -107,18 +109,18 @@ def terms(sent: Span, key: str) -> list[Term]:
 
 
 def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
-    doc = sent.doc
+    tt = token_table(sent.doc)
+    text, low, ws = tt.text, tt.lower, tt.ws
     starts = {n.start for n in nums}
     out = []
     for i in range(sent.start, sent.end):
-        tok = doc[i]
-        if tok.text in CLAUSE_PUNCT or tok.lower_ in CLAUSE_WORDS:
+        if text[i] in CLAUSE_PUNCT or low[i] in CLAUSE_WORDS:
             out.append(i)
-        elif tok.text == "-" and tok.whitespace_ and i > 0 and doc[i - 1].whitespace_:
+        elif text[i] == "-" and ws[i] and i > 0 and ws[i - 1]:
             out.append(i)
-        elif tok.lower_ in COORD:
+        elif low[i] in COORD:
             j = i + 1
-            while j < sent.end and doc[j].lower_ in COORD_FILLERS:
+            while j < sent.end and low[j] in COORD_FILLERS:
                 j += 1
             if j in starts:
                 out.append(i)
@@ -126,9 +128,9 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
 
 
 def _clause(sent: Span, num: Span, bounds: list[int]) -> tuple[int, int, bool]:
-    doc = sent.doc
-    bracketed = (num.start - 1 >= sent.start and doc[num.start - 1].text == "("
-                 and num.end < sent.end and doc[num.end].text == ")")
+    text = token_table(sent.doc).text
+    bracketed = (num.start - 1 >= sent.start and text[num.start - 1] == "("
+                 and num.end < sent.end and text[num.end] == ")")
     anchor = num.start - 1 if bracketed else num.start
     left = max([b + 1 for b in bounds if b < anchor], default=sent.start)
     if bracketed:
@@ -140,16 +142,18 @@ def _clause(sent: Span, num: Span, bounds: list[int]) -> tuple[int, int, bool]:
 def _chain(doc, first: Term, measures: list[Term], right: int) -> list[Term]:
     """The first term plus the terms coordinated with it ("resignation, dismissal or retirement")."""
     chain = [first]
+    tt = token_table(doc)
+    text, low = tt.text, tt.lower
     by_start = {t.start: t for t in measures}
     i = first.end
     while i < right:
         j = i
         seps = 0
-        while j < right and (doc[j].text == "," or doc[j].lower_ in COORD or doc[j].text == "/"):
+        while j < right and (text[j] == "," or low[j] in COORD or text[j] == "/"):
             j += 1
             seps += 1
         fillers = 0
-        while j < right and j not in by_start and fillers < 2 and doc[j].is_alpha:
+        while j < right and j not in by_start and fillers < 2 and text[j].isalpha():
             j += 1
             fillers += 1
         if seps == 0 or j not in by_start:
@@ -175,11 +179,13 @@ def _resolve_chain(chain: list[Term]) -> tuple[str, str]:
 def _is_total_of_part(doc, r: Reading) -> bool:
     """True for the Y of "147 of the 2,537 allegations were upheld": the total, not the part."""
     i = r.num.start
-    return i >= 3 and doc[i - 1].lower_ in ("the", "these", "those") and doc[i - 2].lower_ == "of" \
-        and (doc[i - 3].like_num or doc[i - 3].lower_ in ("half", "third", "quarter", "fifth", "tenth"))
+    low = token_table(doc).lower
+    return i >= 3 and low[i - 1] in ("the", "these", "those") and low[i - 2] == "of" \
+        and (low[i - 3] in ("half", "third", "quarter", "fifth", "tenth") or doc[i - 3].like_num)
 
 
 def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
+    tt = token_table(doc)
     if _is_total_of_part(doc, r):
         # the total is what its own noun counts ("2,537 allegations" → reported)
         own = [t for t in measures if t.noun and r.num.end <= t.start <= r.num.end + 2]
@@ -193,7 +199,7 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
     for lo, hi in ((2, 99), (1, 1), (0, 0)):
         f = [t for t in fwd if lo <= t.strength <= hi]
         if len(f) > 1 and _modifies_noun(doc, f[0]) and (
-                f[1].start == f[0].end or (f[1].start == f[0].end + 1 and doc[f[0].end].lower_ in COPULA
+                f[1].start == f[0].end or (f[1].start == f[0].end + 1 and tt.lower[f[0].end] in COPULA
                                            | {"had", "have", "has", "then", "later"})):
             f = f[1:]  # "one in five of the officers investigated resigned": the verb is the later term
         if f:
@@ -205,10 +211,10 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
             best = b[0]
             break
     if best is not None and best.strength == 0 and best.noun and r.right < sent_end \
-            and doc[r.right].text == ",":
+            and tt.text[r.right] == ",":
         # "In about half of the cases, no further action was taken": the next clause's outcome
         nxt_bound = next((i for i in range(r.right + 1, sent_end)
-                          if doc[i].text in CLAUSE_PUNCT or doc[i].like_num), sent_end)
+                          if tt.text[i] in CLAUSE_PUNCT or doc[i].like_num), sent_end)
         strong = [t for t in measures if r.right < t.start < nxt_bound and t.strength >= 2]
         if strong:
             best = strong[0]
@@ -225,7 +231,7 @@ def _modifies_noun(doc, t: Term) -> bool:
     """True for a participle right after a role or counted noun ("officers investigated")."""
     if t.start == 0:
         return False
-    prev = doc[t.start - 1].lower_
+    prev = token_table(doc).lower[t.start - 1]
     return prev in counted_nouns() or prev in ("officers", "staff", "workers", "employees", "individuals",
                                                "people", "constables", "pcsos", "those", "them")
 
@@ -233,26 +239,28 @@ def _modifies_noun(doc, t: Term) -> bool:
 def _np_noun(doc, r: Reading) -> str | None:
     """The counted noun right after the figure, if any ("40 allegations", "38 of the claims")."""
     i = r.num.end
-    if i < r.right and doc[i].lower_ == "of" and i + 1 < r.right and doc[i + 1].lower_ in ANAPHORA:
+    low = token_table(doc).lower
+    if i < r.right and low[i] == "of" and i + 1 < r.right and low[i + 1] in ANAPHORA:
         i += 2
     for k in range(i, min(i + 3, r.right)):
-        if doc[k].lower_ in NOT_UPHELD_NOUNS:
-            return doc[k].lower_
+        if low[k] in NOT_UPHELD_NOUNS:
+            return low[k]
     return None
 
 
 def _subject_window(doc, r: Reading) -> tuple[int, int]:
     i = r.num.end
-    if i < r.right and doc[i].lower_ in COPULA:
+    low = token_table(doc).lower
+    if i < r.right and low[i] in COPULA:
         r.copula = True
         i += 1
-        while i < r.right and doc[i].lower_ in ("all", "ranked", "also", "either"):
+        while i < r.right and low[i] in ("all", "ranked", "also", "either"):
             i += 1
         return i, min(r.right, i + 6)
     end = i
-    while end < r.right and end < i + 6 and doc[end].lower_ not in STOP_NP:
+    while end < r.right and end < i + 6 and low[end] not in STOP_NP:
         end += 1
-    if end < r.right and doc[end].lower_ == "of" or (i < r.right and doc[i].lower_ == "of"):
+    if end < r.right and low[end] == "of" or (i < r.right and low[i] == "of"):
         end = min(r.right, max(end, i + 5))
     return i, end
 
@@ -274,12 +282,12 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
     if r.rank:
         r.subject, r.subject_text = "officer", rank_hits[0].text
         return
-    nxt = doc[r.num.end] if r.num.end < r.right else None
-    after_of = (nxt is not None and nxt.lower_ == "of" and r.num.end + 1 < r.right
-                and doc[r.num.end + 1].lower_ in ANAPHORA)
+    low = token_table(doc).lower
+    after_of = (r.num.end < r.right and low[r.num.end] == "of" and r.num.end + 1 < r.right
+                and low[r.num.end + 1] in ANAPHORA)
     counted = [] if r.copula else [
         k for k in range(r.num.end, min(r.num.end + 4, len(doc)))
-        if doc[k].lower_ in counted_nouns() and (after_of or k < max(b, r.num.end + 1))]
+        if low[k] in counted_nouns() and (after_of or k < max(b, r.num.end + 1))]
     if after_of:
         r.anaphoric = True
     if counted and not after_of:
@@ -292,8 +300,7 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
             [t for t in subjects if r.left <= t.start and t.end <= r.num.start][-1:]
         if later:
             r.subject, r.subject_text = later[0].label, later[0].text
-        elif r.num.start >= 2 and doc[r.num.start - 1].lower_ == "the" \
-                and doc[r.num.start - 2].lower_ == "of":
+        elif r.num.start >= 2 and low[r.num.start - 1] == "the" and low[r.num.start - 2] == "of":
             r.inherit_subject = "article"  # "Of the 196 complaints, ...": the figures given before
         return
     if r.bracketed:
@@ -315,14 +322,16 @@ ANAPHORIC_STARTS = frozenset({"they", "these", "those", "this", "that", "it", "s
 
 
 def _is_sentence_anaphoric(sent: Span) -> bool:
-    toks = [t.lower_ for t in sent[:3]]
-    return len(toks) >= 2 and toks[0] == "of" and toks[1] in ("these", "them", "those", "this")
+    low = token_table(sent.doc).lower
+    i = sent.start
+    return sent.end - i >= 2 and low[i] == "of" and low[i + 1] in ("these", "them", "those", "this")
 
 
 def refers_back(sent: Span) -> bool:
     """True when the sentence opens by pointing at figures before it ("They include 14 ...")."""
-    first = next((t for t in sent if not t.is_space), None)
-    return first is not None and (first.lower_ in ANAPHORIC_STARTS or _is_sentence_anaphoric(sent))
+    tt = token_table(sent.doc)
+    first = next((i for i in range(sent.start, sent.end) if not tt.space[i]), None)
+    return first is not None and (tt.lower[first] in ANAPHORIC_STARTS or _is_sentence_anaphoric(sent))
 
 
 def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None = None) -> list[Reading]:
@@ -333,6 +342,7 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     claim for a sentence that refers back ("They include 14 officers ...").
     """
     doc = sent.doc
+    low = token_table(doc).lower
     measures = terms(sent, "measures")
     subjects = terms(sent, "subjects")
     ranks = terms(sent, "ranks")
@@ -350,7 +360,7 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     for k in range(len(readings) - 2, -1, -1):
         r, nxt = readings[k], readings[k + 1]
         if r.measure is None and nxt.measure is not None and nxt.strength >= 1 and r.right < nxt.num.start \
-                and doc[r.right].lower_ in COORD and r.right >= r.num.end:
+                and low[r.right] in COORD and r.right >= r.num.end:
             r.measure, r.measure_text, r.strength = nxt.measure, nxt.measure_text, nxt.strength
             r.platforms = sorted(set(r.platforms) | set(nxt.platforms))
     # a part of the figure before ("160 were constables") or a figure with no role of its own

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
 from ..attribution import ArticleAttribution, Frame
-from ..doccache import doc_text, drop_cache
+from ..doccache import doc_text, drop_cache, token_table
 from ..model import Claim, PeriodRef, TextSpan
 from ..reading import Reading, read_sentence, refers_back, terms
 from .numbers import CLAIM_KINDS
@@ -28,18 +28,22 @@ LEADING_NOISE = frozenset({"•", "▪", "●", "◦", "‣", "*", "-", "–", "
 
 def sentence_bounds(sent: Span) -> tuple[int, int]:
     """Character offsets of a sentence without surrounding whitespace and list bullets."""
-    toks = [t for t in sent if not t.is_space]
-    while toks and toks[0].text in LEADING_NOISE:
-        toks = toks[1:]
-    if not toks:
+    tt = token_table(sent.doc)
+    a, b = sent.start, sent.end
+    while a < b and (tt.space[a] or tt.text[a] in LEADING_NOISE):
+        a += 1
+    while b > a and tt.space[b - 1]:
+        b -= 1
+    if a == b:
         return sent.start_char, sent.start_char
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return tt.idx[a], tt.idx[b - 1] + len(tt.text[b - 1])
 
 
 def _earlier_total(doc: Doc, num: Span, claims: list[Claim]) -> Claim | None:
     """The earlier claim an "Of the N ..." figure repeats (same value), if any."""
     i = num.start
-    if i < 2 or doc[i - 1].lower_ not in ("the", "these", "those") or doc[i - 2].lower_ != "of":
+    low = token_table(doc).lower
+    if i < 2 or low[i - 1] not in ("the", "these", "those") or low[i - 2] != "of":
         return None
     return next((c for c in reversed(claims) if c.value == num._.value and c.unit == num._.unit), None)
 
@@ -52,8 +56,9 @@ def _number(value: float) -> int | float:
 
 def is_list_item(sent: Span) -> bool:
     """True for a sentence that starts with a list bullet ("•", "-", "*")."""
-    first = next((t for t in sent if not t.is_space), None)
-    return first is not None and first.text in LEADING_NOISE
+    tt = token_table(sent.doc)
+    first = next((i for i in range(sent.start, sent.end) if not tt.space[i]), None)
+    return first is not None and tt.text[first] in LEADING_NOISE
 
 
 def list_lead_in(sent: Span) -> tuple[str, str] | None:

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
-from ..doccache import token_table
+from ..doccache import TokenTable, token_table
 from ..lexicon import numbers_data
 from ..numbers import is_number_word, parse_digits, parse_words
 
@@ -183,89 +183,89 @@ class NumberFinder:
                 num.approx = label
                 return
 
-    def _kind(self, doc: Doc, num: _Num, nouns: set[int], prev: _Num | None) -> str:
+    def _kind(self, tt: TokenTable, num: _Num, nouns: set[int], prev: _Num | None) -> str:
         t = self.t
-        n = len(doc)
-        before = doc[num.start - 1] if num.start > 0 else None
-        before2 = doc[num.start - 2] if num.start > 1 else None
-        after = doc[num.end] if num.end < n else None
-        after2 = doc[num.end + 1] if num.end + 1 < n else None
-        text = doc[num.start].text
+        n = len(tt)
+        text, low, ws = tt.text, tt.lower, tt.ws
+        b1 = num.start - 1          # the token before, the one before that, and after
+        b2 = num.start - 2
+        a1 = num.end
+        before = low[b1] if b1 >= 0 else None
+        before2 = low[b2] if b2 >= 0 else None
+        after = low[a1] if a1 < n else None
+        after2 = low[a1 + 1] if a1 + 1 < n else None
+        first = text[num.start]
         if num.kind in ("PERCENT", "MONEY", "RATE"):
             return num.kind
         # ages: "17-year-old", "aged 17", "between the ages of 14 and 16"
-        tail = doc[num.end:num.end + 4].text.lower().replace(" ", "")
+        tail = "".join(text[a1:a1 + 4]).lower().replace(" ", "")
         if tail.startswith(("-year-old", "yearold", "years-old", "year-old", "yearsold", "-years-old")):
             return "AGE"
-        if before is not None and before.lower_ in ("aged", "age"):
+        if before in ("aged", "age"):
             return "AGE"
-        if before2 is not None and before2.lower_ in ("age", "ages") and before.lower_ == "of":
+        if before2 in ("age", "ages") and before == "of":
             return "AGE"
-        if prev is not None and prev.kind == "AGE" and before is not None and before.lower_ in ("and", "to") \
-                and prev.end == num.start - 1:
+        if prev is not None and prev.kind == "AGE" and before in ("and", "to") and prev.end == num.start - 1:
             return "AGE"
         # ages in apposition: "PC John Smith, 45, of Thames Valley Police"
-        if before is not None and before.text == "," and after is not None and after.text == "," \
-                and num.raw == "digits" and 16 <= num.value <= 99 and before2 is not None \
-                and before2.is_alpha and (before2.is_title or before2.is_upper) \
-                and num.end + 1 < n and doc[num.end + 1].is_lower:
+        if before == "," and after == "," and num.raw == "digits" and 16 <= num.value <= 99 \
+                and before2 is not None and text[b2].isalpha() \
+                and (text[b2].istitle() or text[b2].isupper()) and a1 + 1 < n and text[a1 + 1].islower():
             return "AGE"
         # identifiers: channel 276, section 3, No. 10, 999 calls, phone numbers, Covid-19
         if before is not None:
-            if before.lower_ in t["id_prefixes"] and before.lower_ not in ("no", "number", "year", "top",
-                                                                          "figure", "level", "act"):
+            if before in t["id_prefixes"] and before not in ("no", "number", "year", "top",
+                                                             "figure", "level", "act"):
                 return "ID"
-            if before.text in ("No", "Number", "no", "number") and (before.text[0].isupper() or
-                                                                      before.whitespace_ == ""):
+            if text[b1] in ("No", "Number", "no", "number") and (text[b1][0].isupper() or ws[b1] == ""):
                 return "ID"
-            if before.text == "." and before2 is not None and before2.lower_ in ("no", "nos", "s"):
+            if before == "." and before2 in ("no", "nos", "s"):
                 return "ID"
-            if before.text in ("#", "№"):
+            if before in ("#", "№"):
                 return "ID"
-            if before.text == "-" and not before.whitespace_ and before2 is not None \
-                    and before2.is_alpha and not before2.whitespace_ and not is_number_word(before2.text):
+            if before == "-" and not ws[b1] and before2 is not None \
+                    and text[b2].isalpha() and not ws[b2] and not is_number_word(text[b2]):
                 return "ID"
-        if after is not None and (after.lower_ in t["id_suffixes"] or after.lower_ in ("am", "pm")):
+        if after is not None and (after in t["id_suffixes"] or after in ("am", "pm")):
             return "ID"
-        if num.raw == "digits" and text.startswith("0") and len(text) >= 4:
+        if num.raw == "digits" and first.startswith("0") and len(first) >= 4:
             return "ID"
-        if num.raw == "digits" and "." in text and after is not None and after.lower_ in ("am", "pm"):
+        if num.raw == "digits" and "." in first and after in ("am", "pm"):
             return "ID"
         # dates: "12 April", "June 2020", "April 12"
-        if (before is not None and before.lower_ in t["months"]) or \
-                (after is not None and after.lower_ in t["months"] and num.value <= 31):
+        if before in t["months"] or (after in t["months"] and num.value <= 31):
             return "YEAR" if 1900 <= num.value <= 2100 else "DATE"
         # years: 2009, 2019/20, 2021-22, 2018-2021
-        if num.raw == "digits" and "," not in text and "." not in text and 1900 <= num.value <= 2100 \
+        if num.raw == "digits" and "," not in first and "." not in first and 1900 <= num.value <= 2100 \
                 and num.end not in nouns:
             return "YEAR"
-        if "/" in text or (prev is not None and prev.kind == "YEAR" and before is not None
-                           and before.text in ("-", "/", "–") and prev.end == num.start - 1):
+        if "/" in first or (prev is not None and prev.kind == "YEAR" and before is not None
+                            and text[b1] in ("-", "/", "–") and prev.end == num.start - 1):
             return "YEAR"
         # durations: "five years", "a four year period", "two-minute silence"; prison terms
-        unit_tok = after
-        if after is not None and after.text == "-" and after2 is not None:
-            unit_tok = after2
-        if unit_tok is not None and unit_tok.lower_ in t["time_units"]:
-            window = [tok.lower_ for tok in doc[max(0, num.start - 5):num.start]]
-            if any(w in t["prison"] for w in window) and unit_tok.lower_ in ("months", "month", "years",
-                                                                              "year"):
-                if unit_tok.lower_.startswith("year"):
+        unit_i = a1
+        if after == "-" and after2 is not None:
+            unit_i = a1 + 1
+        unit = low[unit_i] if unit_i < n else None
+        if unit in t["time_units"]:
+            window = low[max(0, num.start - 5):num.start]
+            if any(w in t["prison"] for w in window) and unit in ("months", "month", "years", "year"):
+                if unit.startswith("year"):
                     num.value *= 12
                 num.unit = "months"
-                num.end = unit_tok.i + 1 if unit_tok.i + 1 <= len(doc) else num.end
+                num.end = unit_i + 1
                 return "PRISON"
             return "DURATION"
         # counts of forces, not of people or cases: "39 of the 43 territorial forces"
-        for tok in doc[num.end:num.end + 5]:
-            if tok.lower_ in ("forces", "constabularies"):
+        for k in range(num.end, min(num.end + 5, n)):
+            if low[k] in ("forces", "constabularies"):
                 return "FORCES"
-            if tok.i in nouns or not (tok.is_alpha or tok.is_digit) or tok.lower_ in ("and", "or"):
+            if k in nouns or not (text[k].isalpha() or text[k].isdigit()) or low[k] in ("and", "or"):
                 break
         # "one" as a pronoun: "one of the officers said", "no one"
-        if doc[num.start].lower_ == "one" and num.raw == "words":
-            ok_before = before is not None and before.lower_ in ("just", "only", "and", "of", "than")
-            ok_after = after is not None and (num.end in nouns or after.lower_ in ("other", "in"))
+        if low[num.start] == "one" and num.raw == "words":
+            ok_before = before in ("just", "only", "and", "of", "than")
+            ok_after = after is not None and (num.end in nouns or after in ("other", "in"))
             if not (ok_before or ok_after):
                 return "PRONOUN"
         return "COUNT"
@@ -286,7 +286,8 @@ class NumberFinder:
                 nouns.add(sp.start)
         found: list[_Num] = []
         prev: _Num | None = None
-        low = token_table(doc).lower
+        table = token_table(doc)
+        low = table.lower
         for i in self._candidates(doc):
             if found and i < found[-1].end:
                 continue
@@ -296,7 +297,7 @@ class NumberFinder:
             self._one_in(doc, low, num)
             self._unit(doc, low, num)
             self._approx(doc, low, num)
-            num.kind = self._kind(doc, num, nouns, prev)
+            num.kind = self._kind(table, num, nouns, prev)
             found.append(num)
             prev = num
         spans = []
