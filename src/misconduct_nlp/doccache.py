@@ -40,8 +40,8 @@ class SpanIndex:
             self.groups[key] = ([s.start for s in spans], spans)
         self._converted: dict[tuple[str, Callable[[Span], Any]], list[Any]] = {}
 
-    def within(self, key: str, start: int, end: int) -> list[Span]:
-        """Spans of group ``key`` lying wholly inside tokens ``start``..``end``."""
+    def _positions(self, key: str, start: int, end: int) -> list[int]:
+        """Positions in group ``key`` of the spans lying wholly inside tokens ``start``..``end``."""
         starts, spans = self.groups.get(key, ([], []))
         out = []
         for k in range(bisect_left(starts, start), len(spans)):
@@ -49,25 +49,26 @@ class SpanIndex:
             if sp.start >= end:
                 break
             if sp.end <= end:
-                out.append(sp)
+                out.append(k)
         return out
+
+    def within(self, key: str, start: int, end: int) -> list[Span]:
+        """Spans of group ``key`` lying wholly inside tokens ``start``..``end``."""
+        spans = self.groups.get(key, ([], []))[1]
+        return [spans[k] for k in self._positions(key, start, end)]
 
     def within_as(self, key: str, start: int, end: int, convert: Callable[[Span], Any]) -> list[Any]:
         """``convert(span)`` for the spans :meth:`within` gives, each span converted once per Doc."""
-        starts, spans = self.groups.get(key, ([], []))
+        spans = self.groups.get(key, ([], []))[1]
         converted = self._converted.get((key, convert))
         if converted is None:
             converted = self._converted[(key, convert)] = [None] * len(spans)
         out = []
-        for k in range(bisect_left(starts, start), len(spans)):
-            sp = spans[k]
-            if sp.start >= end:
-                break
-            if sp.end <= end:
-                value = converted[k]
-                if value is None:
-                    value = converted[k] = convert(sp)
-                out.append(value)
+        for k in self._positions(key, start, end):
+            value = converted[k]
+            if value is None:
+                value = converted[k] = convert(spans[k])
+            out.append(value)
         return out
 
     def all(self, key: str) -> list[Span]:
