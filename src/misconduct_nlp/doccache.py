@@ -31,18 +31,26 @@ _STRINGS: WeakKeyDictionary[Doc, dict[str, Any]] = WeakKeyDictionary()
 
 
 class SpanIndex:
-    """Spans of every ``doc.spans`` group, sorted by start, with their starts for bisection."""
+    """Spans of the ``doc.spans`` groups, sorted by start, with their starts for bisection
+    (each group sorted on first use)."""
 
     def __init__(self, doc: Doc) -> None:
-        self.groups: dict[str, tuple[list[int], list[Span]]] = {}
-        for key in doc.spans:
-            spans = sorted(doc.spans[key], key=lambda s: (s.start, s.end))
-            self.groups[key] = ([s.start for s in spans], spans)
+        self.doc = doc
+        self._groups: dict[str, tuple[list[int], list[Span]]] = {}
         self._converted: dict[tuple[str, Callable[[Span], Any]], list[Any]] = {}
+
+    def group(self, key: str) -> tuple[list[int], list[Span]]:
+        """(starts, spans) of group ``key``, by start then end; empty for a missing group."""
+        found = self._groups.get(key)
+        if found is None:
+            group = self.doc.spans[key] if key in self.doc.spans else []
+            spans = sorted(group, key=lambda s: (s.start, s.end))
+            found = self._groups[key] = ([s.start for s in spans], spans)
+        return found
 
     def _positions(self, key: str, start: int, end: int) -> list[int]:
         """Positions in group ``key`` of the spans lying wholly inside tokens ``start``..``end``."""
-        starts, spans = self.groups.get(key, ([], []))
+        starts, spans = self.group(key)
         out = []
         for k in range(bisect_left(starts, start), len(spans)):
             sp = spans[k]
@@ -54,12 +62,12 @@ class SpanIndex:
 
     def within(self, key: str, start: int, end: int) -> list[Span]:
         """Spans of group ``key`` lying wholly inside tokens ``start``..``end``."""
-        spans = self.groups.get(key, ([], []))[1]
+        spans = self.group(key)[1]
         return [spans[k] for k in self._positions(key, start, end)]
 
     def within_as(self, key: str, start: int, end: int, convert: Callable[[Span], Any]) -> list[Any]:
         """``convert(span)`` for the spans :meth:`within` gives, each span converted once per Doc."""
-        spans = self.groups.get(key, ([], []))[1]
+        spans = self.group(key)[1]
         converted = self._converted.get((key, convert))
         if converted is None:
             converted = self._converted[(key, convert)] = [None] * len(spans)
@@ -73,7 +81,7 @@ class SpanIndex:
 
     def all(self, key: str) -> list[Span]:
         """Every span of group ``key``, by start."""
-        return self.groups.get(key, ([], []))[1]
+        return self.group(key)[1]
 
 
 _last: tuple[ref[Doc], dict[str, Any]] | None = None  # the Doc asked about last, weakly

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
-from .doccache import span_index, token_table
+from .doccache import doc_text, span_index, token_table
 from .lexicon import entries, parse_key
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
@@ -94,7 +94,7 @@ def _term(sp: Span) -> Term:
         label, strength, noun = parse_key(key_id)
     else:
         label, strength, noun = sp.label_, 2, False
-    return Term(sp.start, sp.end, label, strength, noun, sp.text)
+    return Term(sp.start, sp.end, label, strength, noun, doc_text(sp.doc)[sp.start_char:sp.end_char])
 
 
 def terms(sent: Span, key: str) -> list[Term]:
