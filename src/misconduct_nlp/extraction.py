@@ -61,10 +61,17 @@ def _prepare(nlp: Language, text: str, article_id: str | None, published: Publis
     return doc
 
 
-def _finish(doc: Doc, published: Published | None, original: str) -> list[Claim]:
-    """Claims with their publication date, quoting the caller's text (control characters and all)."""
+def _finish(doc: Doc, published: Published | None, original: str, cleaned: bool) -> list[Claim]:
+    """Claims with their publication date, quoting the caller's text (control characters and all:
+    ``cleaned`` says some were replaced in the text the Doc was made from).
+
+    The claims are new objects: the Doc's own ``doc._.claims`` are left as they were.
+    """
     out = []
     for c in doc._.claims or []:
+        if not cleaned:
+            out.append(replace(c, published=published))
+            continue
         sentence = TextSpan(original[c.sentence.start:c.sentence.end], c.sentence.start, c.sentence.end)
         span = TextSpan(original[c.span.start:c.span.end], c.span.start, c.span.end)
         out.append(replace(c, published=published, sentence=sentence, span=span))
@@ -85,7 +92,7 @@ def extract(text: str, *, published: PublishedLike = None, article_id: str | Non
     clean = _clean(original)
     pub = resolve_published(clean, published)
     doc = nlp(_prepare(nlp, clean, article_id, pub))
-    return _finish(doc, pub, original[:MAX_CHARS])
+    return _finish(doc, pub, original[:MAX_CHARS], clean is not original[:MAX_CHARS])
 
 
 def extract_many(items: Iterable[tuple[str, str | None, PublishedLike]], *, nlp: Language | None = None,
@@ -95,17 +102,18 @@ def extract_many(items: Iterable[tuple[str, str | None, PublishedLike]], *, nlp:
     Uses ``nlp.pipe`` so spaCy batches the work.
     """
     nlp = nlp or default_nlp()
-    pending: list[tuple[Published | None, str]] = []
+    pending: list[tuple[Published | None, str, bool]] = []
 
     def docs() -> Iterator[Doc]:
         for text, article_id, published in items:
             original = text if isinstance(text, str) else _clean(text)
+            original = original[:MAX_CHARS]
             clean = _clean(original)
             pub = resolve_published(clean, published)
-            pending.append((pub, original[:MAX_CHARS]))
+            pending.append((pub, original, clean is not original))
             yield _prepare(nlp, clean, article_id, pub)
 
     for k, doc in enumerate(nlp.pipe(docs(), batch_size=batch_size)):
-        pub, original = pending[k]
-        pending[k] = (None, "")
-        yield _finish(doc, pub, original)
+        pub, original, cleaned = pending[k]
+        pending[k] = (None, "", False)
+        yield _finish(doc, pub, original, cleaned)

@@ -100,6 +100,9 @@ def html_to_text(html: str) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls but tab, newline, form feed, CR
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode article bytes: UTF-8 (with or without BOM), else Windows-1252.
 
@@ -116,7 +119,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         text, enc = data.decode("cp1252", errors="replace"), "cp1252"
     sample = text[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROLS.findall(sample))
     if controls > max(8, len(sample) // 20):
         raise ArticleError("binary file (too many control characters)")
     return text, enc

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy
-from spacy.attrs import LIKE_NUM, LOWER, PREFIX
+from spacy.attrs import LIKE_NUM
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -24,6 +24,7 @@ from ..lexicon import numbers_data
 from ..numbers import is_number_word, parse_digits, parse_words
 
 CLAIM_KINDS = frozenset({"COUNT", "PERCENT", "MONEY", "RATE", "PRISON"})
+_DIGITS = frozenset("0123456789")
 
 
 @dataclass
@@ -93,10 +94,7 @@ class NumberFinder:
         self.name = name
         self.spans_key = spans_key
         self.t = _tables()
-        strings = nlp.vocab.strings
-        words = set(self.t["phrase_starts"]) | _number_words()
-        self.phrase_start_hashes = numpy.array(sorted(strings.add(w) for w in words), dtype="uint64")
-        self.digit_hashes = numpy.array([strings.add(str(d)) for d in range(10)], dtype="uint64")
+        self.start_words = frozenset(self.t["phrase_starts"]) | frozenset(_number_words())
 
     # -- reading the number itself ---------------------------------------------------------
     def _read_at(self, doc: Doc, low: list[str], i: int) -> _Num | None:
@@ -270,14 +268,15 @@ class NumberFinder:
                 return "PRONOUN"
         return "COUNT"
 
-    def _candidates(self, doc: Doc) -> list[int]:
-        """Token positions that may start a number, found on attribute arrays (no Token objects)."""
+    def _candidates(self, doc: Doc, low: list[str]) -> list[int]:
+        """Token positions that may start a number: spaCy's LIKE_NUM (read as an array, no Token
+        objects), a number word or phrase start, or a token starting with a digit."""
         if len(doc) == 0:
             return []
-        arr = doc.to_array([LIKE_NUM, LOWER, PREFIX])
-        keep = (arr[:, 0] != 0) | numpy.isin(arr[:, 1], self.phrase_start_hashes) \
-            | numpy.isin(arr[:, 2], self.digit_hashes)
-        return numpy.flatnonzero(keep).tolist()
+        found = set(numpy.flatnonzero(doc.to_array(LIKE_NUM)).tolist())
+        words = self.start_words
+        found.update(i for i, w in enumerate(low) if w in words or w[:1] in _DIGITS)
+        return sorted(found)
 
     def __call__(self, doc: Doc) -> Doc:
         nouns = set()
@@ -288,7 +287,7 @@ class NumberFinder:
         prev: _Num | None = None
         table = token_table(doc)
         low = table.lower
-        for i in self._candidates(doc):
+        for i in self._candidates(doc, low):
             if found and i < found[-1].end:
                 continue
             num = self._read_at(doc, low, i)
