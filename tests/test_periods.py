@@ -518,3 +518,52 @@ def test_seed_gold_periods_are_among_the_mentions() -> None:
             close = [(s, e) for s, e in stated if abs(_month_index(start) - _month_index(s)) <= 2
                      and abs(_month_index(end) - _month_index(e)) <= 2]
             assert close, (article, start, end)
+
+
+# --- the component looks only where a token says a word starts: same answer as a full scan ---
+
+def _scan_both(nlp, text: str):
+    from misconduct_nlp.components.periods import word_starts
+    from misconduct_nlp.doccache import token_table
+    from misconduct_nlp.periods import find_period_mentions_at
+
+    doc = nlp.make_doc(text)
+    return find_period_mentions_at(text, word_starts(text, token_table(doc))), find_period_mentions(text)
+
+
+def _texts_for_scan() -> list[str]:
+    root = Path(__file__).resolve().parents[1]
+    texts = [ex["text"] for p in periods.grammar_patterns() for ex in p.examples]
+    for folder in (root / "corpus", FIXTURES / "heldout_articles"):
+        texts += [f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.txt"))]
+    return texts
+
+
+def test_scan_at_word_starts_equals_full_scan(nlp):
+    texts = _texts_for_scan()
+    assert len(texts) > 50
+    for text in texts:
+        at, full = _scan_both(nlp, text)
+        assert at == full, text[:80]
+
+
+@pytest.mark.parametrize("text", [
+    "mid-2019 and mid-2020", "FY2019/20 and FY 2020/21", "2019/20", "(2018-2021)", "Since2019",
+    "cannot since 2009", "the end of March 2020", "in the year to March", "3/4/2019 to 3.4.2020",
+    "IN 2019", "ﬁscal year 2019/20", "in ２０１９", "between 1st of June 2019 and 2020", "2019’s figures",
+])
+def test_scan_at_word_starts_equals_full_scan_on_awkward_words(nlp, text):
+    at, full = _scan_both(nlp, text)
+    assert at == full
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "in", "the", "since", "2019", "2019/20", "mid", "-", "March", "Sept.", "FY", "fy2020", "end", "of",
+    "year", "years", "last", "past", "five", "12", "months", "to", "and", "between", "/", ".", ",",
+    "early", "financial", "a", "an", "’", "é", "_", "\n", "  ", "cannot", "up", "until", "2021",
+]), max_size=25), st.sampled_from(["", " "]))
+def test_scan_at_word_starts_equals_full_scan_on_word_salad(nlp, words, sep):
+    text = sep.join(words) if sep else "".join(w if i % 3 else w + " " for i, w in enumerate(words))
+    at, full = _scan_both(nlp, text)
+    assert at == full

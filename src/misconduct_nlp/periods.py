@@ -47,6 +47,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -134,7 +135,12 @@ class _Grammar:
             "MONTHNAME": "(?-i:" + "|".join(full_names) + ")",
             "NUM": "(?:" + _alternation(list(self.numbers)) + r"|\d{1,3}(?![\d,]))",
             "FUZZY": _alternation(list(self.fuzzy)) + r"[-\s]+",
+            "TRIGGER_WORDS": _alternation(list(data["trigger_words"])),
         }
+        # the words a mention can start with (see TRIGGER); numbers and "FY..." are tested apart
+        self.first_words = frozenset(
+            [w.lower() for w in data["trigger_words"]] + list(self.months)
+            + [phrase.split()[0] for phrase in self.fuzzy])
         self.macros = {**data["macros"], **built}
         self._expanded: dict[str, str] = {}
 
@@ -679,14 +685,34 @@ def find_period_mentions(text: str) -> list[PeriodMention]:
     One pass of a compiled regex; nothing is parsed here except the few phrases found (to tell
     an absolute phrase with a relative end, "from 2009 to February this year", as relative).
     """
-    found = []
-    for match in _grammar().combined.finditer(text):
-        name = match.lastgroup
-        if name is None:
+    return [_mention(m) for m in _grammar().combined.finditer(text) if m.lastgroup is not None]
+
+
+def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]]) -> list[PeriodMention]:
+    """:func:`find_period_mentions`, trying only the given word starts.
+
+    ``words`` is ``(offset, lower-cased word)`` for (at least) every place in ``text`` where a
+    word (``\\w+``) starts, in order -- a tokenizer's tokens will do. A phrase can only start
+    at a word the grammar's TRIGGER lets through (a trigger word, a month, a fuzzy word, a
+    number, "FY..."), so the regex runs only there; the answer is
+    :func:`find_period_mentions`'s.
+    """
+    g = _grammar()
+    first_words, combined = g.first_words, g.combined
+    found: list[PeriodMention] = []
+    end = 0
+    for start, word in words:
+        if start < end or not (word in first_words or word[:1].isdigit() or word[:2] == "fy"):
             continue
-        found.append(PeriodMention(match.start(), match.end(), match.group(),
-                                   _mention_kind(name, match.group())))
+        m = combined.match(text, start)
+        if m is not None and m.lastgroup is not None:
+            found.append(_mention(m))
+            end = m.end()
     return found
+
+
+def _mention(m: re.Match[str]) -> PeriodMention:
+    return PeriodMention(m.start(), m.end(), m.group(), _mention_kind(m.lastgroup or "", m.group()))
 
 
 def _date_from_words(text: str) -> date | None:

@@ -1,20 +1,42 @@
 """``misconduct_periods``: time-span phrases as spans.
 
 Fills ``doc.spans[spans_key]`` (default ``"periods"``) with one span per phrase found by
-:func:`misconduct_nlp.periods.find_period_mentions`, labelled ``ABSOLUTE``, ``RELATIVE`` or
-``ANAPHORIC``; ``span._.period`` is the resolved :class:`~misconduct_nlp.periods.Period`
-(relative phrases against ``doc._.published``), or ``None`` where the phrase alone does not
-give both dates ("during these four years", "up to early 2013", "last year" without a date).
+:func:`misconduct_nlp.periods.find_period_mentions` (tried only where a token says a word
+starts), labelled ``ABSOLUTE``, ``RELATIVE`` or ``ANAPHORIC``; ``span._.period`` is the
+resolved :class:`~misconduct_nlp.periods.Period` (relative phrases against
+``doc._.published``), or ``None`` where the phrase alone does not give both dates
+("during these four years", "up to early 2013", "last year" without a date).
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
-from ..doccache import doc_text
-from ..periods import find_period_mentions, parse_period
+from ..doccache import TokenTable, doc_text, token_table
+from ..periods import find_period_mentions_at, parse_period
+
+_WORD = re.compile(r"\w+")
+
+
+def word_starts(text: str, tt: TokenTable) -> Iterator[tuple[int, str]]:
+    """``(offset, lower-cased word)`` for every place in ``text`` where a regex word (``\\w+``)
+    starts, and a few more: found from the tokens, so without scanning every character."""
+    n = len(tt)
+    for i, tok in enumerate(tt.text):
+        if tt.space[i]:
+            continue
+        if tok.isalnum() and (tt.ws[i] or i + 1 == n or not _WORD.match(tt.text[i + 1])):
+            yield tt.idx[i], tt.lower[i]  # the token is the whole word
+            continue
+        start = tt.idx[i]
+        for m in _WORD.finditer(text, start, start + len(tok)):
+            word = _WORD.match(text, m.start())  # the whole word, into the next token if joined
+            yield m.start(), word.group().lower() if word else ""
 
 
 class PeriodTagger:
@@ -26,7 +48,8 @@ class PeriodTagger:
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.published
         spans = []
-        for mention in find_period_mentions(doc_text(doc)):
+        text = doc_text(doc)
+        for mention in find_period_mentions_at(text, word_starts(text, token_table(doc))):
             span = doc.char_span(mention.start, mention.end, label=mention.kind.upper(),
                                  alignment_mode="expand")
             if span is None:
