@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,7 @@ def span_ruler_patterns(group: str, extra_files: tuple[str, ...] = ()) -> list[d
             for e in entries(group, extra_files) for term in e.terms]
 
 
+@lru_cache(maxsize=4096)
 def parse_key(key: str) -> tuple[str, int, bool]:
     """(label, strength, noun) from a pattern id made by :attr:`LexiconEntry.key`."""
     _, label, strength, noun = key.split(":")

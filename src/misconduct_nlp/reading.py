@@ -99,7 +99,9 @@ def _term(sp: Span) -> Term:
 
 def terms(sent: Span, key: str) -> list[Term]:
     """Lexicon matches of one ``doc.spans`` group inside ``sent``, overlaps resolved longest-first."""
-    found = span_index(sent.doc).within_as(key, sent.start, sent.end, _term)
+    found = span_index(sent.doc).within_as(key, sent.start, sent.end, _term)  # by start, end
+    if all(found[k].end <= found[k + 1].start for k in range(len(found) - 1)):
+        return found  # no overlaps (the usual case)
     found.sort(key=lambda t: (-(t.end - t.start), -t.strength, t.start))
     taken: list[Term] = []
     for t in found:
