@@ -26,7 +26,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
-from .doccache import span_index
+from .doccache import span_index, span_text
 from .model import ForceRef, PeriodRef
 
 _DURATION_RE = re.compile(
@@ -177,26 +177,28 @@ class ArticleAttribution:
 
     # -- period ----------------------------------------------------------------------------
     def _resolved(self, sp: Span) -> PeriodRef | None:
+        text = span_text(sp)
         p = sp._.period
         if p is None and self.period is not None and self.period.start is not None:
             # an open start ("up to early 2013") starts where the article's period does
             from .periods import parse_period
 
-            p = parse_period(sp.text, self.doc._.published, default_start=self.period.start)
+            p = parse_period(text, self.doc._.published, default_start=self.period.start)
         if p is None:
             return None
-        return PeriodRef(start=p.start, end=p.end, text=sp.text)
+        return PeriodRef(start=p.start, end=p.end, text=text)
 
     def _anaphoric(self, sp: Span, stated: list[PeriodRef]) -> PeriodRef | None:
+        text = span_text(sp)
         base = next((p for p in reversed(stated) if p.start and p.end), self.period)
-        if _PREVIOUS_RE.search(sp.text) and base is not None and base.start and base.end:
+        if _PREVIOUS_RE.search(text) and base is not None and base.start and base.end:
             # "23 in 2021/22, up from 11 the year before": the period just stated, a year earlier
-            return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), sp.text, inherited=True)
-        months = _duration_months(sp.text)
+            return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), text, inherited=True)
+        months = _duration_months(text)
         if months:
             for ref in reversed(self.history):
                 if ref.start and ref.end and abs(_months(ref.end) - _months(ref.start) + 1 - months) <= 3:
-                    return PeriodRef(ref.start, ref.end, sp.text, inherited=True)
+                    return PeriodRef(ref.start, ref.end, text, inherited=True)
             # "over the three years" after figures for 2020/21, 2021/22 and 2022/23: their union
             start = end = None
             for ref in reversed(self.history):
@@ -206,11 +208,11 @@ class ArticleAttribution:
                 end = max(end, ref.end) if end else ref.end
                 length = _months(end) - _months(start) + 1
                 if abs(length - months) <= 3:
-                    return PeriodRef(start, end, sp.text, inherited=True)
+                    return PeriodRef(start, end, text, inherited=True)
                 if length > months + 3:
                     break
         if self.period is not None:
-            return PeriodRef(self.period.start, self.period.end, sp.text, inherited=True)
+            return PeriodRef(self.period.start, self.period.end, text, inherited=True)
         return None
 
     def period_for(self, sent: Span, num: Span, left: int, right: int,

@@ -133,7 +133,7 @@ def token_table(doc: Doc) -> TokenTable:
     """The :class:`TokenTable` of ``doc``, built once (again if the Doc was retokenized)."""
     cache = _strings(doc)
     table = cache.get("tokens")
-    if table is None or len(table) != len(doc):
+    if table is None or len(table.text) != len(doc):
         text, lower, ws, idx = [], [], [], []
         for tok in doc:
             text.append(tok.text)
@@ -142,6 +142,11 @@ def token_table(doc: Doc) -> TokenTable:
             idx.append(tok.idx)
         table = cache["tokens"] = TokenTable(text, lower, ws, idx, [t.isspace() for t in text])
     return table
+
+
+def span_text(span: Span) -> str:
+    """``span.text``, cut from the cached :func:`doc_text` (no Token objects)."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
 
 
 def doc_text(doc: Doc) -> str:

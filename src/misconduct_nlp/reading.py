@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
-from .doccache import doc_text, span_index, token_table
+from .doccache import doc_text, span_index, span_text, token_table
 from .lexicon import entries, parse_key
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
@@ -279,7 +279,7 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
             r.subject = "workforce"
         else:
             r.subject = found[0].label
-        r.subject_text = doc[found[0].start:found[-1].end].text
+        r.subject_text = span_text(doc[found[0].start:found[-1].end])
         return
     if r.rank:
         r.subject, r.subject_text = "officer", rank_hits[0].text

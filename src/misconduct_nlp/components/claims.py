@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
 from ..attribution import ArticleAttribution, Frame
-from ..doccache import doc_text, drop_cache, token_table
+from ..doccache import doc_text, drop_cache, span_text, token_table
 from ..model import Claim, PeriodRef, TextSpan
 from ..reading import Reading, read_sentence, refers_back, terms
 from .numbers import CLAIM_KINDS
@@ -154,7 +154,7 @@ class ClaimBuilder:
             confidence -= 0.1
         return Claim(
             value=_number(num._.value), unit=num._.unit or "count", approx=num._.approx or "exact",
-            sentence=sentence, span=TextSpan(num.text, num.start_char, num.end_char),
+            sentence=sentence, span=TextSpan(span_text(num), num.start_char, num.end_char),
             measure=r.measure, measure_text=r.measure_text, subject=subject, subject_text=subject_text,
             rank=r.rank, force=frame.force, region=None if frame.force else frame.region,
             period=period, platforms=list(r.platforms), confidence=round(confidence, 3),
