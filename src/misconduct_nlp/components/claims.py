@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
 from ..attribution import ArticleAttribution, Frame
-from ..doccache import doc_text, drop_cache, span_text, token_table
+from ..doccache import doc_text, drop_cache, span_index, span_text, token_table
 from ..model import Claim, PeriodRef, TextSpan
 from ..reading import Reading, read_sentence, refers_back, terms
 from .numbers import CLAIM_KINDS
@@ -106,6 +106,11 @@ class ClaimBuilder:
             context = lead_in if bullet else None
             if context is None and prev_claim is not None and refers_back(sent):
                 context = (prev_claim.measure, prev_claim.measure_text or "")
+            if context is None and not span_index(doc).within("measures", sent.start, sent.end):
+                # a figure's measure comes from the sentence's outcome terms or from the context:
+                # with neither, none of its figures is a claim
+                att.after_sentence(sent, [])
+                continue
             readings = [r for r in read_sentence(sent, nums, context) if r.measure is not None
                         and (r.num.label_ != "MONEY" or r.strength >= 1)]
             stated_frames: list[Frame] = []
