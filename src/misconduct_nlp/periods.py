@@ -50,7 +50,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -93,9 +93,14 @@ class PeriodPattern:
     name: str
     kind: str
     resolve: str
-    regex: re.Pattern[str]
+    source: str  # the regex, macros expanded
     mention: bool
     examples: tuple[dict[str, Any], ...]
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled rule (compiled on first use: the scan runs the combined regex)."""
+        return re.compile(self.source, _FLAGS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,7 +152,7 @@ class _Grammar:
         self.patterns: tuple[PeriodPattern, ...] = tuple(
             PeriodPattern(
                 name=row["name"], kind=row["kind"], resolve=row["resolve"],
-                regex=re.compile(self.expand(row["regex"]), _FLAGS),
+                source=self.expand(row["regex"]),
                 mention=bool(row.get("mention", True)), examples=tuple(row.get("examples", ())),
             )
             for row in data["patterns"]
@@ -155,7 +160,7 @@ class _Grammar:
         self.by_name = {p.name: p for p in self.patterns}
         mention = [p for p in self.patterns if p.mention]
         self.combined = re.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
-            f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.regex.pattern)})" for p in mention) + ")", _FLAGS)
+            f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.source)})" for p in mention) + ")", _FLAGS)
 
         # endpoint readers: full matches on one normalised endpoint phrase
         m, fy = month_rx, r"(?:financial|fiscal)\s+year"

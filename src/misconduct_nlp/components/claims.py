@@ -154,11 +154,12 @@ class ClaimBuilder:
             period = replace(total.period, inherited=True)
         else:
             period = att.inherited_period()
+        ext = num._
         confidence = STRENGTH_CONFIDENCE.get(max(0, min(3, r.strength)), 0.6)
         if subject is None and not r.counted_noun:
             confidence -= 0.1
         return Claim(
-            value=_number(num._.value), unit=num._.unit or "count", approx=num._.approx or "exact",
+            value=_number(ext.value), unit=ext.unit or "count", approx=ext.approx or "exact",
             sentence=sentence, span=TextSpan(span_text(num), num.start_char, num.end_char),
             measure=r.measure, measure_text=r.measure_text, subject=subject, subject_text=subject_text,
             rank=r.rank, force=frame.force, region=None if frame.force else frame.region,

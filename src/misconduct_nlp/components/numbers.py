@@ -302,9 +302,10 @@ class NumberFinder:
         spans = []
         for num in found:
             span = Span(doc, num.start, num.end, label=num.kind)
-            span._.value = num.value
-            span._.unit = num.unit
-            span._.approx = num.approx
+            ext = span._  # one Underscore object for the three values
+            ext.value = num.value
+            ext.unit = num.unit
+            ext.approx = num.approx
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc
