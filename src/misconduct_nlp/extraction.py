@@ -65,12 +65,14 @@ def _finish(doc: Doc, published: Published | None, original: str, cleaned: bool)
     """Claims with their publication date, quoting the caller's text (control characters and all:
     ``cleaned`` says some were replaced in the text the Doc was made from).
 
-    The claims are new objects: the Doc's own ``doc._.claims`` are left as they were.
+    The Doc is this module's own (made by :func:`_prepare`, never handed out), so its claims
+    are completed in place rather than copied.
     """
     out = []
     for c in doc._.claims or []:
         if not cleaned:
-            out.append(replace(c, published=published))
+            c.published = published
+            out.append(c)
             continue
         sentence = TextSpan(original[c.sentence.start:c.sentence.end], c.sentence.start, c.sentence.end)
         span = TextSpan(original[c.span.start:c.span.end], c.span.start, c.span.end)

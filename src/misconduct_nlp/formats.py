@@ -42,6 +42,9 @@ _NESTED = {
 }
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) builds per call
+
+
 def claim_record(claim: Claim | Mapping[str, Any]) -> dict[str, Any]:
     """The JSON record of a claim, whether given as a :class:`Claim` or already as a dict."""
     if isinstance(claim, Mapping):
@@ -148,7 +151,8 @@ class JsonlWriter(Writer):
     format = "jsonl"
 
     def encode(self, claims: Iterable[Claim | Mapping[str, Any]]) -> bytes:
-        lines = [json.dumps(claim_record(c), ensure_ascii=False) + "\n" for c in claims]
+        encode = _JSON.encode
+        lines = [encode(claim_record(c)) + "\n" for c in claims]
         return "".join(lines).encode("utf-8")
 
 
