@@ -205,13 +205,11 @@ def dateparser_calls(monkeypatch: pytest.MonkeyPatch):
         calls.append((phrase, parts))
         return real(phrase, base, parts)
 
-    caches = (periods._parse_cached, periods._mention_kind)
-    for cache in caches:
-        cache.cache_clear()
+    periods.clear_caches()
     monkeypatch.setattr(periods, "_dateparser_interval", spy)
     yield calls
-    for cache in caches:
-        cache.cache_clear()
+    monkeypatch.undo()
+    periods.clear_caches()
 
 
 @pytest.mark.parametrize(("text", "published", "start", "end", "phrases"), [
@@ -567,3 +565,16 @@ def test_scan_at_word_starts_equals_full_scan_on_word_salad(nlp, words, sep):
     text = sep.join(words) if sep else "".join(w if i % 3 else w + " " for i, w in enumerate(words))
     at, full = _scan_both(nlp, text)
     assert at == full
+
+
+def test_a_phrase_that_needs_no_date_is_parsed_once_for_every_date():
+    periods.clear_caches()
+    a = parse_period("between 2009 and 2013", "2020-01-01")
+    assert ("between 2009 and 2013", None) in periods._UNDATED
+    assert parse_period("between 2009 and 2013", "2015-05-05") == a
+    assert parse_period("last year", "2020-06-01") != parse_period("last year", "2016-06-01")
+    assert parse_period("last year") is None
+    assert ("last year", None) not in periods._UNDATED
+    assert span_of("since 2009", "2014-02-01") == ("2009-01-01", "2014-02-01")
+    assert span_of("since 2009", "2020-02-01") == ("2009-01-01", "2020-02-01")
+    periods.clear_caches()

@@ -241,7 +241,13 @@ def use_grammar(path: str | Path | None = None) -> None:
     """Use another grammar file (same layout as ``data/periods.json``); ``None`` restores the default."""
     _GRAMMAR_PATH[0] = str(path) if path else None
     _grammar()  # fail early on a broken file
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Forget every parsed phrase (after changing the grammar, or to time a cold start)."""
     _parse_cached.cache_clear()
+    _UNDATED.clear()
     _mention_kind.cache_clear()
     _dateparser_interval.cache_clear()
 
@@ -298,8 +304,14 @@ class _Ctx:
     """Resolution context: the publication date, and whether a relative phrase needed it."""
 
     def __init__(self, published: date | None) -> None:
-        self.published = published
+        self._published = published
         self.relative = False
+        self.used = False  # the publication date was looked at
+
+    @property
+    def published(self) -> date | None:
+        self.used = True
+        return self._published
 
     def anchor(self) -> date | None:
         self.relative = True
@@ -649,11 +661,31 @@ def parse_period(text: str, published: date | str | None = None, *,
     >>> p.start.isoformat(), p.end.isoformat()
     ('2009-01-01', '2013-03-31')
     """
-    return _parse_cached(text, _as_date(published), _as_date(default_start))
+    start = _as_date(default_start)
+    undated = _UNDATED.get((text, start))
+    if undated is not None:
+        return undated[0]
+    return _parse_cached(text, _as_date(published), start)
+
+
+# parse results that did not look at the publication date ("in 2019", "between 2009 and
+# 2013"): the same for every article, whatever its date
+_UNDATED: dict[tuple[str, date | None], tuple[Period | None]] = {}
 
 
 @lru_cache(maxsize=16384)
 def _parse_cached(text: str, published: date | None, default_start: date | None) -> Period | None:
+    used: list[_Ctx] = []
+    found = _parse(text, published, default_start, used)
+    if not any(ctx.used for ctx in used):
+        if len(_UNDATED) >= 16384:
+            _UNDATED.clear()
+        _UNDATED[(text, default_start)] = (found,)
+    return found
+
+
+def _parse(text: str, published: date | None, default_start: date | None,
+           ctxs: list[_Ctx]) -> Period | None:
     g = _grammar()
     phrase = " ".join(text.split()).strip(_STRIP)
     if g.rx_fillers is not None:
@@ -666,7 +698,9 @@ def _parse_cached(text: str, published: date | None, default_start: date | None)
             continue
         if pattern.kind == "anaphoric":
             return None
-        span = _resolve(pattern, match, _Ctx(published), default_start)
+        ctx = _Ctx(published)
+        ctxs.append(ctx)
+        span = _resolve(pattern, match, ctx, default_start)
         if span is not None:
             return Period(span[0], span[1], phrase)
     return None
