@@ -72,3 +72,17 @@ def test_strings_cache_leaves_user_data_alone(nlp):
     doc_text(doc)
     token_table(doc)
     assert doc.user_data == {}
+
+
+def test_any_word_between_is_a_range_question(nlp):
+    from misconduct_nlp.doccache import any_word_between, word_positions
+
+    doc = nlp.make_doc("Kent sacked 12 , while Essex sacked 4 but Surrey none")
+    words = frozenset({"while", "but"})
+    assert word_positions(doc, words) == [4, 8]
+    assert any_word_between(doc, 0, 5, words)
+    assert not any_word_between(doc, 0, 4, words)
+    assert not any_word_between(doc, 5, 8, words)
+    assert any_word_between(doc, 5, 9, words)
+    assert not any_word_between(doc, 9, 20, words)
+    assert not any_word_between(doc, 6, 6, words)

@@ -26,7 +26,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
-from .doccache import span_index, span_text
+from .doccache import any_word_between, span_index, span_text
 from .model import ForceRef, PeriodRef
 
 _DURATION_RE = re.compile(
@@ -67,7 +67,7 @@ def _distance(a: Span, num: Span) -> int:
 
 def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
     lo, hi = (a.end, num.start) if a.end <= num.start else (num.end, a.start)
-    return any(doc[i].lower_ in words for i in range(lo, hi))
+    return any_word_between(doc, lo, hi, words)
 
 
 def _contrast_between(doc: Doc, a: Span, num: Span) -> bool:

@@ -144,6 +144,24 @@ def token_table(doc: Doc) -> TokenTable:
     return table
 
 
+def word_positions(doc: Doc, words: frozenset[str]) -> list[int]:
+    """Sorted token positions of ``doc`` whose lower-cased text is in ``words`` (kept per Doc)."""
+    cache = _strings(doc)
+    key = ("positions", words)
+    found = cache.get(key)
+    if found is None or (found and found[-1] >= len(doc)):
+        found = cache[key] = [i for i, w in enumerate(token_table(doc).lower) if w in words]
+    return found
+
+
+def any_word_between(doc: Doc, lo: int, hi: int, words: frozenset[str]) -> bool:
+    """Whether a token in ``lo``..``hi`` (exclusive) is one of ``words``: a bisection, so
+    checking many pairs in one long sentence stays cheap."""
+    positions = word_positions(doc, words)
+    k = bisect_left(positions, lo)
+    return k < len(positions) and positions[k] < hi
+
+
 def span_text(span: Span) -> str:
     """``span.text``, cut from the cached :func:`doc_text` (no Token objects)."""
     return doc_text(span.doc)[span.start_char:span.end_char]

@@ -104,9 +104,12 @@ def terms(sent: Span, key: str) -> list[Term]:
         return found  # no overlaps (the usual case)
     found.sort(key=lambda t: (-(t.end - t.start), -t.strength, t.start))
     taken: list[Term] = []
+    occupied: set[int] = set()  # token positions already in a kept term
     for t in found:
-        if all(t.end <= o.start or t.start >= o.end for o in taken):
+        inside = range(t.start, t.end)
+        if occupied.isdisjoint(inside):
             taken.append(t)
+            occupied.update(inside)
     return sorted(taken, key=lambda t: t.start)
 
 
