@@ -730,10 +730,11 @@ def find_period_mentions(text: str) -> list[PeriodMention]:
 def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]]) -> list[PeriodMention]:
     """:func:`find_period_mentions`, trying only the given word starts.
 
-    ``words`` is ``(offset, lower-cased word)`` for (at least) every place in ``text`` where a
-    word (``\\w+``) starts, in order -- a tokenizer's tokens will do. A phrase can only start
-    at a word the grammar's TRIGGER lets through (a trigger word, a month, a fuzzy word, a
-    number, "FY..."), so the regex runs only there; the answer is
+    ``words`` is ``(offset, word)`` for (at least) every place in ``text`` where a word
+    (``\\w+``) starts, in order, ``word`` being the whole ``\\w+`` run from there, lower-cased
+    (:func:`misconduct_nlp.components.periods.word_starts` makes them from a Doc's tokens).
+    A phrase can only start at a word the grammar's TRIGGER lets through (a trigger word, a
+    month, a fuzzy word, a number, "FY..."), so the regex runs only there; the answer is
     :func:`find_period_mentions`'s.
     """
     g = _grammar()
