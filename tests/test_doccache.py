@@ -86,3 +86,14 @@ def test_any_word_between_is_a_range_question(nlp):
     assert any_word_between(doc, 5, 9, words)
     assert not any_word_between(doc, 9, 20, words)
     assert not any_word_between(doc, 6, 6, words)
+
+
+def test_word_positions_follow_a_retokenized_doc(nlp):
+    from misconduct_nlp.doccache import word_positions
+
+    doc = nlp.make_doc("Kent Police sacked 12 but Essex none")
+    words = frozenset({"but"})
+    assert word_positions(doc, words) == [4]
+    with doc.retokenize() as retok:
+        retok.merge(doc[0:2])
+    assert word_positions(doc, words) == [3]

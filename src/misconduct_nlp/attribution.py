@@ -26,7 +26,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
-from .doccache import any_word_between, span_index, span_text
+from .doccache import any_word_between, span_index, span_text, token_table
 from .model import ForceRef, PeriodRef
 
 _DURATION_RE = re.compile(
@@ -238,7 +238,7 @@ class ArticleAttribution:
         """True for a figure set against another ("up from 87", "compared with 21", "more than
         double the 243", "rose from 11 in 2021 to 19 last year"): its period must not become
         the article's frame."""
-        words = [t.lower_ for t in self.doc[left:num.start]]
+        words = token_table(self.doc).lower[left:num.start]
         if any(w in COMPARE_WORDS for w in words):
             return True
         if words and words[-1] == "to" and "from" in words:
@@ -251,7 +251,7 @@ class ArticleAttribution:
         """ "sacking 131 officers, up from 87": a year-long period a year back, else None."""
         doc = self.doc
         i = num.start
-        prev = [t.lower_ for t in doc[max(0, i - 3):i]]
+        prev = token_table(doc).lower[max(0, i - 3):i]
         if not (len(prev) >= 2 and prev[-1] in ("from", "with") and
                 (prev[-2] in CHANGE_VERBS or prev[-2] == "compared")):
             return None

@@ -144,14 +144,20 @@ def token_table(doc: Doc) -> TokenTable:
     return table
 
 
+def first_content(sent: Span) -> int | None:
+    """Position of the first token of ``sent`` that is not whitespace, or None."""
+    space = token_table(sent.doc).space
+    return next((i for i in range(sent.start, sent.end) if not space[i]), None)
+
+
 def word_positions(doc: Doc, words: frozenset[str]) -> list[int]:
     """Sorted token positions of ``doc`` whose lower-cased text is in ``words`` (kept per Doc)."""
-    cache = _strings(doc)
+    table = token_table(doc)
     key = ("positions", words)
-    found = cache.get(key)
-    if found is None or (found and found[-1] >= len(doc)):
-        found = cache[key] = [i for i, w in enumerate(token_table(doc).lower) if w in words]
-    return found
+    found = _strings(doc).get(key)
+    if found is None or found[0] is not table:  # none yet, or made from a table since rebuilt
+        found = _strings(doc)[key] = (table, [i for i, w in enumerate(table.lower) if w in words])
+    return found[1]
 
 
 def any_word_between(doc: Doc, lo: int, hi: int, words: frozenset[str]) -> bool:

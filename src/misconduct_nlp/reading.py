@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
-from .doccache import doc_text, span_index, span_text, token_table
+from .doccache import doc_text, first_content, span_index, span_text, token_table
 from .lexicon import entries, parse_key
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
@@ -334,9 +334,9 @@ def _is_sentence_anaphoric(sent: Span) -> bool:
 
 def refers_back(sent: Span) -> bool:
     """True when the sentence opens by pointing at figures before it ("They include 14 ...")."""
-    tt = token_table(sent.doc)
-    first = next((i for i in range(sent.start, sent.end) if not tt.space[i]), None)
-    return first is not None and (tt.lower[first] in ANAPHORIC_STARTS or _is_sentence_anaphoric(sent))
+    first = first_content(sent)
+    return first is not None and (token_table(sent.doc).lower[first] in ANAPHORIC_STARTS
+                                  or _is_sentence_anaphoric(sent))
 
 
 def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None = None) -> list[Reading]:

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
 from ..attribution import ArticleAttribution, Frame
-from ..doccache import doc_text, drop_cache, span_index, span_text, token_table
+from ..doccache import doc_text, drop_cache, first_content, span_index, span_text, token_table
 from ..model import Claim, PeriodRef, TextSpan
 from ..reading import Reading, read_sentence, refers_back, terms
 from .numbers import CLAIM_KINDS
@@ -56,9 +56,8 @@ def _number(value: float) -> int | float:
 
 def is_list_item(sent: Span) -> bool:
     """True for a sentence that starts with a list bullet ("•", "-", "*")."""
-    tt = token_table(sent.doc)
-    first = next((i for i in range(sent.start, sent.end) if not tt.space[i]), None)
-    return first is not None and tt.text[first] in LEADING_NOISE
+    first = first_content(sent)
+    return first is not None and token_table(sent.doc).text[first] in LEADING_NOISE
 
 
 def list_lead_in(sent: Span) -> tuple[str, str] | None:
