@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
-from ..attribution import ArticleAttribution, Frame
+from ..discourse import ArticleAttribution, Frame
 from ..doccache import doc_text, drop_cache, first_content, span_index, span_text, token_table
 from ..model import Claim, PeriodRef, TextSpan
 from ..reading import Reading, read_sentence, refers_back, terms

@@ -26,7 +26,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
-from .doccache import any_word_between, span_index, span_text, token_table
+from .doccache import any_word_between, doc_text, span_index, span_text, token_table
 from .model import ForceRef, PeriodRef
 
 _DURATION_RE = re.compile(
@@ -70,6 +70,20 @@ def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
     return any_word_between(doc, lo, hi, words)
 
 
+LOCATIVE = frozenset({"in", "of", "the", ",", "north", "south", "east", "west", "northeast", "northwest",
+                      "southeast", "southwest", "north-east", "north-west", "south-east", "south-west",
+                      "-", "east-", "west-", "northern", "southern", "eastern", "western", "central", "mid"})
+
+
+def _locates(doc: Doc, force: Span, region: Span) -> bool:
+    """True for an area named right after a force as where it is ("Cleveland Police in the
+    north-east of England", "Dyfed-Powys, in west Wales")."""
+    if region.start < force.end or region.start - force.end > 6:
+        return False
+    between = token_table(doc).lower[force.end:region.start]
+    return bool(between) and between[0] in ("in", ",") and all(w in LOCATIVE for w in between)
+
+
 def _contrast_between(doc: Doc, a: Span, num: Span) -> bool:
     return _between(doc, a, num, CONTRAST)
 
@@ -93,6 +107,191 @@ def _duration_months(text: str) -> int | None:
     return n * 12 if m.group(2).lower() == "year" else n
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """The words that set one part of an article's frame, and the rule that read them."""
+
+    text: str
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass
+class ArticleFrame:
+    """What an article's figures are about when their own clause does not say.
+
+    ``scope`` is ``single_force`` (one force's story: its figures inherit ``force``),
+    ``national`` (figures of several forces together: ``force`` is None and they take
+    ``region``) or ``multi_force`` (several forces, no area named: neither). ``window`` is the
+    reporting window the article states for its data (None when it states none);
+    ``evidence`` maps ``"force"``, ``"region"`` and ``"window"`` to the words and rule that set
+    them. Exposed as ``doc._.frame``.
+    """
+
+    scope: str = "multi_force"
+    force: ForceRef | None = None
+    region: str | None = None
+    window: PeriodRef | None = None
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"scope": self.scope, "force": self.force.to_dict() if self.force else None,
+                "region": self.region, "window": self.window.to_dict() if self.window else None,
+                "evidence": {k: {"text": e.text, "start": e.start, "end": e.end, "rule": e.rule}
+                             for k, e in self.evidence.items()}}
+
+
+ASIDE_WORDS = frozenset({"while", "whereas", "whilst", "compared", "than", "like", "including", "include",
+                         "included", "example", "instance", "unlike", "matching", "e.g."})
+HEADLINE_NATIONAL = frozenset({"forces", "nationwide", "national", "nationally", "countrywide"})
+_NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
+                      r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:", re.IGNORECASE)
+_QUOTE_OPEN = "“‘"
+_QUOTE_CLOSE = "”’"
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the article's non-empty lines (news paragraphs)."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        if m.group().strip():
+            out.append((m.start(), m.end()))
+    return out
+
+
+def top_end(text: str, paras: list[tuple[int, int]]) -> tuple[int, int]:
+    """End offsets of the article's headline and of its top (the headline, the standfirst and
+    the first body paragraph). Lines of under five words (menus, names) and bylines, datelines
+    and photo captions are passed over; the headline is the first line that counts."""
+    counted = 0
+    headline = end = 0
+    for a, b in paras:
+        end = b
+        line = text[a:b]
+        if len(line.split()) >= 5 and not _NOT_TOP.search(line):
+            counted += 1
+            if counted == 1:
+                headline = b
+        if counted >= 3:
+            break
+    return headline, end
+
+
+def in_quote(text: str, para: tuple[int, int], pos: int) -> bool:
+    """True when ``pos`` lies inside quotation marks within its paragraph (a quoted speaker's
+    words, or a paragraph that opens a quote without closing it)."""
+    a = para[0]
+    seg = text[a:pos]
+    opened = sum(seg.count(c) for c in _QUOTE_OPEN) - sum(seg.count(c) for c in _QUOTE_CLOSE)
+    if opened > 0:
+        return True
+    return seg.count('"') % 2 == 1
+
+
+def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    from bisect import bisect_right
+
+    k = bisect_right([p[0] for p in paras], pos) - 1
+    return paras[max(k, 0)] if paras else (0, 0)
+
+
+def build_frame(doc: Doc, index) -> ArticleFrame:
+    """The article's frame from its structure (rules named in ``data/frame_rules.json``).
+
+    Force mentions inside quotes are not evidence. The headline decides first, then the
+    standfirst and first paragraph ("the top"), then the body:
+
+    * ``headline_force``: the headline names one force (and no area) → that force's story;
+    * ``top_national``: the top names an area or several forces together ("forces across the
+      UK", "in England and Wales") before it names any one force → national, that area;
+    * ``top_force``: the top names one force → that force;
+    * ``body_repeated_force``: no force or area in the top, one force named more often than any
+      other in the body, at least twice, and no area named → that force;
+    * ``body_region``: otherwise the first area the article names → national;
+    * a force named only once, in the body, is an example or an aside: never the frame.
+    """
+    text = doc_text(doc)
+    paras = paragraphs(text)
+    headline_end, top = top_end(text, paras)
+    frame = ArticleFrame()
+
+    def quoted(sp: Span) -> bool:
+        return in_quote(text, _para_of(paras, sp.start_char), sp.start_char)
+
+    low = token_table(doc).lower
+
+    def aside(sp: Span) -> bool:
+        # "..., while the Met alone held 402", "such as Kent", "compared with Essex": an example
+        words = low[max(sp.sent.start, sp.start - 5):sp.start]
+        return any(w in ASIDE_WORDS for w in words)
+
+    forces = [sp for sp in index.all("forces") if sp._.force is not None and not quoted(sp) and not aside(sp)]
+    regions = [sp for sp in index.all("regions") if not quoted(sp)]
+    named_regions = [sp for sp in regions if sp._.region]
+
+    def ev(sp: Span, rule: str) -> Evidence:
+        return Evidence(sp.text, sp.start_char, sp.end_char, rule)
+
+    def set_force(sp: Span, rule: str) -> None:
+        frame.scope = "single_force"
+        frame.force = _force_ref(sp, inherited=True)
+        frame.evidence["force"] = ev(sp, rule)
+
+    def set_region(sp: Span, rule: str) -> None:
+        frame.scope = "national"
+        frame.region = sp._.region
+        frame.evidence["region"] = ev(sp, rule)
+
+    def area_for(sp: Span) -> Span | None:
+        # "forces across the country" names no area: the first area the article names does
+        if sp._.region:
+            return sp
+        return named_regions[0] if named_regions else None
+
+    head_forces = [sp for sp in forces if sp.start_char < headline_end and sp.label_ == "FORCE"]
+    head_regions = [sp for sp in regions if sp.start_char < headline_end]
+    if not head_forces and any(w in HEADLINE_NATIONAL for w in low[:doc.char_span(0, headline_end,
+                                                                                   alignment_mode="expand").end]):
+        # "Police forces held 1,300 hearings": several forces together, the area named later
+        frame.scope = "national"
+        if named_regions:
+            set_region(named_regions[0], "headline_national")
+        return frame
+    if len({sp._.force.id for sp in head_forces}) == 1 and not head_regions:
+        set_force(head_forces[0], "headline_force")
+        return frame
+    top_forces = [sp for sp in forces if sp.start_char < top and sp.label_ == "FORCE"]
+    top_regions = [sp for sp in regions if sp.start_char < top]
+    first_force = top_forces[0].start_char if top_forces else top
+    if top_regions and top_regions[0].start_char < first_force:
+        area = area_for(top_regions[0])
+        frame.scope = "national"
+        if area is not None:
+            set_region(area, "top_national")
+        return frame
+    if top_forces:
+        counts = Counter(sp._.force.id for sp in top_forces)
+        (fid, n), *rest = counts.most_common()
+        if not rest or n > rest[0][1]:
+            set_force(next(sp for sp in top_forces if sp._.force.id == fid), "top_force")
+            return frame
+    # how many sentences name each force ("the Met, Britain's biggest force" is one)
+    named = {(sp.sent.start, sp._.force.id) for sp in forces if sp.label_ == "FORCE"}
+    counts = Counter(fid for _, fid in named)
+    if counts:
+        (fid, n), *rest = counts.most_common()
+        if n >= 2 and n > len(named_regions) and (not rest or n > 2 * rest[0][1]):
+            set_force(next(sp for sp in forces if sp._.force.id == fid), "body_repeated_force")
+            return frame
+    if named_regions:
+        set_region(named_regions[0], "body_region")
+        return frame
+    if regions:
+        frame.scope = "national"
+    return frame
+
+
 @dataclass
 class ArticleAttribution:
     """Carries the force/region and period frames through one article's sentences."""
@@ -105,17 +304,8 @@ class ArticleAttribution:
 
     def __post_init__(self) -> None:
         self.index = span_index(self.doc)
-        forces = [sp for sp in self.index.all("forces") if sp.label_ == "FORCE" and sp._.force]
-        counts = Counter(sp._.force.id for sp in forces)
-        regions = [sp for sp in self.index.all("regions") if sp._.region]
-        national = len(counts) >= 3 and regions and counts.most_common(1)[0][1] * 2 < sum(counts.values())
-        if counts and not national:
-            (top, n), *rest = counts.most_common()
-            if not rest or n > rest[0][1]:
-                first = next(sp for sp in forces if sp._.force.id == top)
-                self.main = Frame(force=_force_ref(first, inherited=True))
-        if self.main.force is None and regions:
-            self.main = Frame(region=regions[0]._.region)
+        self.article = build_frame(self.doc, self.index)
+        self.main = Frame(force=self.article.force, region=self.article.region)
         self.frame = self.main
 
     # -- force and region ------------------------------------------------------------------
@@ -128,6 +318,8 @@ class ArticleAttribution:
             if before:
                 return Frame(force=_force_ref(before[-1]))
         explicit = [sp for sp in forces if sp.label_ == "FORCE" or left <= sp.start < right]
+        # "Cleveland Police in the north-east of England logged ...": the area locates the force
+        regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in explicit)]
         cands = [(sp, "force") for sp in explicit] + [(sp, "region") for sp in regions]
         if not cands:
             return None
@@ -162,7 +354,7 @@ class ArticleAttribution:
     def after_sentence(self, sent: Span, stated: list[Frame]) -> None:
         """Move the frame after a sentence whose figures stated ``stated`` frames."""
         keys = {(f.force.id if f.force else None, f.region) for f in stated}
-        if self.main.force is None and self.main.region is not None:
+        if self.article.scope == "national":
             # a national article: a figure for one force or area is an example, not a new frame
             self.frame = self.main
         elif len(keys) == 1:
