@@ -20,6 +20,7 @@ article's current frame (``inherited: true``):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,14 +34,23 @@ _DURATION_RE = re.compile(
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[ -](year|month)s?\b", re.IGNORECASE)
 _PREVIOUS_RE = re.compile(r"\b(year before|previous year|year earlier|prior year|preceding year)\b",
                           re.IGNORECASE)
+_UNANCHORED_RE = re.compile(
+    r"^(?:over|across|in|within|during)\s+(?:the\s+course\s+of\s+)?(?:just\s+|only\s+)?(?:an?\s+|one\s+)?"
+    r"(?:period\s+of\s+)?(?:(?P<n>\w+)[-\s]+)?(?P<unit>year|month|decade)s?(?:[-\s]+long)?(?:\s+period)?$",
+    re.IGNORECASE)
+_COVERED_RE = re.compile(r"^\s*(?:covered\s+by|of\s+the\s+(?:figures|data|request|foi|statistics)|"
+                         r"in\s+question|the\s+figures\s+cover)", re.IGNORECASE)
+SNAPSHOT_BEFORE = (("end", "of"), ("as", "at"), ("as", "of"), ("start", "of"), ("beginning", "of"))
+DATA_WORDS = frozenset({"figures", "data", "statistics", "stats", "foi", "request", "requests", "information",
+                        "records", "cover", "covering", "covered", "period"})
 CONTRAST = frozenset({"while", "whereas", "whilst", "but", "although", "though", "followed",
                       "ahead", "behind", "then", "next"})
 COMPARE = frozenset({"compared", "comparison", "up", "down", "than", "versus", "vs", "against"})
 COMPARE_WORDS = frozenset({"than", "double", "treble", "triple", "versus", "vs"})
 CHANGE_VERBS = frozenset({"up", "down", "rose", "rise", "risen", "fell", "fall", "fallen", "increase",
                           "increased", "decrease", "decreased", "dropped", "drop", "climbed", "jumped"})
-_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9, "ten": 10}
+_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18}
 
 
 @dataclass
@@ -190,8 +200,6 @@ def in_quote(text: str, para: tuple[int, int], pos: int) -> bool:
 
 
 def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    from bisect import bisect_right
-
     k = bisect_right([p[0] for p in paras], pos) - 1
     return paras[max(k, 0)] if paras else (0, 0)
 
@@ -251,8 +259,8 @@ def build_frame(doc: Doc, index) -> ArticleFrame:
 
     head_forces = [sp for sp in forces if sp.start_char < headline_end and sp.label_ == "FORCE"]
     head_regions = [sp for sp in regions if sp.start_char < headline_end]
-    if not head_forces and any(w in HEADLINE_NATIONAL for w in low[:doc.char_span(0, headline_end,
-                                                                                   alignment_mode="expand").end]):
+    head_tokens = bisect_left(token_table(doc).idx, headline_end)
+    if not head_forces and any(w in HEADLINE_NATIONAL for w in low[:head_tokens]):
         # "Police forces held 1,300 hearings": several forces together, the area named later
         frame.scope = "national"
         if named_regions:
@@ -307,6 +315,38 @@ class ArticleAttribution:
         self.article = build_frame(self.doc, self.index)
         self.main = Frame(force=self.article.force, region=self.article.region)
         self.frame = self.main
+        self.doc._.frame = self.article
+        text = doc_text(self.doc)
+        _, self.top = top_end(text, paragraphs(text))
+        # the windows the article states outright (not "over five years", not "the end of 2021"):
+        # an unanchored duration takes the one of its length
+        # explicit dates before relative phrases ("between June 2019 and May 2022" before "in the
+        # past three years"): the data window is the first of them
+        stated = [sp for sp in self.index.all("periods") if sp.label_ != "ANAPHORIC"
+                  and sp._.period is not None and not self.unanchored(sp) and not self.snapshot(sp)]
+        stated.sort(key=lambda sp: sp.label_ != "ABSOLUTE")  # stable: article order within each
+        self.windows = [PeriodRef(sp._.period.start, sp._.period.end, span_text(sp)) for sp in stated]
+
+    # -- kinds of period mention ------------------------------------------------------------
+    @staticmethod
+    def unanchored(sp: Span) -> bool:
+        """ "over five years", "in a year", "in 12 months": a length with no end point."""
+        return _UNANCHORED_RE.match(span_text(sp)) is not None
+
+    def snapshot(self, sp: Span) -> bool:
+        """ "towards the end of last year", "as at 7 August 2014": a point in time at which a
+        count was taken, not the span the count covers."""
+        low = token_table(self.doc).lower
+        before = tuple(low[max(0, sp.start - 2):sp.start])
+        return before in SNAPSHOT_BEFORE or (len(before) == 2 and before[1] == "of" and before[0] == "end")
+
+    def _window_of_length(self, months: int) -> PeriodRef | None:
+        for w in self.windows:
+            if w.start and w.end:
+                length = _months(w.end) - _months(w.start) + 1
+                if abs(length - months) <= max(3, months // 4):
+                    return w
+        return None
 
     # -- force and region ------------------------------------------------------------------
     def force_for(self, sent: Span, num: Span, left: int, right: int, bracketed: bool) -> Frame | None:
@@ -370,7 +410,20 @@ class ArticleAttribution:
     # -- period ----------------------------------------------------------------------------
     def _resolved(self, sp: Span) -> PeriodRef | None:
         text = span_text(sp)
+        if self.unanchored(sp):
+            m = _UNANCHORED_RE.match(text)
+            n = m.group("n")
+            n = int(n) if n and n.isdigit() else _WORDS.get((n or "one").lower())
+            if n:
+                months = n * {"year": 12, "month": 1, "decade": 120}[m.group("unit").lower()]
+                w = self._window_of_length(months)
+                if w is not None:
+                    return PeriodRef(w.start, w.end, text, inherited=True)
         p = sp._.period
+        if p is not None and self._after_since(sp) and self.doc._.published is not None \
+                and p.end < self.doc._.published:
+            # "Since its introduction in December 2017, 1,505 officers ...": since that point
+            return PeriodRef(p.start, self.doc._.published, text)
         if p is None and self.period is not None and self.period.start is not None:
             # an open start ("up to early 2013") starts where the article's period does
             from .periods import parse_period
@@ -380,8 +433,24 @@ class ArticleAttribution:
             return None
         return PeriodRef(start=p.start, end=p.end, text=text)
 
+    def _after_since(self, sp: Span) -> bool:
+        """True for a point in a clause opened by "since" ("since its creation in 2013")."""
+        tt = token_table(self.doc)
+        if tt.lower[sp.start] not in ("in", "during"):
+            return False
+        for k in range(sp.start - 1, max(sp.sent.start, sp.start - 8) - 1, -1):
+            if tt.text[k] in (",", ";", "(", ")") or tt.lower[k] in ("and", "but", "while"):
+                return False
+            if tt.lower[k] == "since":
+                return True
+        return False
+
     def _anaphoric(self, sp: Span, stated: list[PeriodRef]) -> PeriodRef | None:
         text = span_text(sp)
+        if self.windows and _COVERED_RE.match(doc_text(self.doc)[sp.end_char:sp.end_char + 40]):
+            # "during the period covered by the figures": the article's data window
+            w = self.windows[0]
+            return PeriodRef(w.start, w.end, text, inherited=True)
         base = next((p for p in reversed(stated) if p.start and p.end), self.period)
         if _PREVIOUS_RE.search(text) and base is not None and base.start and base.end:
             # "23 in 2021/22, up from 11 the year before": the period just stated, a year earlier
@@ -408,10 +477,21 @@ class ArticleAttribution:
         return None
 
     def period_for(self, sent: Span, num: Span, left: int, right: int,
-                   stated: list[PeriodRef] | None = None) -> PeriodRef | None:
-        """The period a figure's own sentence gives it, or None to inherit."""
+                   stated: list[PeriodRef] | None = None,
+                   clauses: list[tuple[int, int, int]] = ()) -> PeriodRef | None:
+        """The period a figure's own sentence gives it, or None to inherit.
+
+        ``clauses`` are (left, right, number start) of the sentence's other figures: a period
+        in another figure's clause is that figure's ("From June 2019, 99 cases ..., 22 of which
+        were in the first five months of 2022": the 2022 span is the 22's)."""
         doc = self.doc
-        spans = self.index.within("periods", sent.start, sent.end)
+        spans = [sp for sp in self.index.within("periods", sent.start, sent.end) if not self.snapshot(sp)]
+        if clauses:
+            # (a period leading the sentence with an earlier figure still governs the later ones:
+            # "Of the 184 investigated during these four years, 160 were constables")
+            others = [(a, b) for a, b, n in clauses if n > num.start and not (a <= num.start < b)]
+            spans = [sp for sp in spans if left <= sp.start < right
+                     or not any(a <= sp.start < b for a, b in others)]
         in_clause = [sp for sp in spans if left <= sp.start < right]
         # a period across a comparison ("..., compared with 21 the year before") is the other figure's
         pool = in_clause or [sp for sp in spans if not _between(doc, sp, num, COMPARE)]
@@ -459,14 +539,20 @@ class ArticleAttribution:
         p = self.period
         return PeriodRef(p.start, p.end, p.text, inherited=True)
 
-    def see_sentence_periods(self, sent: Span) -> None:
-        """Remember the periods a sentence mentions (for "during these four years")."""
+    def see_sentence_periods(self, sent: Span, has_figures: bool = True) -> None:
+        """Remember the periods a sentence mentions (for "during these four years"). Before any
+        figure states a period, the first one stated in the article's top, in a sentence about
+        the data ("The figures cover ...") or in a sentence with figures becomes the frame; a
+        year in an anecdote ("a PC was dismissed in 2016") does not."""
+        low = token_table(self.doc).lower
+        seeds = has_figures or sent.start_char < self.top or any(
+            w in DATA_WORDS for w in low[sent.start:sent.end])
         for sp in self.index.within("periods", sent.start, sent.end):
-            if sp.label_ != "ANAPHORIC":
+            if sp.label_ != "ANAPHORIC" and not self.snapshot(sp):
                 ref = self._resolved(sp)
                 if ref is not None:
                     self.history.append(ref)
-                    if self.period is None:
+                    if self.period is None and seeds:
                         self.period = ref
 
     def after_period(self, stated: list[PeriodRef]) -> None:

@@ -11,6 +11,7 @@ DOC_EXTENSIONS = {
     "article_id": None,   # str | None: the article's id, set by extract()
     "published": None,    # datetime.date | None: publication date for relative periods
     "claims": None,       # list[Claim] | None: set by the misconduct_claims component
+    "frame": None,        # ArticleFrame | None: the article's frame, set by misconduct_claims
 }
 SPAN_EXTENSIONS = {
     "value": None,        # float: the number a "numbers" span stands for

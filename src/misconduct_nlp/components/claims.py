@@ -88,12 +88,12 @@ class ClaimBuilder:
         lead_in: tuple[str, str] | None = None
         ni = 0
         for sent in doc.sents:
-            att.see_sentence_periods(sent)
             nums = []
             while ni < len(numbers) and numbers[ni].start < sent.end:
                 if numbers[ni].start >= sent.start:
                     nums.append(numbers[ni])
                 ni += 1
+            att.see_sentence_periods(sent, bool(nums))
             s_start, s_end = sentence_bounds(sent)
             text = full_text[s_start:s_end]
             bullet = is_list_item(sent)
@@ -115,9 +115,10 @@ class ClaimBuilder:
             stated_frames: list[Frame] = []
             stated_periods: list[PeriodRef] = []
             sentence = TextSpan(text, s_start, s_end)
+            clauses = [(r.left, r.right, r.num.start) for r in readings]
             for r in readings:
                 claim = self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods,
-                                    claims)
+                                    claims, clauses)
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
                     prev_claim = claim
@@ -129,7 +130,7 @@ class ClaimBuilder:
 
     def _claim(self, doc: Doc, sent: Span, r: Reading, sentence: TextSpan, att: ArticleAttribution,
                prev: Claim | None, stated_frames: list[Frame], stated_periods: list[PeriodRef],
-               claims_so_far: list[Claim]) -> Claim:
+               claims_so_far: list[Claim], clauses: list[tuple[int, int, int]]) -> Claim:
         num = r.num
         subject, subject_text = r.subject, r.subject_text
         if subject is None and r.inherit_subject is not None and prev is not None:
@@ -143,7 +144,7 @@ class ClaimBuilder:
             frame = Frame(force=force, region=prev.region)
         else:
             frame = att.inherited_frame()
-        period = att.period_for(sent, num, r.left, r.right, stated_periods)
+        period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
         total = _earlier_total(doc, num, claims_so_far)
         if period is not None:
             if not att.is_comparison(num, r.left):
