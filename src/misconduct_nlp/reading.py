@@ -117,6 +117,8 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
     tt = token_table(sent.doc)
     text, low, ws = tt.text, tt.lower, tt.ws
     starts = {n.start for n in nums}
+    # "five were investigated and in 2018/19 there were seven": "and" before a period opens a clause
+    period_starts = {sp.start for sp in span_index(sent.doc).within("periods", sent.start, sent.end)}
     out = []
     for i in range(sent.start, sent.end):
         if text[i] in CLAUSE_PUNCT or low[i] in CLAUSE_WORDS:
@@ -127,7 +129,8 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
             j = i + 1
             while j < sent.end and low[j] in COORD_FILLERS:
                 j += 1
-            if j in starts:
+            if j in starts or (j in period_starts and j > sent.start + 1 and
+                               any(starts_k > j for starts_k in starts)):
                 out.append(i)
     return out
 
