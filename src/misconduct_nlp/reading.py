@@ -139,8 +139,8 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
             j = i + 1
             while j < sent.end and (low[j] in COORD_FILLERS or (low[j] in COORD_PREPS and j < i + 3)):
                 j += 1
-            if j in starts or (j in period_starts and j > sent.start + 1 and
-                               any(starts_k > j for starts_k in starts)):
+            if j in starts or (any(k in period_starts for k in range(i + 1, j + 1))
+                               and any(n > j for n in starts)):
                 out.append(i)
     return out
 
@@ -289,6 +289,7 @@ def _negated(doc, t: Term, left: int) -> bool:
     return any(w in NEGATION for w in low[max(left, t.start - 4):t.start])
 
 
+INVOLVING = frozenset({"involving", "relating", "concerning", "against", "covering", "affecting"})
 PREPOSITIONS = frozenset({"after", "following", "at", "before", "during", "from", "in", "over", "for", "as"})
 
 
@@ -442,11 +443,17 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
             r.platforms = sorted(set(r.platforms) | set(nxt.platforms))
     # a part of the figure before ("160 were constables") or a figure with no role of its own
     # ("in 2018 the number was just 14") takes the measure of the figure before it
+    # "12 hearings ..., relating to 10 officers and two police staff": the people a figure
+    # involves share its measure, and so do the people coordinated with them
     for k in range(1, len(readings)):
         r, prev = readings[k], readings[k - 1]
         part = r.copula or r.rank is not None
         weak_own = part and r.strength <= 0
-        if (r.measure is None or weak_own) and prev.measure is not None and (part or r.subject is None):
+        involved = r.measure is None and r.subject is not None and (
+            any(w in INVOLVING for w in low[max(r.left, r.num.start - 3):r.num.start])
+            or (prev.subject is not None and low[r.left - 1] in COORD and prev.right == r.left - 1))
+        if (r.measure is None or weak_own) and prev.measure is not None and (
+                part or r.subject is None or involved):
             r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, min(prev.strength, 1)
     # "Of those suspended, 29 were constables": the partition's lead clause gives the measure
     lead = _lead_measure(sent, bounds, measures)
