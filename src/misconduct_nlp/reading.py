@@ -400,9 +400,15 @@ ANAPHORIC_STARTS = frozenset({"they", "these", "those", "this", "that", "it", "s
 
 
 def _is_sentence_anaphoric(sent: Span) -> bool:
+    """ "Of these, ...", "All four of these cases ...", "Two of them ...": the sentence opens with
+    a part of figures given before."""
     low = token_table(sent.doc).lower
-    i = sent.start
-    return sent.end - i >= 2 and low[i] == "of" and low[i + 1] in ("these", "them", "those", "this")
+    first = first_content(sent)
+    if first is None:
+        return False
+    head = low[first:min(sent.end, first + 4)]
+    return any(w == "of" and k + 1 < len(head) and head[k + 1] in ("these", "them", "those", "this")
+               for k, w in enumerate(head))
 
 
 def refers_back(sent: Span) -> bool:
