@@ -19,15 +19,18 @@ article's current frame (``inherited: true``):
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 
 from spacy.tokens import Doc, Span
 
-from .doccache import any_word_between, doc_text, span_index, span_text, token_table
+from .doccache import any_word_between, doc_text, first_content, span_index, span_text, token_table
 from .model import ForceRef, PeriodRef
 
 _DURATION_RE = re.compile(
@@ -55,10 +58,30 @@ _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
 
 @dataclass
 class Frame:
-    """Where a claim with no force or region of its own belongs."""
+    """Where a claim belongs: a force or a region, with where it was found (``source``, one of
+    :data:`~misconduct_nlp.model.SOURCES`) and the name of the rule that decided it."""
 
     force: ForceRef | None = None
     region: str | None = None
+    source: str | None = None
+    rule: str | None = None
+
+    def tagged(self, source: str, rule: str) -> Frame:
+        """This frame as decided by ``rule`` from ``source`` (the force reference tagged too)."""
+        force = replace(self.force, source=source, rule=rule) if self.force else None
+        return Frame(force=force, region=self.region, source=source, rule=rule)
+
+
+def _tag(ref: PeriodRef | None, source: str, rule: str) -> PeriodRef | None:
+    return None if ref is None else replace(ref, source=source, rule=rule)
+
+
+@lru_cache(maxsize=1)
+def frame_rules() -> tuple[dict, ...]:
+    """The named attribution rules of ``data/frame_rules.json`` (name, attribute, source,
+    statement, examples), read once."""
+    data = json.loads(resources.files("misconduct_nlp").joinpath("data/frame_rules.json").read_text("utf-8"))
+    return tuple(data["rules"])
 
 
 def _force_ref(span: Span, inherited: bool = False) -> ForceRef:
@@ -172,14 +195,15 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def top_end(text: str, paras: list[tuple[int, int]]) -> tuple[int, int]:
     """End offsets of the article's headline and of its top (the headline, the standfirst and
-    the first body paragraph). Lines of under five words (menus, names) and bylines, datelines
-    and photo captions are passed over; the headline is the first line that counts."""
+    the first body paragraph). Menu items, names, bylines, datelines and photo captions are
+    passed over: the headline is the first line of three words or more, the paragraphs after it
+    count from five words."""
     counted = 0
     headline = end = 0
     for a, b in paras:
         end = b
         line = text[a:b]
-        if len(line.split()) >= 5 and not _NOT_TOP.search(line):
+        if len(line.split()) >= (3 if counted == 0 else 5) and not _NOT_TOP.search(line):
             counted += 1
             if counted == 1:
                 headline = b
@@ -313,8 +337,10 @@ class ArticleAttribution:
     def __post_init__(self) -> None:
         self.index = span_index(self.doc)
         self.article = build_frame(self.doc, self.index)
-        self.main = Frame(force=self.article.force, region=self.article.region)
+        rule = next((e.rule for e in self.article.evidence.values()), None) or "no_frame"
+        self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
         self.frame = self.main
+        self.period_rule = "first_stated_period"
         self.doc._.frame = self.article
         text = doc_text(self.doc)
         _, self.top = top_end(text, paragraphs(text))
@@ -356,7 +382,7 @@ class ArticleAttribution:
         if bracketed:
             before = [sp for sp in forces if left <= sp.start and sp.end <= num.start - 1]
             if before:
-                return Frame(force=_force_ref(before[-1]))
+                return Frame(force=_force_ref(before[-1])).tagged("clause", "bracket_force")
         explicit = [sp for sp in forces if sp.label_ == "FORCE" or left <= sp.start < right]
         # "Cleveland Police in the north-east of England logged ...": the area locates the force
         regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in explicit)]
@@ -374,22 +400,27 @@ class ArticleAttribution:
             # outside the figure's clause the sentence's force ("Dyfed-Powys Police, which covers
             # half of Wales, held four hearings") beats an area named in passing
             sp, kind = min(pool, key=lambda c: (c[1] == "region", _distance(c[0], num)))
+        source = "clause" if in_clause else "sentence"
         if kind == "force":
-            return Frame(force=_force_ref(sp))
+            return Frame(force=_force_ref(sp)).tagged(source, f"{source}_force")
         if sp._.region is None:
             # "In Wales, the four forces held 71 hearings": a named area beats "the four forces"
             named = [c for c, k in cands
                      if k == "region" and c._.region and not _contrast_between(sent.doc, c, num)]
             if named:
-                return Frame(region=min(named, key=lambda c: _distance(c, num))._.region)
-        return Frame(region=sp._.region or self.main.region)
+                region = min(named, key=lambda c: _distance(c, num))._.region
+                return Frame(region=region).tagged("sentence", "named_area_over_forces")
+            return Frame(region=self.main.region).tagged(source, "multi_force_takes_article_area")
+        return Frame(region=sp._.region).tagged(source, f"{source}_area")
 
     def inherited_frame(self) -> Frame:
         """The frame for a figure whose sentence names no force or region."""
         f = self.frame
-        if f.force is not None and not f.force.inherited:
-            f = Frame(force=ForceRef(f.force.id, f.force.name, f.force.text, f.force.score, True))
-        return f
+        if f is self.main:
+            return f
+        # "... 12 were sacked by Kent Police. Another three resigned.": the sentence before's
+        force = replace(f.force, inherited=True) if f.force else None
+        return Frame(force=force, region=f.region).tagged("frame", "previous_sentence_frame")
 
     def after_sentence(self, sent: Span, stated: list[Frame]) -> None:
         """Move the frame after a sentence whose figures stated ``stated`` frames."""
@@ -398,7 +429,8 @@ class ArticleAttribution:
             # a national article: a figure for one force or area is an example, not a new frame
             self.frame = self.main
         elif len(keys) == 1:
-            self.frame = stated[0]
+            main_key = (self.main.force.id if self.main.force else None, self.main.region)
+            self.frame = self.main if keys == {main_key} else stated[0]
         elif len(keys) > 1:
             self.frame = self.main
         elif self.main.force is not None:
@@ -418,17 +450,19 @@ class ArticleAttribution:
                 months = n * {"year": 12, "month": 1, "decade": 120}[m.group("unit").lower()]
                 w = self._window_of_length(months)
                 if w is not None:
-                    return PeriodRef(w.start, w.end, text, inherited=True)
+                    return PeriodRef(w.start, w.end, text, inherited=True, rule="unanchored_takes_window")
         p = sp._.period
         if p is not None and self._after_since(sp) and self.doc._.published is not None \
                 and p.end < self.doc._.published:
             # "Since its introduction in December 2017, 1,505 officers ...": since that point
-            return PeriodRef(p.start, self.doc._.published, text)
+            return PeriodRef(p.start, self.doc._.published, text, rule="since_event_point")
         if p is None and self.period is not None and self.period.start is not None:
             # an open start ("up to early 2013") starts where the article's period does
             from .periods import parse_period
 
             p = parse_period(text, self.doc._.published, default_start=self.period.start)
+            if p is not None:
+                return PeriodRef(p.start, p.end, text, rule="open_start_from_frame")
         if p is None:
             return None
         return PeriodRef(start=p.start, end=p.end, text=text)
@@ -450,16 +484,17 @@ class ArticleAttribution:
         if self.windows and _COVERED_RE.match(doc_text(self.doc)[sp.end_char:sp.end_char + 40]):
             # "during the period covered by the figures": the article's data window
             w = self.windows[0]
-            return PeriodRef(w.start, w.end, text, inherited=True)
+            return PeriodRef(w.start, w.end, text, inherited=True, rule="data_window_anaphora")
         base = next((p for p in reversed(stated) if p.start and p.end), self.period)
         if _PREVIOUS_RE.search(text) and base is not None and base.start and base.end:
             # "23 in 2021/22, up from 11 the year before": the period just stated, a year earlier
-            return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), text, inherited=True)
+            return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), text, inherited=True,
+                             rule="year_before")
         months = _duration_months(text)
         if months:
             for ref in reversed(self.history):
                 if ref.start and ref.end and abs(_months(ref.end) - _months(ref.start) + 1 - months) <= 3:
-                    return PeriodRef(ref.start, ref.end, text, inherited=True)
+                    return PeriodRef(ref.start, ref.end, text, inherited=True, rule="same_length_earlier")
             # "over the three years" after figures for 2020/21, 2021/22 and 2022/23: their union
             start = end = None
             for ref in reversed(self.history):
@@ -469,11 +504,12 @@ class ArticleAttribution:
                 end = max(end, ref.end) if end else ref.end
                 length = _months(end) - _months(start) + 1
                 if abs(length - months) <= 3:
-                    return PeriodRef(start, end, text, inherited=True)
+                    return PeriodRef(start, end, text, inherited=True, rule="union_of_earlier")
                 if length > months + 3:
                     break
         if self.period is not None:
-            return PeriodRef(self.period.start, self.period.end, text, inherited=True)
+            return PeriodRef(self.period.start, self.period.end, text, inherited=True,
+                             rule="anaphora_to_frame")
         return None
 
     def period_for(self, sent: Span, num: Span, left: int, right: int,
@@ -503,7 +539,8 @@ class ArticleAttribution:
             else:
                 ref = self._resolved(sp)
             if ref is not None:
-                return ref
+                source = "clause" if left <= sp.start < right else "sentence"
+                return _tag(ref, source, ref.rule or f"{source}_period")
         return None
 
     def is_comparison(self, num: Span, left: int) -> bool:
@@ -530,14 +567,15 @@ class ArticleAttribution:
         base = next((p for p in reversed(stated) if p.start and p.end), self.period)
         if base is None or not (base.start and base.end) or _months(base.end) - _months(base.start) > 12:
             return None
-        return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), base.text, inherited=True)
+        return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), base.text, inherited=True,
+                         source="sentence", rule="compared_year_before")
 
     def inherited_period(self) -> PeriodRef | None:
         """The period frame for a figure whose sentence states none."""
         if self.period is None:
             return None
         p = self.period
-        return PeriodRef(p.start, p.end, p.text, inherited=True)
+        return PeriodRef(p.start, p.end, p.text, inherited=True, source="frame", rule=self.period_rule)
 
     def see_sentence_periods(self, sent: Span, has_figures: bool = True) -> None:
         """Remember the periods a sentence mentions (for "during these four years"). Before any
@@ -545,8 +583,8 @@ class ArticleAttribution:
         the data ("The figures cover ...") or in a sentence with figures becomes the frame; a
         year in an anecdote ("a PC was dismissed in 2016") does not."""
         low = token_table(self.doc).lower
-        seeds = has_figures or sent.start_char < self.top or any(
-            w in DATA_WORDS for w in low[sent.start:sent.end])
+        seeds = (has_figures or sent.start_char < self.top or any(
+            w in DATA_WORDS for w in low[sent.start:sent.end])) and not self._anecdote(sent)
         for sp in self.index.within("periods", sent.start, sent.end):
             if sp.label_ != "ANAPHORIC" and not self.snapshot(sp):
                 ref = self._resolved(sp)
@@ -554,6 +592,13 @@ class ArticleAttribution:
                     self.history.append(ref)
                     if self.period is None and seeds:
                         self.period = ref
+
+    def _anecdote(self, sent: Span) -> bool:
+        """True for a sentence about one person ("A PC was dismissed in 2016 for ...")."""
+        first = first_content(sent)
+        if first is None or token_table(self.doc).lower[first] not in ("a", "an", "one"):
+            return False
+        return bool(self.index.within("subjects", first, min(sent.end, first + 4)))
 
     def after_period(self, stated: list[PeriodRef]) -> None:
         """Move the period frame to the period the sentence stated for its figures, when it
@@ -563,3 +608,4 @@ class ArticleAttribution:
         own = [p for p in stated if not _PREVIOUS_RE.search(p.text)]
         if len({(p.start, p.end) for p in own}) == 1:
             self.period = own[0]
+            self.period_rule = "last_stated_period"

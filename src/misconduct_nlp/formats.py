@@ -28,15 +28,18 @@ FORMATS = ("jsonl", "csv", "parquet")
 #: Flattened columns, in order, for CSV, Parquet and DataFrames.
 COLUMNS = (
     "article", "value", "unit", "approx", "measure", "measure_text", "subject", "subject_text",
-    "rank", "force_id", "force_name", "force_text", "force_score", "force_inherited", "region",
-    "period_start", "period_end", "period_text", "period_inherited", "platforms",
+    "rank", "value_max", "change", "change_from",
+    "force_id", "force_name", "force_text", "force_score", "force_inherited", "force_source", "force_rule",
+    "region", "region_source", "region_rule",
+    "period_start", "period_end", "period_text", "period_inherited", "period_source", "period_rule",
+    "platforms",
     "sentence_text", "sentence_start", "sentence_end", "span_text", "span_start", "span_end",
     "confidence", "published", "published_source",
 )
 _DATE_COLUMNS = ("period_start", "period_end", "published")
 _NESTED = {
-    "force": ("id", "name", "text", "score", "inherited"),
-    "period": ("start", "end", "text", "inherited"),
+    "force": ("id", "name", "text", "score", "inherited", "source", "rule"),
+    "period": ("start", "end", "text", "inherited", "source", "rule"),
     "sentence": ("text", "start", "end"),
     "span": ("text", "start", "end"),
 }

@@ -187,7 +187,7 @@ class ClaimBuilder:
         elif r.anaphoric and prev is not None:
             # "Of these, 12 were upheld": the same force or area as the figure referred to
             force = replace(prev.force, inherited=True) if prev.force else None
-            frame = Frame(force=force, region=prev.region)
+            frame = Frame(force=force, region=prev.region).tagged("previous_claim", "part_of_previous")
         else:
             frame = att.inherited_frame()
         period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
@@ -197,7 +197,7 @@ class ClaimBuilder:
                 stated_periods.append(period)
         elif total is not None and total.period is not None:
             # "Of the 61 suspended officers, ...": the period of the earlier figure of 61
-            period = replace(total.period, inherited=True)
+            period = replace(total.period, inherited=True, source="previous_claim", rule="repeated_total")
         else:
             period = att.inherited_period()
         ext = num._
@@ -209,6 +209,8 @@ class ClaimBuilder:
             sentence=sentence, span=TextSpan(span_text(num), num.start_char, num.end_char),
             measure=r.measure, measure_text=r.measure_text, subject=subject, subject_text=subject_text,
             rank=r.rank, force=frame.force, region=None if frame.force else frame.region,
+            region_source=None if frame.force or not frame.region else frame.source,
+            region_rule=None if frame.force or not frame.region else frame.rule,
             period=period, platforms=list(r.platforms), confidence=round(confidence, 3),
             article=doc._.article_id, published=None,
         )
