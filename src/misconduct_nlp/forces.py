@@ -33,7 +33,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import srsly
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -55,28 +54,6 @@ class Force:
     name: str
     kind: str
     score: float = EXACT_SCORE
-
-
-_MSGPACK_KEY = "__misconduct_force__"
-
-
-def _encode_force(obj: Any, chain: Any = None) -> Any:
-    if isinstance(obj, Force):
-        return {_MSGPACK_KEY: [obj.id, obj.name, obj.kind, obj.score]}
-    return obj if chain is None else chain(obj)
-
-
-def _decode_force(obj: Any, chain: Any = None) -> Any:
-    if isinstance(obj, dict):
-        value = obj.get(_MSGPACK_KEY, obj.get(_MSGPACK_KEY.encode()))
-        if value is not None:
-            return Force(*value)
-    return obj if chain is None else chain(obj)
-
-
-# Docs whose spans carry a Force survive Doc.to_bytes/DocBin and nlp.pipe(n_process=...)
-srsly.msgpack_encoders.register("misconduct_force", func=_encode_force)
-srsly.msgpack_decoders.register("misconduct_force", func=_decode_force)
 
 
 @dataclass(frozen=True)
