@@ -181,9 +181,11 @@ class ArticleAttribution:
         p = sp._.period
         if p is None and self.period is not None and self.period.start is not None:
             # an open start ("up to early 2013") starts where the article's period does
+            from .components.periods import grammar_of
             from .periods import parse_period
 
-            p = parse_period(text, self.doc._.published, default_start=self.period.start)
+            p = parse_period(text, self.doc._.published, default_start=self.period.start,
+                             grammar=grammar_of(self.doc))
         if p is None:
             return None
         return PeriodRef(start=p.start, end=p.end, text=text)
