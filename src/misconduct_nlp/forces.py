@@ -235,7 +235,8 @@ def _read_rows(rows: Iterable[Mapping[str, Any]] | str | Path) -> list[dict[str,
     return [dict(row) for row in rows]
 
 
-def _alias_map(aliases: Mapping[str, Iterable[str]] | str, more: Iterable[str] | None) -> dict[str, list[str]]:
+def _alias_map(aliases: Mapping[str, Iterable[str]] | str,
+               more: Iterable[str] | None) -> dict[str, list[str]]:
     """``{"kent": [...]}`` from either that mapping or ``("kent", [...])``."""
     if isinstance(aliases, str):
         if more is None:
@@ -347,7 +348,8 @@ class ForceRegistry:
         key = "cased_aliases" if cased else "aliases"
         self.add_forces([{"id": fid, key: names} for fid, names in mapping.items()])
 
-    def remove_aliases(self, aliases: Mapping[str, Iterable[str]] | str, more: Iterable[str] | None = None) -> None:
+    def remove_aliases(self, aliases: Mapping[str, Iterable[str]] | str,
+                       more: Iterable[str] | None = None) -> None:
         """Stop matching names of forces (aliases, cased aliases, places or towns, added or
         packaged): ``remove_aliases({"kent": ["Kent's finest"]})``. A name the force does not
         have raises ``KeyError``."""

@@ -701,8 +701,8 @@ def _resolve(pattern: PeriodPattern, match: re.Match[str], ctx: _Ctx,
 _STRIP = " \t\r\n()[]{},;:.\"'‘’“”"
 
 
-def parse_period(text: str, published: date | str | None = None, *,
-                 default_start: date | str | None = None, grammar: PeriodGrammar | None = None) -> Period | None:
+def parse_period(text: str, published: date | str | None = None, *, default_start: date | str | None = None,
+                 grammar: PeriodGrammar | None = None) -> Period | None:
     """The time span a phrase states, or ``None`` when it states none.
 
     ``published`` (a date or ISO string) anchors relative phrases ("last year", "over the past

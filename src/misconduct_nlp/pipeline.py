@@ -28,15 +28,7 @@ import spacy
 from spacy.language import Language
 
 from . import extensions  # noqa: F401
-from .components import (  # noqa: F401  (factories)
-    CLAIMS_NEEDS,
-    claims,
-    forces,
-    lexicons,
-    numbers,
-    periods,
-    sentencizer,
-)
+from .components import CLAIMS_NEEDS  # importing the package registers every factory
 from .lexicon import GROUPS
 
 COMPONENTS = (*CLAIMS_NEEDS, "misconduct_claims")

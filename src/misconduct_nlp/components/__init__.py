@@ -19,3 +19,8 @@ def missing_for_claims(nlp: Language) -> list[str]:
     """The factories of :data:`CLAIMS_NEEDS` that no component of ``nlp`` was made by, in order."""
     present = {nlp.get_pipe_meta(name).factory for name in nlp.component_names}
     return [f for f in CLAIMS_NEEDS if f not in present]
+
+
+# importing any component (spaCy does, through one entry point) registers every factory, so a
+# saved pipeline loads even where the package's entry points are not installed
+from . import claims, forces, lexicons, numbers, periods, sentencizer  # noqa: E402, F401

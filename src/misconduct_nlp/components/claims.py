@@ -171,8 +171,8 @@ class ClaimBuilder:
 def make_claim_builder(nlp: Language, name: str, min_confidence: float) -> ClaimBuilder:
     """Builds ``doc._.claims`` from the numbers, lexicon, force and period spans; raises
     :class:`~misconduct_nlp.errors.PipelineError` if ``nlp`` lacks the components it reads."""
-    from . import missing_for_claims
     from ..errors import Errors, PipelineError
+    from . import missing_for_claims
 
     missing = missing_for_claims(nlp)
     if missing:

@@ -51,7 +51,8 @@ class ForceTagger:
         ``cased=True`` matches them only as written or in capitals."""
         self.registry.add_aliases(aliases, more, cased=cased)
 
-    def remove_aliases(self, aliases: Mapping[str, Iterable[str]] | str, more: Iterable[str] | None = None) -> None:
+    def remove_aliases(self, aliases: Mapping[str, Iterable[str]] | str,
+                       more: Iterable[str] | None = None) -> None:
         """Stop matching some names of forces: ``remove_aliases({"kent": ["Kent Police"]})``."""
         self.registry.remove_aliases(aliases, more)
 
