@@ -31,6 +31,8 @@ ARTICLES = [
 ]
 USER_TEXT = ("The Garden of England force gave their marching orders to 7 officers in 2020. "
              "Essex Police sacked 5 officers in 2021.")
+SCHOOL_YEAR = {"name": "school_year", "kind": "absolute", "resolve": "point",
+               "regex": r"\bin\s+the\s+school\s+year\s+(?P<a>{Y4})", "examples": []}
 
 
 def _claims(nlp: Language, text: str, published: date | None = date(2023, 5, 1)) -> list[dict]:
@@ -171,9 +173,7 @@ def test_period_component_owns_its_grammar():
     periods = nlp.get_pipe("misconduct_periods")
     text = "Nine officers were sacked in the school year 2015."
     assert [c["period"] for c in _claims(nlp, text)] == [None]
-    periods.add_patterns([{
-        "name": "school_year", "kind": "absolute", "resolve": "point",
-        "regex": r"\bin\s+the\s+school\s+year\s+(?P<a>{Y4})", "examples": []}])
+    periods.add_patterns([SCHOOL_YEAR])
     assert [c["period"]["start"] for c in _claims(nlp, text)] == ["2015-01-01"]
     assert periods.grammar is not default_grammar()
     periods.remove_patterns(["school_year"])
@@ -219,9 +219,7 @@ def test_to_disk_and_load_in_a_fresh_process(tmp_path):
 
 def test_to_bytes_round_trip_keeps_every_resource():
     nlp = _customised()
-    nlp.get_pipe("misconduct_periods").add_patterns([{
-        "name": "school_year", "kind": "absolute", "resolve": "point",
-        "regex": r"\bin\s+the\s+school\s+year\s+(?P<a>{Y4})", "examples": []}])
+    nlp.get_pipe("misconduct_periods").add_patterns([SCHOOL_YEAR])
     text = USER_TEXT + " Kent Police sacked 2 officers in the school year 2016."
     fresh = spacy.blank("en")
     for name in COMPONENTS:
@@ -231,12 +229,29 @@ def test_to_bytes_round_trip_keeps_every_resource():
     assert len(_claims(fresh, text)) == 1  # "sacked" was removed from the lexicon
 
 
+def test_resources_through_the_component_config(tmp_path):
+    config = {
+        "misconduct_forces": {"aliases": {"kent": ["the Garden of England force"]}},
+        "misconduct_measures": {"terms": [{"label": "dismissed", "terms": ["gave their marching orders"]}]},
+        "misconduct_periods": {"patterns": [SCHOOL_YEAR]},
+    }
+    nlp = spacy.blank("en")
+    for name in COMPONENTS:
+        nlp.add_pipe(name, config=config.get(name, {}))
+    text = "The Garden of England force gave their marching orders to 7 officers in the school year 2015."
+    found = [(c["value"], c["measure"], c["force"]["id"], c["period"]["start"]) for c in _claims(nlp, text)]
+    assert found == [(7, "dismissed", "kent", "2015-01-01")]
+    nlp.to_disk(tmp_path / "p")
+    assert _claims(spacy.load(tmp_path / "p"), text) == _claims(nlp, text)
+
+
 def test_batch_workers_load_a_saved_pipeline(tmp_path):
     nlp = _customised()
     nlp.to_disk(tmp_path / "pipeline")
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.txt").write_text(USER_TEXT, encoding="utf-8")
+    (folder / "b.txt").write_text(USER_TEXT.replace("7", "8"), encoding="utf-8")
     out = tmp_path / "claims.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run(
@@ -245,4 +260,18 @@ def test_batch_workers_load_a_saved_pipeline(tmp_path):
         capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [(r["value"], r["measure"], r["force"]["id"]) for r in rows] == [(7, "dismissed", "kent")]
+    assert [(r["value"], r["measure"], r["force"]["id"]) for r in rows] == [
+        (7, "dismissed", "kent"), (8, "dismissed", "kent")]
+    # two worker processes, each loading the saved folder
+    script = (
+        "import json, sys\n"
+        "from misconduct_nlp.batch import BatchOptions, run_batch\n"
+        "o = BatchOptions(output=sys.argv[2], workers=2, quiet=True, min_parallel_bytes=0, force=True,\n"
+        "                 model=sys.argv[3], published='2023-05-01')\n"
+        "run_batch([sys.argv[1]], o)\n"
+    )
+    out2 = tmp_path / "claims2.jsonl"
+    done = subprocess.run([sys.executable, "-c", script, str(folder), str(out2), str(tmp_path / "pipeline")],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert out2.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")

@@ -109,9 +109,14 @@ class ForceTagger:
 
 @Language.factory(
     "misconduct_forces",
-    default_config={"forces_key": "forces", "regions_key": "regions", "places": True, "fuzzy": True},
+    default_config={"forces_key": "forces", "regions_key": "regions", "places": True, "fuzzy": True,
+                    "aliases": {}},
 )
 def make_force_tagger(nlp: Language, name: str, forces_key: str, regions_key: str,
-                      places: bool, fuzzy: bool) -> ForceTagger:
-    """Factory of the ``misconduct_forces`` component."""
-    return ForceTagger(forces_key, regions_key, places, fuzzy)
+                      places: bool, fuzzy: bool, aliases: dict[str, list[str]]) -> ForceTagger:
+    """Factory of the ``misconduct_forces`` component; ``aliases`` (force id -> names) are added
+    to its registry, as :meth:`ForceTagger.add_aliases` does."""
+    tagger = ForceTagger(forces_key, regions_key, places, fuzzy)
+    if aliases:
+        tagger.add_aliases(aliases)
+    return tagger

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.pipeline.span_ruler import SpanRuler, overlapping_labeled_spans_score
@@ -101,15 +102,20 @@ class LexiconRuler(SpanRuler):
 
 
 def _factory(group: str):
-    def make(nlp: Language, name: str, spans_key: str, package_terms: bool, phrase_matcher_attr: str,
-             validate: bool, overwrite: bool) -> LexiconRuler:
-        return LexiconRuler(nlp, name, group=group, spans_key=spans_key, package_terms=package_terms,
-                            phrase_matcher_attr=phrase_matcher_attr, validate=validate, overwrite=overwrite)
+    def make(nlp: Language, name: str, spans_key: str, package_terms: bool, terms: list[dict[str, Any]],
+             phrase_matcher_attr: str, validate: bool, overwrite: bool) -> LexiconRuler:
+        ruler = LexiconRuler(nlp, name, group=group, spans_key=spans_key, package_terms=package_terms,
+                             phrase_matcher_attr=phrase_matcher_attr, validate=validate, overwrite=overwrite)
+        for row in terms:
+            ruler.add_terms(row["label"], row["terms"], strength=int(row.get("strength", 2)),
+                            noun=bool(row.get("noun", False)))
+        return ruler
 
     make.__name__ = f"make_{group}_ruler"
-    make.__doc__ = f"Factory of the ``misconduct_{group}`` component (the ``{group}`` lexicon)."
+    make.__doc__ = (f"Factory of the ``misconduct_{group}`` component (the ``{group}`` lexicon); ``terms``"
+                    " are extra rows in the lexicon format (label, terms, strength, noun).")
     return Language.factory(f"misconduct_{group}", default_config={
-        "spans_key": group, "package_terms": True, "phrase_matcher_attr": "LOWER",
+        "spans_key": group, "package_terms": True, "terms": [], "phrase_matcher_attr": "LOWER",
         "validate": False, "overwrite": True,
     })(make)
 

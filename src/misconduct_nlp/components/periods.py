@@ -135,7 +135,12 @@ class PeriodTagger:
         return doc
 
 
-@Language.factory("misconduct_periods", default_config={"spans_key": "periods"})
-def make_period_tagger(nlp: Language, name: str, spans_key: str) -> PeriodTagger:
-    """Factory of the ``misconduct_periods`` component."""
-    return PeriodTagger(spans_key)
+@Language.factory("misconduct_periods", default_config={"spans_key": "periods", "patterns": []})
+def make_period_tagger(nlp: Language, name: str, spans_key: str,
+                       patterns: list[dict[str, Any]]) -> PeriodTagger:
+    """Factory of the ``misconduct_periods`` component; ``patterns`` (rows like those of
+    ``patterns`` in ``data/periods.json``) are tried before the grammar's own."""
+    tagger = PeriodTagger(spans_key)
+    if patterns:
+        tagger.add_patterns(patterns)
+    return tagger
