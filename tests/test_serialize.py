@@ -54,6 +54,8 @@ def test_doc_to_bytes_round_trip(nlp, processed):
         assert isinstance(back._.claims, list)
         assert all(isinstance(c, Claim) for c in back._.claims)
         assert back._.published == doc._.published and back._.article_id == doc._.article_id
+        if Doc.has_extension("frame"):  # the article frame, where the claim builder sets one
+            assert back._.frame == doc._.frame
         assert _span_values(back) == _span_values(doc)
     periods = [sp._.period for d in processed for sp in d.spans["periods"] if sp._.period]
     forces = [sp._.force for d in processed for sp in d.spans["forces"]]

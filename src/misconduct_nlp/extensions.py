@@ -16,6 +16,8 @@ from . import serialize  # noqa: F401  (registers the msgpack codec of the exten
 DOC_EXTENSIONS = {
     "article_id": None,   # str | None: the article's id, set by extract()
     "published": None,    # datetime.date | None: publication date for relative periods
+    "frame": None,        # ArticleFrame | None: the article's frame, set by misconduct_claims
+    # "claims" (list[Claim] | None, set by misconduct_claims) has a getter: see _get_claims
 }
 SPAN_EXTENSIONS = {
     "value": None,        # float: the number a "numbers" span stands for
