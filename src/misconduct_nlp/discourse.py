@@ -458,9 +458,11 @@ class ArticleAttribution:
             return PeriodRef(p.start, self.doc._.published, text, rule="since_event_point")
         if p is None and self.period is not None and self.period.start is not None:
             # an open start ("up to early 2013") starts where the article's period does
+            from .components.periods import grammar_of
             from .periods import parse_period
 
-            p = parse_period(text, self.doc._.published, default_start=self.period.start)
+            p = parse_period(text, self.doc._.published, default_start=self.period.start,
+                             grammar=grammar_of(self.doc))
             if p is not None:
                 return PeriodRef(p.start, p.end, text, rule="open_start_from_frame")
         if p is None:

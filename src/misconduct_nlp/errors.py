@@ -24,7 +24,8 @@ from typing import Any
 
 __all__ = [
     "ArticleError", "ClaimsFileError", "Errors", "ExtractorError", "InputTypeError", "ManifestWarning",
-    "MisconductError", "MisconductWarning", "PackageDataError", "PathWarning", "UsageError", "Warnings",
+    "MisconductError", "MisconductWarning", "PackageDataError", "PathWarning", "PipelineError", "UsageError",
+    "Warnings",
     "code_of", "codes",
 ]
 
@@ -120,6 +121,12 @@ class Errors(metaclass=ErrorsWithCodes):
             "or the Doc from nlp(text)")
     E304 = "no articles to report on: check the paths, or give --claims FILE with claims to review"
 
+    # -- building pipelines (misconduct_nlp.pipeline, components)
+    E401 = ("'{name}' reads what other components leave on the Doc, and this pipeline lacks "
+            "{missing}. Add them before it, in this order: nlp.add_pipe(...) for each of "
+            "{missing}, then nlp.add_pipe('{name}'); or build the whole pipeline with "
+            "misconduct_nlp.load() or misconduct_nlp.pipeline.add_to_pipeline(nlp).")
+
 
 class Warnings(metaclass=ErrorsWithCodes):
     """Warning messages, by code. W0xx: input; a warning never changes the exit status."""
@@ -157,6 +164,10 @@ class UsageError(MisconductError, ValueError):
 
     The command line prints it and exits with status 2.
     """
+
+
+class PipelineError(MisconductError, ValueError):
+    """A pipeline is built wrongly: a component is missing or out of order."""
 
 
 class ArticleError(MisconductError):

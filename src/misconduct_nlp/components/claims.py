@@ -218,5 +218,12 @@ class ClaimBuilder:
 
 @Language.factory("misconduct_claims", default_config={"min_confidence": 0.0})
 def make_claim_builder(nlp: Language, name: str, min_confidence: float) -> ClaimBuilder:
-    """Builds ``doc._.claims`` from the numbers, lexicon, force and period spans."""
+    """Builds ``doc._.claims`` from the numbers, lexicon, force and period spans; raises
+    :class:`~misconduct_nlp.errors.PipelineError` if ``nlp`` lacks the components it reads."""
+    from ..errors import Errors, PipelineError
+    from . import missing_for_claims
+
+    missing = missing_for_claims(nlp)
+    if missing:
+        raise PipelineError(Errors.E401.format(name=name, missing=", ".join(missing)))
     return ClaimBuilder(nlp, name, min_confidence)
