@@ -314,3 +314,9 @@ def test_ledger_types():
     assert book.figure(book.figures[0].id) is book.figures[0]
     with pytest.raises(KeyError, match="no figure"):
         book.figure("fig-nope")
+
+
+def test_the_example_on_the_figures_page_is_a_real_figure(conflicting):
+    text = (ROOT / "docs" / "figures.md").read_text(encoding="utf-8")
+    example = json.loads(text.split("```json\n", 1)[1].split("\n```", 1)[0])
+    assert example in ledger(conflicting).records(), "regenerate the example on docs/figures.md"
