@@ -211,6 +211,18 @@ def test_conflicts_need_the_same_measure_subject_place_and_period():
     assert all(not by_value[v].conflicts for v in (640, 650, 660, 670, 680))
 
 
+def test_conflicts_do_not_depend_on_the_order_of_the_claims():
+    claims = [claim(v, article=f"a{v}", sentence=f"Kent sacked {v} officers.", period=p)
+              for v, p in [(10, ("2020-01-01", "2020-12-31")), (11, ("2020-03-01", "2021-02-28")),
+                           (12, ("2019-12-01", "2020-11-30")), (13, ("2020-04-01", "2021-03-31"))]]
+
+    def pairs(cs):
+        return sorted(tuple(sorted(f.value for f in pair)) for pair in ledger(cs).conflicts())
+
+    # 10 is within two months of 11 and 12, which are three apart; 13 is near 11 only
+    assert pairs(claims) == pairs(claims[::-1]) == [(10, 11), (10, 12), (11, 13)]
+
+
 def test_a_source_that_gives_both_values_is_not_a_conflict():
     book = ledger([claim(100, article="a"), claim(16, article="a", start=80), claim(100, article="b")])
     assert book.conflicts() == [] and book.conflicts(weak=True) == []
@@ -243,7 +255,10 @@ def story(article, sentences, published="2021-01-05"):
     return out
 
 
-def test_lightly_edited_copies_are_one_source():
+def test_lightly_edited_copies_are_one_source(monkeypatch):
+    import misconduct_nlp.ledger as module
+
+    monkeypatch.setattr(module, "_SIMILARITY_ROWS", 1)  # compared one sentence at a time: same result
     edited = [s.replace(", figures show", ", according to figures") for s in SENTENCES]
     book = ledger(story("late", edited, "2021-01-07") + story("early", SENTENCES))
     assert [s.to_dict() for s in book.copies()] == [{"original": "early", "copies": ["early", "late"]}]

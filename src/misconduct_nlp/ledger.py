@@ -61,6 +61,8 @@ SENTENCE_SIMILARITY = 90.0
 COPY_SHARE = 0.5
 #: How far an ``about`` value may be from another value and still agree with it.
 ABOUT_MARGIN = 0.10
+#: Sentences compared with all the others of their bucket at once (bounds the score matrix).
+_SIMILARITY_ROWS = 512
 _INHERITED_REGION_SOURCES = ("frame", "previous_claim")
 #: The side of its value on which an approximate figure lies (``about`` is ABOUT_MARGIN either side).
 _APPROX_SIDES = {"more_than": "above", "at_least": "above or equal", "less_than": "below",
@@ -366,8 +368,13 @@ def _mark_conflicts(figures: Sequence[Figure]) -> None:
             continue
         groups.setdefault((f.unit, f.change, f.measure, f.subject, f.rank, f.force, f.region), []).append(f)
     for members in groups.values():
+        members = sorted(members, key=lambda f: month_number(f.period_start) or 0)
+        starts = [month_number(f.period_start) or 0 for f in members]
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for j in range(i + 1, len(members)):
+                if starts[j] - starts[i] > PERIOD_TOLERANCE_MONTHS:
+                    break  # sorted by start: no later figure can share a's period
+                b = members[j]
                 if not same_period((a.period_start, a.period_end), (b.period_start, b.period_end)):
                     continue
                 if values_agree(a, b) or set(a.sources) & set(b.sources):
@@ -376,6 +383,10 @@ def _mark_conflicts(figures: Sequence[Figure]) -> None:
                 a_list, b_list = (a.conflicts, b.conflicts) if firm else (a.weak_conflicts, b.weak_conflicts)
                 a_list.append(b.id)
                 b_list.append(a.id)
+    order = {g.id: n for n, g in enumerate(figures)}
+    for f in figures:  # in the order the figures come out, whatever the order they were found
+        f.conflicts.sort(key=order.__getitem__)
+        f.weak_conflicts.sort(key=order.__getitem__)
 
 
 # --------------------------------------------------------------------------- syndicated copies
@@ -383,32 +394,46 @@ def _mark_conflicts(figures: Sequence[Figure]) -> None:
 
 def _sources(read: Sequence[_Claim]) -> tuple[dict[str, str], list[Source]]:
     """Which article is a copy of which: {article: original}, and the sources in order."""
+    import numpy as np
     from rapidfuzz import fuzz, process
 
     sentences: dict[str, dict[str, None]] = {}
     published: dict[str, str] = {}
-    buckets: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+    codes: dict[tuple[str, str], int] = {}  # (article, folded sentence) -> number
+    buckets: dict[tuple[Any, ...], dict[int, None]] = {}
     for c in read:
         art = c.mention.article
         text = fold(c.mention.sentence.text)
         sentences.setdefault(art, {})[text] = None
         if c.mention.published:
             published.setdefault(art, c.mention.published)
-        value, _, unit, _, measure, *_ = c.key
-        buckets.setdefault((value, unit, measure), []).append((art, text))
-    shared: dict[tuple[str, str], set[str]] = {}
-    for items in buckets.values():
-        items = list(dict.fromkeys(items))
-        if len({a for a, _ in items}) < 2:
+        value, _, unit, _, measure, subject, _, force, region = c.key
+        code = codes.setdefault((art, text), len(codes))
+        buckets.setdefault((value, unit, measure, subject, force or region), {})[code] = None
+    keys = list(codes)
+    article_no = {a: n for n, a in enumerate(sentences)}
+    article_of = np.array([article_no[a] for a, _ in keys], dtype=np.int64)
+    found = []  # rows of (article a, article b, sentence of a) with a < b
+    for bucket in buckets.values():
+        items = np.fromiter(bucket, dtype=np.int64)
+        if len(np.unique(article_of[items])) < 2:
             continue
-        texts = [t for _, t in items]
-        scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=SENTENCE_SIMILARITY, workers=1)
-        for i, (a, ta) in enumerate(items):
-            for j in range(i + 1, len(items)):
-                b = items[j][0]
-                if a != b and scores[i][j] >= SENTENCE_SIMILARITY:
-                    pair = (a, b) if a < b else (b, a)
-                    shared.setdefault(pair, set()).add(ta if a < b else items[j][1])
+        texts = [keys[i][1] for i in items]
+        for lo in range(0, len(texts), _SIMILARITY_ROWS):  # a block of rows at a time: bounded memory
+            scores = process.cdist(texts[lo:lo + _SIMILARITY_ROWS], texts, scorer=fuzz.ratio,
+                                   score_cutoff=SENTENCE_SIMILARITY, workers=1)
+            i, j = scores.nonzero()
+            left, right = items[lo + i], items[j]
+            a, b = article_of[left], article_of[right]
+            keep = a < b
+            found.append(np.stack([a[keep], b[keep], left[keep]], axis=1))
+    names = list(sentences)
+    shared: dict[tuple[str, str], int] = {}
+    if found:
+        rows = np.unique(np.concatenate(found), axis=0)  # each sentence of a counted once per pair
+        pairs, counts = np.unique(rows[:, :2], axis=0, return_counts=True)
+        for (a, b), n in zip(pairs.tolist(), counts.tolist(), strict=True):
+            shared[names[a], names[b]] = int(n)
     parent = {a: a for a in sentences}
 
     def find(a: str) -> str:
@@ -419,7 +444,7 @@ def _sources(read: Sequence[_Claim]) -> tuple[dict[str, str], list[Source]]:
 
     for (a, b), common in shared.items():
         smaller = min(len(sentences[a]), len(sentences[b]))
-        if len(common) >= max(min(2, smaller), COPY_SHARE * smaller):
+        if common >= max(min(2, smaller), COPY_SHARE * smaller):
             parent[find(a)] = find(b)
     members: dict[str, list[str]] = {}
     for a in sentences:
