@@ -311,7 +311,8 @@ def test_command_extracts_folders_and_reports_bad_input(tmp_path, capsys):
     out = tmp_path / "figures.jsonl"
     assert main(["ledger", str(FIXTURES / "syndicated"), "-o", str(out), "-j", "1"]) == 0
     assert len(out.read_text().splitlines()) == 4
-    summary = "4 figures from 8 mentions in 2 articles (1 sources; 1 printed by several articles)"
+    summary = ("4 figures from 8 mentions in 2 articles (1 source; 1 printed by several articles), "
+               "0 conflicts, 0 weak conflicts")
     assert summary in capsys.readouterr().err
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"value": 3}\nnot json\n')

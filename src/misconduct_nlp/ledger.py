@@ -186,10 +186,15 @@ class Ledger:
     def summary(self) -> str:
         """One line: figures, mentions, articles and sources, copies, conflicts."""
         n_articles = sum(len(s.copies) for s in self.sources)
-        copies = self.copies()
-        return (f"{len(self.figures)} figures from {self.mentions} mentions in {n_articles} articles "
-                f"({len(self.sources)} sources; {len(copies)} printed by several articles), "
-                f"{len(self.conflicts())} conflicts, {len(self.conflicts(weak=True))} weak conflicts")
+        return (f"{_count(len(self.figures), 'figure')} from {_count(self.mentions, 'mention')} in "
+                f"{_count(n_articles, 'article')} ({_count(len(self.sources), 'source')}; "
+                f"{len(self.copies())} printed by several articles), "
+                f"{_count(len(self.conflicts()), 'conflict')}, "
+                f"{_count(len(self.conflicts(weak=True)), 'weak conflict')}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # --------------------------------------------------------------------------- reading claims
