@@ -9,6 +9,8 @@ Public API (imported lazily so that ``import misconduct_nlp`` stays cheap)::
     parse_period(text, published=None) -> Period | None
     to_dataframe(claims) -> pandas.DataFrame
     render(text_or_doc, claims=None) -> str
+    ledger(claims) -> Ledger
+    evaluate(claims, gold) -> Metrics
 
 Errors and warnings: :mod:`misconduct_nlp.errors`.
 
@@ -41,6 +43,8 @@ _LAZY = {
     "Period": "misconduct_nlp.periods",
     "to_dataframe": "misconduct_nlp.formats",
     "render": "misconduct_nlp.render",
+    "ledger": "misconduct_nlp.ledger",
+    "evaluate": "misconduct_nlp.evaluation",
 }
 
 __all__ = ["Claim", "ForceRef", "PeriodRef", "Published", "TextSpan", "__version__", *_LAZY]

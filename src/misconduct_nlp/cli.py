@@ -23,6 +23,8 @@ EXIT_USAGE = 2
 COMMANDS = {
     "extract": ("misconduct_nlp.batch", "extract claims from article files or folders"),
     "report": ("misconduct_nlp.report", "write a self-contained HTML page to review claims"),
+    "ledger": ("misconduct_nlp.ledger", "group claims into distinct figures, sources and conflicts"),
+    "evaluate": ("misconduct_nlp.evaluation", "score claims against gold annotations"),
 }
 
 
