@@ -82,6 +82,40 @@ def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
             r.measure, r.measure_text = last.measure, last.measure_text
 
 
+EARLIER_CUES = (("up", "from"), ("down", "from"), ("compared", "with"), ("compared", "to"),
+                ("rising", "from"), ("rose", "from"), ("fell", "from"), ("falling", "from"),
+                ("increase", "from"), ("decrease", "from"), ("rise", "from"), ("fall", "from"))
+
+
+def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
+    """Levels set against earlier ones, and changes, in one sentence (CLAIM_SCHEMA
+    ``change``/``change_from``):
+
+    * a figure the number layer marks as a change ("rose by 40%", "a 66% increase") keeps
+      ``change``; it takes ``change_from`` only from a base it states ("rose by 40% from 87");
+    * "rose by 40% to 131, up from 87", "131, compared with 87", "from 87 to 131": the level
+      131 has ``change_from`` 87.
+    """
+    low = token_table(doc).lower
+    has_change = Span.has_extension("change")
+    for k, (r, claim) in enumerate(made):
+        num = r.num
+        if has_change and num._.change:
+            claim.change = num._.change
+        if k == 0 or num.start < 2:
+            continue
+        prev_r, prev = made[k - 1]
+        if low[num.start - 1] == "from" and prev.change is not None and prev_r.num.end == num.start - 1:
+            prev.change_from = claim.value  # "rose by 40% from 87": the base of the change
+        elif (low[num.start - 2], low[num.start - 1]) in EARLIER_CUES:
+            level = next((c for _, c in reversed(made[:k]) if c.change is None), None)
+            if level is not None and level.unit == claim.unit:
+                level.change_from = claim.value  # "131, up from 87"
+        elif low[num.start - 1] == "to" and prev_r.num.start >= 1 and low[prev_r.num.start - 1] == "from" \
+                and num.start - 1 - prev_r.num.end <= 4 and prev.unit == claim.unit:
+            claim.change_from = prev.value  # "from 87 (in 2020) to 131"
+
+
 def _number(value: float) -> int | float:
     """Whole numbers as int ("7", not "7.0"), others as float."""
     value = float(value)
@@ -162,9 +196,10 @@ class ClaimBuilder:
             stated_periods: list[PeriodRef] = []
             sentence = TextSpan(text, s_start, s_end)
             clauses = [(r.left, r.right, r.num.start) for r in readings]
-            for r in readings:
-                claim = self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods,
-                                    claims, clauses)
+            made = [(r, self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods,
+                                    claims, clauses)) for r in readings]
+            link_changes(doc, made)
+            for _, claim in made:
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
                     prev_claim = claim
@@ -209,8 +244,10 @@ class ClaimBuilder:
         confidence = STRENGTH_CONFIDENCE.get(max(0, min(3, r.strength)), 0.6)
         if subject is None and not r.counted_noun:
             confidence -= 0.1
+        value_max = ext.value_max if Span.has_extension("value_max") else None
         return Claim(
             value=_number(ext.value), unit=ext.unit or "count", approx=ext.approx or "exact",
+            value_max=None if value_max is None else _number(value_max),
             sentence=sentence, span=TextSpan(span_text(num), num.start_char, num.end_char),
             measure=r.measure, measure_text=r.measure_text, subject=subject, subject_text=subject_text,
             rank=r.rank, force=frame.force, region=None if frame.force else frame.region,
