@@ -11,7 +11,8 @@ format strings named by their codes; reading one gives it with its code in front
 Each message says what went wrong, then (after a colon or a semicolon) what to do about it.
 The exception classes all derive from :class:`MisconductError`; those raised where Python
 code expects a built-in type derive from it too (``UsageError`` is a ``ValueError``,
-``InputTypeError`` a ``TypeError``), so ``except ValueError`` keeps working.
+``InputTypeError`` a ``TypeError``, ``NotFoundError`` a ``KeyError``), so ``except ValueError``
+keeps working.
 
 Only the standard library is imported here: the command line imports this module before
 it knows whether it needs spaCy.
@@ -23,9 +24,9 @@ import re
 from typing import Any
 
 __all__ = [
-    "ArticleError", "ClaimsFileError", "Errors", "ExtractorError", "InputTypeError", "ManifestWarning",
-    "MisconductError", "MisconductWarning", "PackageDataError", "PathWarning", "PipelineError", "UsageError",
-    "Warnings",
+    "ArticleError", "ClaimError", "ClaimsFileError", "DocDataError", "Errors", "ExtractorError", "GoldError",
+    "InputTypeError", "ManifestWarning", "MisconductError", "MisconductWarning", "NotFoundError",
+    "PackageDataError", "PathWarning", "PipelineError", "UsageError", "Warnings",
     "code_of", "codes",
 ]
 
@@ -55,7 +56,8 @@ def codes(catalogue: type) -> dict[str, str]:
 
 
 class Errors(metaclass=ErrorsWithCodes):
-    """Error messages, by code. E0xx: options and output; E1xx: articles; E2xx: runs; E3xx: the rest."""
+    """Error messages, by code. E0xx: options and output; E1xx: articles; E2xx: runs; E3xx: the rest;
+    E4xx: building pipelines."""
 
     # -- output files and runs that cannot start (UsageError: exit status 2)
     E001 = "{path} exists: use --force to overwrite it or --resume to continue"
@@ -121,11 +123,32 @@ class Errors(metaclass=ErrorsWithCodes):
             "or the Doc from nlp(text)")
     E304 = "no articles to report on: check the paths, or give --claims FILE with claims to review"
 
+    # -- the ledger (misconduct_nlp.ledger)
+    E305 = ("claim {index} has no numeric value: {claim}: give each claim a number in \"value\" "
+            "(as 'misconduct-nlp extract' writes it)")
+    E306 = "no figure {figure_id!r} in this ledger: use an id from ledger.figures (such as fig-...)"
+    E307 = ("Parquet output needs pyarrow: install it with pip install 'misconduct-nlp[parquet]', "
+            "or use --format jsonl or csv")
+
+    # -- gold files (misconduct_nlp.evaluation; GoldError)
+    E308 = "cannot read the gold file {path}: {reason}: check that the file exists and that you may read it"
+    E309 = "{path}:{line}: not JSON ({reason}): write one gold row a line as JSON (see docs/evaluation.md)"
+    E310 = "{path}:{line}: a gold row needs {missing}: add them to the row (see docs/evaluation.md)"
+
+    # -- serialised Docs (misconduct_nlp.serialize; DocDataError)
+    E311 = ("refusing to rebuild {tag!r}: not a misconduct_nlp class; only read Docs that "
+            "misconduct-nlp wrote, and report a bug if this one was")
+    E312 = ("refusing to rebuild {tag!r}: not a dataclass; only read Docs that misconduct-nlp wrote, "
+            "and report a bug if this one was")
+
     # -- building pipelines (misconduct_nlp.pipeline, components)
     E401 = ("'{name}' reads what other components leave on the Doc, and this pipeline lacks "
             "{missing}. Add them before it, in this order: nlp.add_pipe(...) for each of "
             "{missing}, then nlp.add_pipe('{name}'); or build the whole pipeline with "
             "misconduct_nlp.load() or misconduct_nlp.pipeline.add_to_pipeline(nlp).")
+    E402 = "unknown lexicon group {group!r}: use one of {groups}"
+    E403 = ("{name} has no terms {terms}{label}: check the spelling; remove only terms the "
+            "component has (see its .entries)")
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -188,6 +211,29 @@ class ExtractorError(MisconductError, RuntimeError):
 
 class InputTypeError(MisconductError, TypeError):
     """A function was given an object of a type it cannot use."""
+
+
+class NotFoundError(MisconductError, KeyError):
+    """Something looked up by its id or name is not there (a ledger's figure, a lexicon term).
+
+    A ``KeyError``, so ``except KeyError`` keeps working; ``str(err)`` is the message itself
+    (not, as for a plain ``KeyError``, its quoted repr).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if len(self.args) == 1 else super().__str__()
+
+
+class ClaimError(MisconductError, ValueError):
+    """A claim record that cannot be used (it has no numeric value)."""
+
+
+class GoldError(MisconductError, ValueError):
+    """A gold file that cannot be used; the message names the file and line."""
+
+
+class DocDataError(MisconductError, ValueError):
+    """Serialised Doc data that names a class misconduct-nlp will not rebuild."""
 
 
 # --------------------------------------------------------------------------- warnings

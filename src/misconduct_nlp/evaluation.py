@@ -36,8 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["ATTRIBUTES", "AttributeScore", "Metrics", "WrongAttribute", "add_arguments", "evaluate",
-           "read_gold", "run"]
+from .errors import Errors, GoldError
+
+__all__ = ["ATTRIBUTES", "AttributeScore", "GoldError", "Metrics", "WrongAttribute", "add_arguments",
+           "evaluate", "read_gold", "run"]
 
 #: The attributes scored on each hit, in the order they are reported.
 ATTRIBUTES = ("measure", "subject", "force", "region", "period", "approx", "unit", "platforms", "rank")
@@ -47,10 +49,6 @@ _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '
 _MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
 #: Units whose values are compared to two decimals (a share written as "a seventh").
 _PERCENT_TOLERANCE = 0.05
-
-
-class GoldError(ValueError):
-    """A gold file that cannot be used; the message names the file and line."""
 
 
 @dataclass(frozen=True)
@@ -289,17 +287,17 @@ def read_gold(path: str | Path) -> list[dict[str, Any]]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as e:
-        raise GoldError(f"cannot read the gold file {path}: {e.strerror or e}") from None
+        raise GoldError(Errors.E308.format(path=path, reason=e.strerror or e)) from None
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as e:
-            raise GoldError(f"{path}:{n}: not JSON ({e.msg})") from None
+            raise GoldError(Errors.E309.format(path=path, line=n, reason=e.msg)) from None
         missing = [k for k in ("article", "quote", "value") if not isinstance(row, dict) or k not in row]
         if missing:
-            raise GoldError(f"{path}:{n}: a gold row needs {', '.join(missing)} (see docs/evaluation.md)")
+            raise GoldError(Errors.E310.format(path=path, line=n, missing=", ".join(missing)))
         rows.append(row)
     return rows
 

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .errors import ClaimError, Errors, NotFoundError, UsageError
 from .evaluation import fold, month_number
 from .model import TextSpan
 
@@ -159,11 +160,12 @@ class Ledger:
     mentions: int
 
     def figure(self, figure_id: str) -> Figure:
-        """The figure with this id; ``KeyError`` when there is none."""
+        """The figure with this id; :class:`~misconduct_nlp.errors.NotFoundError` (a ``KeyError``)
+        when there is none."""
         for f in self.figures:
             if f.id == figure_id:
                 return f
-        raise KeyError(f"no figure {figure_id!r} in this ledger")
+        raise NotFoundError(Errors.E306.format(figure_id=figure_id))
 
     def conflicts(self, *, weak: bool = False) -> list[tuple[Figure, Figure]]:
         """Each conflicting pair of figures once (with ``weak``, the weak conflicts instead)."""
@@ -254,7 +256,7 @@ def _read(index: int, claim: Any) -> _Claim:
         value = _number(rec["value"])
         value_max = _number(rec.get("value_max"))
     except (KeyError, TypeError, ValueError):
-        raise ValueError(f"claim {index + 1} has no numeric value: {str(rec)[:120]}") from None
+        raise ClaimError(Errors.E305.format(index=index + 1, claim=str(rec)[:120])) from None
     key = (value, value_max, rec.get("unit"), rec.get("change"), rec.get("measure"), rec.get("subject"),
            rec.get("rank"), force_id, None if force_id else region)
     mention = Mention(str(rec.get("article")), _span(rec.get("sentence")), _span(rec.get("span")),
@@ -476,7 +478,7 @@ def write_ledger(book: Ledger, path: str | Path | None, format: str | None = Non
     fmt = format or format_for_path(path)
     if fmt == "parquet":
         if path is None:
-            raise ValueError("Parquet output needs an output file (-o FILE)")
+            raise UsageError(Errors.E010)
         _write_parquet(book, Path(path))
         return
     if fmt == "jsonl":
@@ -517,7 +519,7 @@ def _write_parquet(book: Ledger, path: Path) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise ValueError("Parquet output needs pyarrow: pip install 'misconduct-nlp[parquet]'") from None
+        raise UsageError(Errors.E307) from None
     s = pa.string()
     types = {"value": pa.float64(), "value_max": pa.float64(), "articles": pa.int64()}
     schema = pa.schema([(c, pa.list_(s) if c in _LIST_COLUMNS else types.get(c, s)) for c in _ROW_COLUMNS])

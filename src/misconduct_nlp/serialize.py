@@ -31,6 +31,8 @@ from typing import Any
 
 import srsly
 
+from .errors import DocDataError, Errors
+
 PACKAGE = "misconduct_nlp"
 DATACLASS_TAG = "__misconduct_nlp__"   # value: "module:qualname"
 FIELDS_KEY = "fields"                  # beside the tag: {field name: value}
@@ -64,12 +66,12 @@ def _class(tag: str) -> tuple[type, dict[str, type | None]]:
     """The class a tag names and, per init field, the container (list or tuple) it holds, if any."""
     module_name, _, qualname = tag.partition(":")
     if not (module_name == PACKAGE or module_name.startswith(PACKAGE + ".")):
-        raise ValueError(f"refusing to rebuild {tag!r}: not a misconduct_nlp class")
+        raise DocDataError(Errors.E311.format(tag=tag))
     obj: Any = importlib.import_module(module_name)
     for part in qualname.split("."):
         obj = getattr(obj, part)
     if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)):
-        raise ValueError(f"refusing to rebuild {tag!r}: not a dataclass")
+        raise DocDataError(Errors.E312.format(tag=tag))
     containers = {f.name: _container(f.type) for f in dataclasses.fields(obj) if f.init}
     return obj, containers
 

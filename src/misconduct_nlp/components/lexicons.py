@@ -21,6 +21,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.pipeline.span_ruler import SpanRuler, overlapping_labeled_spans_score
 
+from ..errors import Errors, NotFoundError, PipelineError
 from ..lexicon import GROUPS, LexiconEntry, entries, read_entries
 
 
@@ -34,7 +35,7 @@ class LexiconRuler(SpanRuler):
     def __init__(self, nlp: Language, name: str, *, group: str, spans_key: str, package_terms: bool = True,
                  phrase_matcher_attr: str = "LOWER", validate: bool = False, overwrite: bool = True) -> None:
         if group not in GROUPS:
-            raise ValueError(f"unknown lexicon group {group!r}; expected one of {GROUPS}")
+            raise PipelineError(Errors.E402.format(group=group, groups=", ".join(GROUPS)))
         super().__init__(nlp, name, spans_key=spans_key, phrase_matcher_attr=phrase_matcher_attr,
                          validate=validate, overwrite=overwrite,
                          scorer=partial(overlapping_labeled_spans_score, spans_key=spans_key))
@@ -89,12 +90,12 @@ class LexiconRuler(SpanRuler):
 
     def remove_terms(self, terms: Iterable[str], *, label: str | None = None) -> None:
         """Stop matching phrases (of every label, or only of ``label``). A phrase the lexicon does
-        not have raises ``KeyError``."""
+        not have raises :class:`~misconduct_nlp.errors.NotFoundError` (a ``KeyError``)."""
         gone = {t.lower() for t in terms}
         hit = {p["pattern"] for p in self.patterns if p["pattern"] in gone and label in (None, p["label"])}
         if hit != gone:
-            raise KeyError(f"{self.name} has no terms {sorted(gone - hit)}"
-                           + (f" with label {label!r}" if label else ""))
+            raise NotFoundError(Errors.E403.format(name=self.name, terms=sorted(gone - hit),
+                                                   label=f" with label {label!r}" if label else ""))
         keep = [p for p in self.patterns if not (p["pattern"] in gone and label in (None, p["label"]))]
         self.clear()
         self._match_label_id_map = {}
