@@ -9,6 +9,7 @@ themselves are tested on hand-made claim records.
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 from datetime import date
 from pathlib import Path
@@ -256,7 +257,8 @@ def story(article, sentences, published="2021-01-05"):
 
 
 def test_lightly_edited_copies_are_one_source(monkeypatch):
-    import misconduct_nlp.ledger as module
+    # the module: ``import misconduct_nlp.ledger as module`` gives the package's ``ledger`` function
+    module = importlib.import_module("misconduct_nlp.ledger")
 
     monkeypatch.setattr(module, "_SIMILARITY_ROWS", 1)  # compared one sentence at a time: same result
     edited = [s.replace(", figures show", ", according to figures") for s in SENTENCES]
