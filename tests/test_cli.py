@@ -25,12 +25,17 @@ BAD = {
     ("extract", "--batch-size"): [("0", "E022"), ("-4", "E022")],
     ("extract", "--min-confidence"): [("2", "E023"), ("-0.1", "E022"), ("nan", "E021"), ("high", "E021")],
     ("report", "--min-confidence"): [("1.5", "E023"), ("-1", "E022"), ("inf", "E021")],
+    ("ledger", "-j"): [("-3", "E022"), ("two", "E020")],
+    ("evaluate", "-j"): [("-1", "E022")],
 }
 GOOD = {
     ("extract", "-j"): ["0", "2"], ("extract", "--max-bytes"): ["0", "1000"],
     ("extract", "--batch-size"): ["1"], ("extract", "--min-confidence"): ["0", "0.5", "1"],
     ("report", "--min-confidence"): ["0", "1"],
+    ("ledger", "-j"): ["0", "1"], ("evaluate", "-j"): ["0"],
 }
+
+REQUIRED = {"evaluate": ["--gold", "gold.jsonl"]}  # options a command cannot run without
 
 
 def subcommands():
@@ -51,7 +56,7 @@ def test_every_numeric_option_is_checked():
 @pytest.mark.parametrize("command, option, value, code",
                          [(c, o, v, code) for (c, o), bad in BAD.items() for v, code in bad])
 def test_bad_numbers_are_usage_errors(command, option, value, code, tmp_path, capsys):
-    status = main([command, str(tmp_path), f"{option}={value}"])
+    status = main([command, str(tmp_path), f"{option}={value}", *REQUIRED.get(command, [])])
     err = capsys.readouterr().err
     assert status == 2
     assert err.startswith("usage: misconduct-nlp " + command), err
@@ -60,7 +65,7 @@ def test_bad_numbers_are_usage_errors(command, option, value, code, tmp_path, ca
 
 @pytest.mark.parametrize("command, option, value", [(c, o, v) for (c, o), good in GOOD.items() for v in good])
 def test_good_numbers_are_accepted(command, option, value, tmp_path):
-    args = build_parser().parse_args([command, str(tmp_path), option, value])
+    args = build_parser().parse_args([command, str(tmp_path), option, value, *REQUIRED.get(command, [])])
     dest = {"-j": "workers"}.get(option, option.lstrip("-").replace("-", "_"))
     assert getattr(args, dest) == float(value)
 

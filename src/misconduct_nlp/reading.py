@@ -450,14 +450,16 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     # a part of the figure before ("160 were constables") or a figure with no role of its own
     # ("in 2018 the number was just 14") takes the measure of the figure before it
     # "12 hearings ..., relating to 10 officers and two police staff": the people a figure
-    # involves share its measure, and so do the people coordinated with them
+    # involves share its measure, and so do the people listed with them ("suspended 140
+    # officers, 11 PCSOs and eight police staff")
     for k in range(1, len(readings)):
         r, prev = readings[k], readings[k - 1]
         part = r.copula or r.rank is not None
         weak_own = part and r.strength <= 0
         involved = r.measure is None and r.subject is not None and (
             any(w in INVOLVING for w in low[max(r.left, r.num.start - 3):r.num.start])
-            or (prev.subject is not None and low[r.left - 1] in COORD and prev.right == r.left - 1))
+            or (prev.subject is not None and (low[r.left - 1] in COORD or low[r.left - 1] == ",")
+                and prev.right == r.left - 1))
         if (r.measure is None or weak_own) and prev.measure is not None and (
                 part or r.subject is None or involved):
             r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, min(prev.strength, 1)

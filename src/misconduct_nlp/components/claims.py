@@ -196,13 +196,15 @@ class ClaimBuilder:
             stated_periods: list[PeriodRef] = []
             sentence = TextSpan(text, s_start, s_end)
             clauses = [(r.left, r.right, r.num.start) for r in readings]
-            made = [(r, self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods,
-                                    claims, clauses)) for r in readings]
-            link_changes(doc, made)
-            for _, claim in made:
+            made = []
+            for r in readings:
+                claim = self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods,
+                                    claims, clauses)
+                made.append((r, claim))
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
                     prev_claim = claim
+            link_changes(doc, made)  # the sentence's claims, completed in place
             att.after_sentence(sent, stated_frames)
             att.after_period(stated_periods)
         doc._.claims = claims
