@@ -271,12 +271,27 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
         if strong:
             best = strong[0]
     if best is None:
+        best = _after_aside(doc, r, measures, sent_end)
+    if best is None:
         return
     chain = _chain(doc, best, measures, sent_end)
     r.measure, r.measure_text = _resolve_chain(chain)
     r.strength = best.strength
     if r.measure == "dismissed" and r.subject is None and _np_noun(doc, r) in NOT_UPHELD_NOUNS:
         r.measure = "not_upheld"
+
+
+def _after_aside(doc, r: Reading, measures: list[Term], sent_end: int) -> Term | None:
+    """The verb after an aside between commas that follows the figure's noun phrase: "394
+    officers, excluding members of the Special Constabulary, were placed on the list"."""
+    tt = token_table(doc)
+    if r.num.start - r.left > 2 or r.right >= sent_end or tt.text[r.right] != ",":
+        return None
+    nxt = next((i for i in range(r.right + 1, min(sent_end, r.right + 14)) if tt.text[i] == ","), None)
+    if nxt is None or nxt + 1 >= sent_end or tt.lower[nxt + 1] not in VERB_LINKS:
+        return None
+    return next((t for t in measures if nxt + 1 <= t.start <= nxt + 4 and t.strength >= 1
+                 and not _negated(doc, t, nxt + 1)), None)
 
 
 def _negated(doc, t: Term, left: int) -> bool:

@@ -61,6 +61,8 @@ def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
     """Parts and breakdowns count what their total counts (ANNOTATION: a breakdown of a total
     takes the total's measure):
 
+    * "Of the 394 officers, 342 were PCs": the 394 repeats an earlier figure of 394 and takes its
+      measure, and so do the parts after it that have none;
     * "12 cases out of the 99": the 99 repeats an earlier figure of 99 and takes its measure,
       and the part before it, counted only by a noun, takes the total's;
     * "There were 75 instances of dishonesty" after the figures they break down: "instances",
@@ -68,6 +70,16 @@ def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
     """
     low = token_table(doc).lower
     for k, r in enumerate(readings):
+        total = _earlier_total(doc, r.num, claims)
+        if total is not None and (r.measure is None or r.strength <= 0) and total.measure is not None:
+            # "Of the 394 officers, 342 were PCs while 36 sergeants ...": the total's measure, for
+            # it and for the parts after it that have none of their own
+            r.measure, r.measure_text, r.strength = total.measure, total.measure_text, 0
+            if r.subject is None:
+                r.subject, r.subject_text = total.subject, total.subject_text
+            for part in readings[k + 1:]:
+                if part.measure is None and (part.copula or part.rank or part.subject):
+                    part.measure, part.measure_text, part.strength = total.measure, total.measure_text, 0
         if _total_before(doc, r.num):
             earlier = next((c for c in reversed(claims) if c.value == r.num._.value), None)
             if earlier is not None and r.strength <= 0 and earlier.measure is not None:
@@ -184,14 +196,17 @@ class ClaimBuilder:
                     context = before
                 elif prev_claim is not None:
                     context = (prev_claim.measure, prev_claim.measure_text or "")
-            if context is None and not span_index(doc).within("measures", sent.start, sent.end):
-                # a figure's measure comes from the sentence's outcome terms or from the context:
-                # with neither, none of its figures is a claim
+            if context is None and not span_index(doc).within("measures", sent.start, sent.end) \
+                    and not any(_earlier_total(doc, n, claims) for n in nums):
+                # a figure's measure comes from the sentence's outcome terms, from the context or
+                # from the earlier figure it repeats ("Of the 394 officers, ..."): with none of
+                # them, none of its figures is a claim
                 att.after_sentence(sent, [])
                 continue
-            readings = [r for r in read_sentence(sent, nums, context) if r.measure is not None
-                        and (r.num.label_ != "MONEY" or r.strength >= 1)]
+            readings = read_sentence(sent, nums, context)
             take_totals(doc, readings, claims)
+            readings = [r for r in readings if r.measure is not None
+                        and (r.num.label_ != "MONEY" or r.strength >= 1)]
             stated_frames: list[Frame] = []
             stated_periods: list[PeriodRef] = []
             sentence = TextSpan(text, s_start, s_end)
