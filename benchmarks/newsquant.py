@@ -2,6 +2,7 @@
 """The number layer scored on NewsQuant, the news-sentence benchmark of the CQE paper.
 
     python benchmarks/newsquant.py [--data ../shared/benchmarks/newsquant] [-v] [--json FILE]
+                                   [--system quantulum3]
 
 Value only: for every gold sentence the pipeline (up to ``misconduct_numbers``) is run and
 every span of ``doc.spans["numbers"]`` is a system quantity, except those the project labels
@@ -15,6 +16,7 @@ hi or midpoint. P = matched / system quantities, R = matched / gold quantities.
 The data is not part of the project (its licence forbids shipping it): it is read from
 ``--data``, by default ``../shared/benchmarks/newsquant`` relative to the repository.
 ``-v`` lists every missed gold value and every spurious system value per sentence.
+``--system quantulum3`` scores quantulum3's ``parser.parse`` the same way, as a baseline.
 """
 
 from __future__ import annotations
@@ -114,6 +116,24 @@ def system_quantities(nlp, texts: list[str]) -> list[list[Quantity]]:
     return out
 
 
+def quantulum3_quantities(texts: list[str]) -> list[list[Quantity]]:
+    """quantulum3's quantities of every text (the baseline), each by its value."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from quantulum3 import parser
+
+        out = []
+        for text in texts:
+            try:
+                found = parser.parse(text)
+            except Exception:  # quantulum3 raises assorted errors on odd input
+                found = []
+            out.append([Quantity(float(q.value), text=q.surface) for q in found])
+    return out
+
+
 def load_gold(data: Path) -> list[tuple[str, list[Quantity]]]:
     """``(sentence, gold quantities)`` from ``NewsQuant.json`` in ``data``."""
     path = data / "NewsQuant.json"
@@ -145,12 +165,16 @@ def score(results: list[SentenceResult]) -> dict[str, float]:
             "sentences": len(results)}
 
 
-def run(data: Path) -> list[SentenceResult]:
+def run(data: Path, system: str = "misconduct-nlp") -> list[SentenceResult]:
     """Score every NewsQuant sentence; one result per sentence."""
     gold = load_gold(data)
-    nlp, disabled = number_pipeline()
-    with nlp.select_pipes(disable=disabled):
-        systems = system_quantities(nlp, [t for t, _ in gold])
+    texts = [t for t, _ in gold]
+    if system == "quantulum3":
+        systems = quantulum3_quantities(texts)
+    else:
+        nlp, disabled = number_pipeline()
+        with nlp.select_pipes(disable=disabled):
+            systems = system_quantities(nlp, texts)
     results = []
     for (text, g), s in zip(gold, systems, strict=True):
         results.append(SentenceResult(text, g, s, match(g, s)))
@@ -179,13 +203,15 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"folder with NewsQuant.json (default: {DEFAULT_DATA} from the repository)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list missed and spurious values")
     ap.add_argument("--json", type=Path, help="also write the scores as JSON to this file")
+    ap.add_argument("--system", choices=("misconduct-nlp", "quantulum3"), default="misconduct-nlp",
+                    help="what to score: the project's number layer (default) or quantulum3, the baseline")
     args = ap.parse_args(argv)
     data = args.data if args.data is not None else (REPO / DEFAULT_DATA)
-    results = run(data)
+    results = run(data, args.system)
     if args.verbose:
         report_errors(results)
     s = score(results)
-    print(f"NewsQuant value: P={s['P']:.3f} R={s['R']:.3f} F1={s['F1']:.3f} "
+    print(f"NewsQuant value ({args.system}): P={s['P']:.3f} R={s['R']:.3f} F1={s['F1']:.3f} "
           f"(matched {s['tp']}, system {s['system']}, gold {s['gold']}, sentences {s['sentences']})")
     if args.json:
         args.json.write_text(json.dumps(s, indent=2) + "\n", encoding="utf-8")
