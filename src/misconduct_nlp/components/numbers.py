@@ -112,8 +112,10 @@ def _tables() -> dict:
         "between": frozenset(ranges["between-and"]["before"]),
         "and_links": frozenset(ranges["between-and"]["links"]),
         "to_links": frozenset(ranges["to-or-dash"]["links"]),
+        "proportion_starts": frozenset(x[0] for x in d["proportions"]["links"]),
         "proportion_links": sorted((tuple(x) for x in d["proportions"]["links"]), key=len, reverse=True),
         "base_cues": [tuple(x) for x in d["rate_bases"]["cues"]],
+        "base_cue_ends": frozenset(x[-1] for x in d["rate_bases"]["cues"]),
         "base_units": {float(k): v for k, v in d["rate_bases"]["units"].items()},
         "up_verbs": frozenset(changes["verb-up"]["words"]),
         "down_verbs": frozenset(changes["verb-down"]["words"]),
@@ -181,23 +183,22 @@ class NumberFinder:
                 inner.start, inner.lead, inner.value = i, i, -inner.value
                 return inner
             return None
-        tn = read_token(tt.text[i])
+        tn = None if low[i].isalpha() else read_token(tt.text[i])  # number words have no digits
         if tn is not None:
             return self._read_digits(tt, i, tn)
-        tok = doc[i]
-        if is_number_word(tok.text) and tok.lower_ not in ("hundred", "thousand", "million", "billion"):
+        text = tt.text
+        n = len(text)
+        if is_number_word(text[i]) and low[i] not in ("hundred", "thousand", "million", "billion"):
             j = i + 1
-            while j < len(doc) and (is_number_word(doc[j].text) or
-                                    (doc[j].text in ("-", "and") and j + 1 < len(doc)
-                                     and is_number_word(doc[j + 1].text))):
-                if doc[j].text == "and" and not any(low[k] in ("hundred", "thousand")
-                                                    for k in range(i, j)):
+            while j < n and (is_number_word(text[j]) or
+                             (text[j] in ("-", "and") and j + 1 < n and is_number_word(text[j + 1]))):
+                if text[j] == "and" and not any(low[k] in ("hundred", "thousand") for k in range(i, j)):
                     break  # "and" joins number words only after a scale: "two hundred and five"
                 j += 1
-            words = [doc[k].text for k in range(i, j)]
+            words = text[i:j]
             v = parse_words(words)
             if v is None and j - i > 1:
-                j, v = i + 1, parse_words([tok.text])
+                j, v = i + 1, parse_words([text[i]])
             if v is not None:
                 scale = float(t["scale_words"].get(low[j - 1], 1.0)) if j - i > 1 else 1.0
                 return _Num(i, j, v, raw="words", scale=scale)
@@ -287,7 +288,7 @@ class NumberFinder:
         """'one in every 10' → 10 per cent; 'two in five' → 40 per cent; 'three out of four' → 75."""
         low = tt.lower
         j = num.end
-        if num.fixed or j >= len(low):
+        if num.fixed or j >= len(low) or low[j] not in self.t["proportion_starts"]:
             return
         for seq in self.t["proportion_links"]:
             if _match_seq(low, j, seq):
@@ -527,7 +528,10 @@ class NumberFinder:
         clause, a rate per 1,000."""
         t = self.t
         low = tt.lower
+        last_words = t["base_cue_ends"]
         for k, base in enumerate(found):
+            if base.lead == 0 or low[base.lead - 1] not in last_words:
+                continue
             cue = next((base.lead - len(seq) for seq in t["base_cues"]
                         if _match_seq(low, base.lead - len(seq), seq)), None)
             if cue is None or base.value < 10 or not float(numpy.log10(base.value)).is_integer():
