@@ -37,6 +37,7 @@ CASES = [
     ("Between 5% and 6% of the cases were withdrawn.", 5, 6, "percent", "PERCENT", None),
     ("Between 5 and 6 per cent of the cases were withdrawn.", 5, 6, "percent", "PERCENT", None),
     ("Compensation of £2 to £3 million was paid.", 2000000, 3000000, "gbp", "MONEY", None),
+    ("Compensation of £10-15m was paid.", 10000000, 15000000, "gbp", "MONEY", None),
     ("Nine to eleven constables were disciplined.", 9, 11, "count", "COUNT", None),
     # not ranges: a change then a level, two levels, falling pairs, years
     ("Sackings went from 87 to 131 in two years.", 87, None, "count", "COUNT", None),
@@ -176,6 +177,7 @@ def test_read_token(text, expected):
 
 
 def test_read_pair():
-    assert read_pair("–15") == ("–", 15.0)
-    assert read_pair("/20") == ("/", 20.0)
+    assert read_pair("–15") == ("–", 15.0, "")
+    assert read_pair("/20") == ("/", 20.0, "")
+    assert read_pair("-15m") == ("-", 15.0, "m")
     assert read_pair("AB8") is None

@@ -36,7 +36,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 TOKEN_RE = re.compile(
     r"^(?P<sign>[-\u2212+]|minus-)?(?P<tilde>[~\u2248])?(?P<pre>[^\W\d_]{1,3}\$?|[£$€¥]|Y=)?"
     rf"(?P<num>{_NUM})(?P<suf>[^\d\s].*)?$", re.IGNORECASE)
-PAIR_RE = re.compile(rf"^(?P<sep>[-\u2013\u2014/])(?P<num>{_NUM})$")
+PAIR_RE = re.compile(rf"^(?P<sep>[-\u2013\u2014/])(?P<num>{_NUM})(?P<suf>[^\W\d_]{{1,3}}\.?)?$")
 
 
 @dataclass(frozen=True)
@@ -68,12 +68,13 @@ def read_token(text: str) -> TokenNumber | None:
                        "," in num, "." in num)
 
 
-def read_pair(suffix: str) -> tuple[str, float] | None:
-    """The second number of a glued pair: "–15" of "12–15" → ("–", 15.0); "/20" → ("/", 20.0)."""
+def read_pair(suffix: str) -> tuple[str, float, str] | None:
+    """The second number of a glued pair and what is glued to it: "–15" of "12–15" →
+    ("–", 15.0, ""); "-15m" of "10-15m" → ("-", 15.0, "m"); "/20" → ("/", 20.0, "")."""
     m = PAIR_RE.match(suffix)
     if m is None:
         return None
-    return m.group("sep"), float(m.group("num").replace(",", ""))
+    return m.group("sep"), float(m.group("num").replace(",", "")), (m.group("suf") or "").rstrip(".")
 
 
 def word_value(word: str) -> int | None:

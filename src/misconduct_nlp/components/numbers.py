@@ -264,10 +264,17 @@ class NumberFinder:
                 num.end = num.tail = end
         return num
 
-    def _glued_pair(self, num: _Num, tn: TokenNumber, pair: tuple[str, float]) -> _Num | None:
-        """"12–15" (a range), "2-1" (a score), "2019/20" (a financial year) written as one token."""
-        sep, second = pair
-        year_like = not tn.decimal and not tn.grouped and 1900 <= tn.value <= 2100
+    def _glued_pair(self, num: _Num, tn: TokenNumber, pair: tuple[str, float, str]) -> _Num | None:
+        """"12–15" (a range), "10-15m" (a range with its scale), "2-1" (a score), "2019/20" (a
+        financial year) written as one token."""
+        sep, second, scale = pair
+        if scale:
+            if scale.lower() not in self.t["glued_scales"] or sep == "/":
+                return None
+            num.scale = float(self.t["glued_scales"][scale.lower()])
+            num.value *= num.scale
+            second *= num.scale
+        year_like = not tn.decimal and not tn.grouped and 1900 <= tn.value <= 2100 and not scale
         if sep == "/":
             if not year_like:
                 return None  # fractions and "24/7" are left alone
@@ -276,7 +283,9 @@ class NumberFinder:
         if year_like:
             num.kind, num.fixed = "YEAR", True
         elif second > num.value:
-            num.value_max = second * num.scale
+            num.value_max = second
+        elif scale:
+            return None
         elif num.value < 200 and float(num.value).is_integer() and float(second).is_integer():
             num.kind, num.fixed = "SCORE", True
         else:
