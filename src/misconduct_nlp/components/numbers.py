@@ -122,6 +122,7 @@ def _tables() -> dict:
         "up_adverbs": frozenset(adverb["words_up"]),
         "down_adverbs": frozenset(adverb["words_down"]),
         "adverb_after": frozenset(adverb["after"]),
+        "restating": frozenset(changes["restated"]["words"]),
         "up_nouns": frozenset(changes["noun-up"]["words"]),
         "down_nouns": frozenset(changes["noun-down"]["words"]),
         "name_not_after": frozenset(contexts["product-or-index-name"]["not_after"]),
@@ -464,11 +465,16 @@ class NumberFinder:
         return sorted(found)
 
     # -- what the numbers are to each other -------------------------------------------------
-    def _change(self, tt: TokenTable, num: _Num) -> None:
-        """``num.change``: "rose by 40%", "up 12%", "an increase of 20%", "a 66% increase"."""
+    def _change(self, tt: TokenTable, num: _Num, prev: _Num | None) -> None:
+        """``num.change``: "rose by 40%", "up 12%", "an increase of 20%", "a 66% increase", and
+        the 5 of "rose by 120, or 5%" (the change before, restated)."""
         t = self.t
         low = tt.lower
         q = num.lead
+        if prev is not None and prev.change is not None and q > 0 and low[q - 1] in t["restating"] \
+                and 0 <= q - 1 - prev.tail <= 4:
+            num.change = prev.change
+            return
         if q > 0 and low[q - 1] == "by":
             q -= 1
         w = low[q - 1] if q > 0 else ""
@@ -572,7 +578,7 @@ class NumberFinder:
             self._unit(table, num)
             self._approx(table, num)
             num.kind = self._kind(doc, table, num, nouns, prev)
-            self._change(table, num)
+            self._change(table, num, prev)
             if prev is not None and self._mergeable(table, prev, num):
                 continue  # the second end of a range (or score) joined the first
             found.append(num)
