@@ -17,7 +17,9 @@ How a run goes:
    output) so that ``--resume`` skips what is done, truncates a half-written tail, and
    re-extracts articles whose content changed (removing their old claims).
 4. A file that cannot be read or extracted is reported (one line on stderr, one JSON row in
-   ``--errors``) and the run goes on; the exit status is 1 when anything failed.
+   ``--errors``) and the run goes on; the exit status is 1 when anything failed, or when no
+   article was found. Warnings (a folder with no articles, a ``manifest.jsonl`` line that
+   cannot be used) are printed and counted in the summary; they do not change the exit status.
 
 Only the standard library is imported at module level: ``misconduct-nlp --help`` stays fast.
 """
@@ -33,6 +35,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -41,9 +44,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
+from misconduct_nlp.cli import NumberOption
+from misconduct_nlp.errors import (
+    ArticleError,
+    Errors,
+    ExtractorError,
+    MisconductWarning,
+    UsageError,
+    code_of,
+)
 from misconduct_nlp.formats import FORMATS, format_for_path
-from misconduct_nlp.io import DEFAULT_MAX_BYTES, ArticleError, discover, read_article
+from misconduct_nlp.io import DEFAULT_MAX_BYTES, discover, read_article
 from misconduct_nlp.model import Published
+
+__all__ = [
+    "ArticleResult", "BatchOptions", "BatchOutput", "BatchSummary", "Failure", "Task", "UsageError",
+    "WorkerConfig", "add_arguments", "local_results", "make_chunks", "plan", "plan_and_warnings",
+    "process_chunk", "run", "run_batch",
+]
 
 DEFAULT_EXTRACTOR = "misconduct_nlp:extract_many"  # through the package's public names
 DEFAULT_LOADER = "misconduct_nlp:load"
@@ -55,11 +73,16 @@ CHUNK_BYTES = 400_000
 MIN_PARALLEL_BYTES = 300_000
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-PIPELINE_FAILURE = "cannot load the pipeline"
+#: The code of an article result that means no article can be extracted: the run stops.
+PIPELINE_FAILURE = "E201"
 
-
-class UsageError(Exception):
-    """The run cannot start as asked (output exists, bad combination of options)."""
+#: The numeric options of ``extract``, checked on the command line and in :class:`BatchOptions`.
+WORKERS = NumberOption("-j/--workers", "the number of worker processes (0: one per core)", minimum=0)
+MAX_BYTES = NumberOption("--max-bytes", "a size in bytes, such as 5000000 (0: no limit)", minimum=0)
+BATCH_SIZE = NumberOption("--batch-size", "the number of articles per nlp.pipe batch, such as 32", minimum=1)
+MIN_CONFIDENCE = NumberOption("--min-confidence",
+                              "a confidence from 0 to 1, such as 0.5 (0 keeps every claim)",
+                              integer=False, minimum=0.0, maximum=1.0)
 
 
 # --------------------------------------------------------------------------- command line
@@ -74,16 +97,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "in / gets one file per partition")
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help="output format (default: from the output's suffix, else jsonl)")
-    parser.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--published", type=iso_date, metavar="YYYY-MM-DD",
                         help="publication date for articles the manifest.jsonl does not date")
-    parser.add_argument("-j", "--workers", type=int, default=0, metavar="N",
+    parser.add_argument("-j", "--workers", type=WORKERS, default=0, metavar="N",
                         help="worker processes (default: all cores)")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run: skip articles already in the output")
     parser.add_argument("--force", action="store_true", help="overwrite an existing output")
     parser.add_argument("--errors", metavar="FILE",
                         help="also write failures as JSON lines (path, article, reason) to FILE")
-    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+    parser.add_argument("--max-bytes", type=MAX_BYTES, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"skip files larger than N bytes (default {DEFAULT_MAX_BYTES}; 0: no limit)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no summary (failures are still reported)")
@@ -92,35 +115,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address (default: a LocalCluster of --workers processes)")
     parser.add_argument("--model", default=None, help="pipeline to load (default: the built-in one)")
-    parser.add_argument("--batch-size", type=int, default=32, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument("--min-confidence", type=MIN_CONFIDENCE, default=0.0, metavar="X",
+                        help="leave out claims whose confidence is below X, from 0 to 1 (default: 0)")
+    parser.add_argument("--batch-size", type=BATCH_SIZE, default=32, metavar="N", help=argparse.SUPPRESS)
 
 
-def _iso_date(text: str) -> date:
+def iso_date(text: str) -> date:
+    """An argparse ``type`` for ``YYYY-MM-DD`` dates; anything else is a usage error."""
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        value = None
+    if value is None:
+        raise argparse.ArgumentTypeError(Errors.E024.format(value=text))
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``misconduct-nlp extract`` from parsed arguments; the exit status."""
-    options = BatchOptions(
-        output=Path(args.output) if args.output else None,
-        format=args.format,
-        published=args.published,
-        workers=args.workers,
-        resume=args.resume,
-        force=args.force,
-        errors=Path(args.errors) if args.errors else None,
-        max_bytes=args.max_bytes,
-        quiet=args.quiet,
-        engine=args.engine,
-        scheduler=args.scheduler,
-        model=args.model,
-        batch_size=args.batch_size,
-        partitioned=bool(args.output) and args.engine == "dask" and _is_folder_arg(args.output),
-    )
     try:
+        options = BatchOptions(
+            output=Path(args.output) if args.output else None,
+            format=args.format,
+            published=args.published,
+            workers=args.workers,
+            resume=args.resume,
+            force=args.force,
+            errors=Path(args.errors) if args.errors else None,
+            max_bytes=args.max_bytes,
+            quiet=args.quiet,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            model=args.model,
+            min_confidence=args.min_confidence,
+            batch_size=args.batch_size,
+            partitioned=bool(args.output) and args.engine == "dask" and _is_folder_arg(args.output),
+        )
         summary = run_batch(args.paths, options)
     except UsageError as e:
         print(f"misconduct-nlp extract: {e}", file=sys.stderr)
@@ -152,6 +182,7 @@ class BatchOptions:
     engine: str = "local"
     scheduler: str | None = None
     model: str | None = None
+    min_confidence: float = 0.0
     batch_size: int = 32
     partitioned: bool = False
     min_parallel_bytes: int = MIN_PARALLEL_BYTES
@@ -164,10 +195,18 @@ class BatchOptions:
             if value is not None and not isinstance(value, Path):
                 setattr(self, name, Path(value))
         if isinstance(self.published, str):
-            self.published = date.fromisoformat(self.published)
+            try:
+                self.published = date.fromisoformat(self.published)
+            except ValueError:
+                raise UsageError(Errors.E024.format(value=self.published)) from None
+        self.workers = int(WORKERS.check(self.workers))
+        self.max_bytes = int(MAX_BYTES.check(self.max_bytes))
+        self.batch_size = int(BATCH_SIZE.check(self.batch_size))
+        self.min_confidence = float(MIN_CONFIDENCE.check(self.min_confidence))
 
     def worker_config(self) -> WorkerConfig:
-        return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader)
+        return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader,
+                            self.min_confidence)
 
 
 @dataclass(frozen=True)
@@ -203,6 +242,7 @@ class WorkerConfig:
     batch_size: int = 32
     extractor: str = DEFAULT_EXTRACTOR
     loader: str = DEFAULT_LOADER
+    min_confidence: float = 0.0
 
 
 @dataclass
@@ -218,7 +258,9 @@ def plan(paths: Iterable[str | Path], published: date | None = None) -> tuple[li
     """Sorted, numbered tasks for the article files under ``paths``, and the paths that failed.
 
     A date from a ``manifest.jsonl`` wins (source ``manifest``); otherwise ``published``
-    (source ``argument``); otherwise none.
+    (source ``argument``); otherwise none. Problems that are not failures (a folder with no
+    articles, a manifest line that cannot be used) are given as ``warnings.warn``
+    (:class:`~misconduct_nlp.errors.MisconductWarning`); :func:`plan_and_warnings` collects them.
     """
     files, errors = discover(paths)
     tasks = []
@@ -231,6 +273,24 @@ def plan(paths: Iterable[str | Path], published: date | None = None) -> tuple[li
             pub = None
         tasks.append(Task(i, str(f.path), f.id, f.size, pub))
     return tasks, [Failure(str(e.path), e.reason) for e in errors]
+
+
+def plan_and_warnings(paths: Iterable[str | Path], published: date | None = None
+                      ) -> tuple[list[Task], list[Failure], list[str]]:
+    """:func:`plan`, with the misconduct warnings it gives collected as messages (in order).
+
+    Other warnings are passed on as usual.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tasks, failures = plan(paths, published)
+    messages = []
+    for w in caught:
+        if issubclass(w.category, MisconductWarning):
+            messages.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    return tasks, failures, messages
 
 
 def make_chunks(tasks: Sequence[Task], workers: int = 1, *, max_articles: int = CHUNK_ARTICLES,
@@ -262,8 +322,13 @@ def _resolve(ref: str) -> Callable[..., Any]:
 
 
 @lru_cache(maxsize=4)
-def _pipeline(loader: str, model: str | None) -> Any:
-    return _resolve(loader)(model)
+def _pipeline(loader: str, model: str | None, min_confidence: float = 0.0) -> Any:
+    nlp = _resolve(loader)(model)
+    if min_confidence:
+        if "misconduct_claims" not in getattr(nlp, "pipe_names", ()):
+            raise UsageError(Errors.E025.format(model=model or loader))
+        nlp.get_pipe("misconduct_claims").min_confidence = min_confidence
+    return nlp
 
 
 _PIPELINE_LOCK = threading.Lock()
@@ -285,7 +350,8 @@ def process_chunk(chunk: Sequence[Task], config: WorkerConfig) -> list[ArticleRe
             results[t.index] = ArticleResult(t.index, t.id, t.path, error=str(e))
             continue
         except Exception as e:  # noqa: BLE001 - a worker must outlive any bad file
-            results[t.index] = ArticleResult(t.index, t.id, t.path, error=f"cannot read: {_describe(e)}")
+            reason = Errors.E113.format(error=_describe(e))
+            results[t.index] = ArticleResult(t.index, t.id, t.path, error=reason)
             continue
         results[t.index] = ArticleResult(t.index, t.id, t.path, art.sha256, len(art.text.split()))
         readable.append((t, art.text))
@@ -303,15 +369,15 @@ def process_chunk(chunk: Sequence[Task], config: WorkerConfig) -> list[ArticleRe
 def _extract_all(readable: list[tuple[Task, str]], config: WorkerConfig) -> list[list[dict] | str]:
     """Claims (as records) per article, or an error string for an article whose extraction failed."""
     try:
-        nlp = _pipeline(config.loader, config.model)
+        nlp = _pipeline(config.loader, config.model, config.min_confidence)
         extract_many = _resolve(config.extractor)
     except Exception as e:  # noqa: BLE001
-        return [f"{PIPELINE_FAILURE}: {_describe(e)}"] * len(readable)
+        return [Errors.E201.format(error=_describe(e))] * len(readable)
     items = [(text, t.id, t.published) for t, text in readable]
     try:
         outs = list(extract_many(items, nlp=nlp, batch_size=config.batch_size))
         if len(outs) != len(items):
-            raise RuntimeError(f"extract_many gave {len(outs)} results for {len(items)} articles")
+            raise ExtractorError(Errors.E206.format(got=len(outs), expected=len(items)))
         return [_records(claims, t.id) for (t, _), claims in zip(readable, outs, strict=True)]
     except Exception:  # noqa: BLE001 - find the article that breaks it, keep the others
         pass
@@ -320,7 +386,7 @@ def _extract_all(readable: list[tuple[Task, str]], config: WorkerConfig) -> list
         try:
             results.append(_records(next(iter(extract_many([item], nlp=nlp, batch_size=1))), t.id))
         except Exception as e:  # noqa: BLE001
-            results.append(f"extraction failed: {_describe(e)}")
+            results.append(Errors.E202.format(error=_describe(e)))
     return results
 
 
@@ -343,7 +409,7 @@ def _init_worker(config: WorkerConfig) -> None:
     """Process-pool initializer: leave Ctrl-C to the parent, load the pipeline once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        _pipeline(config.loader, config.model)
+        _pipeline(config.loader, config.model, config.min_confidence)
     except Exception:  # noqa: BLE001 - reported per article by process_chunk
         pass
 
@@ -423,7 +489,7 @@ class _LocalPool:
         from concurrent.futures.process import BrokenProcessPool
 
         if not isinstance(exc, BrokenProcessPool):
-            yield from _failed(chunk, f"worker error: {_describe(exc)}")
+            yield from _failed(chunk, Errors.E204.format(error=_describe(exc)))
             return
         self.restart()
         for t in chunk:  # isolate: one article at a time
@@ -431,7 +497,7 @@ class _LocalPool:
                 yield from self.submit([t]).result()
             except BrokenProcessPool:
                 self.restart()
-                yield from _failed([t], "worker process died while extracting this article")
+                yield from _failed([t], Errors.E203)
         for i, (c, _) in enumerate(pending):  # their futures died with the pool
             pending[i] = (c, self.submit(c))
 
@@ -502,10 +568,10 @@ class BatchOutput:
         self.state_fh: IO[bytes] | None = None
         self.offset = self.data_start = 0
         if fmt not in ("jsonl", "csv"):
-            raise UsageError(f"no streaming writer for {fmt}")
+            raise UsageError(Errors.E009.format(format=fmt))
         if path is None:
             if resume:
-                raise UsageError("--resume needs an output file (-o)")
+                raise UsageError(Errors.E004)
             self.fh: IO[bytes] = stdout or sys.stdout.buffer
             self.writer = make_writer(fmt, self.fh)
             self.writer.write_header()
@@ -513,13 +579,12 @@ class BatchOutput:
         self.state = state_path(path)
         exists = path.exists()
         if exists and not (resume or force):
-            raise UsageError(f"{path} exists: use --force to overwrite it or --resume to continue")
+            raise UsageError(Errors.E001.format(path=path))
         if path.is_dir():
-            raise UsageError(f"{path} is a folder")
+            raise UsageError(Errors.E003.format(path=path))
         if resume and exists:
             if not self.state.exists():
-                raise UsageError(f"cannot resume: no {self.state.name} beside {path} "
-                                 "(use --force to start again)")
+                raise UsageError(Errors.E005.format(state=self.state.name, path=path))
             self._reopen()
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -541,15 +606,16 @@ class BatchOutput:
         try:
             head = json.loads(lines[0])
         except ValueError:
-            raise UsageError(f"cannot resume: {self.state} is not a state file (use --force)") from None
-        if head.get("state") != "misconduct-nlp" or head.get("format") != self.format:
-            raise UsageError(f"cannot resume: {self.path} was written as {head.get('format')}, "
-                             f"not {self.format} (use --force to start again)")
+            raise UsageError(Errors.E006.format(state=self.state)) from None
+        if head.get("state") != "misconduct-nlp":
+            raise UsageError(Errors.E006.format(state=self.state))
+        if head.get("format") != self.format:
+            raise UsageError(Errors.E007.format(path=self.path, old=head.get("format"), new=self.format))
         size = self.path.stat().st_size
         good = len(lines[0]) + 1
         end = int(head.get("data_start", 0))
         if size < end:
-            raise UsageError(f"cannot resume: {self.path} is shorter than its header (use --force)")
+            raise UsageError(Errors.E008.format(path=self.path))
         for line in lines[1:-1]:  # the last piece has no newline: half-written or empty
             try:
                 row = _Done(**json.loads(line))
@@ -643,11 +709,11 @@ class _ParquetOutput:
         from misconduct_nlp.formats import ParquetWriter
 
         if path is None:
-            raise UsageError("Parquet output needs an output file (-o)")
+            raise UsageError(Errors.E010)
         if resume:
-            raise UsageError("--resume works with jsonl and csv output, not parquet")
+            raise UsageError(Errors.E011)
         if path.exists() and not force:
-            raise UsageError(f"{path} exists: use --force to overwrite it")
+            raise UsageError(Errors.E002.format(path=path))
         path.parent.mkdir(parents=True, exist_ok=True)
         self.writer = ParquetWriter(path)
 
@@ -681,7 +747,11 @@ def file_sha256(path: str | Path) -> str:
 
 @dataclass
 class BatchSummary:
-    """What a run did: articles read (extracted), skipped (already done), failed; claims; time."""
+    """What a run did: articles read (extracted), skipped (already done), failed; claims; time.
+
+    ``warnings`` are the messages of the run's warnings (they do not change the exit status);
+    ``found`` is how many articles the paths held (``None`` before planning).
+    """
 
     read: int = 0
     skipped: int = 0
@@ -691,6 +761,8 @@ class BatchSummary:
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
     interrupted: bool = False
+    warnings: list[str] = field(default_factory=list)
+    found: int | None = None
 
     @property
     def words_per_second(self) -> float:
@@ -700,10 +772,12 @@ class BatchSummary:
     def exit_status(self) -> int:
         if self.interrupted:
             return EXIT_INTERRUPTED
-        return EXIT_FAILED if self.failed else EXIT_OK
+        return EXIT_FAILED if self.failed or self.found == 0 else EXIT_OK
 
     def line(self) -> str:
+        n = len(self.warnings)
         return (f"{self.read} articles read, {self.skipped} skipped, {self.failed} failed, "
+                f"{n} warning{'' if n == 1 else 's'}, "
                 f"{self.claims} claims written in {self.seconds:.1f} s "
                 f"({self.words_per_second:,.0f} words/s)")
 
@@ -725,6 +799,9 @@ class _Reporter:
         else:
             print(text, file=self.stderr, flush=True)
 
+    def warning(self, message: str) -> None:
+        self.say(f"misconduct-nlp: warning: {message}")
+
     def failure(self, f: Failure) -> None:
         self.say(f"misconduct-nlp: {f.path}: {f.reason}")
         if self.log is not None:
@@ -742,7 +819,8 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
     """Extract claims from every article under ``paths`` and write them as ``options`` say.
 
     Raises :class:`UsageError` before doing anything when the output cannot be used.
-    Returns the summary; failures are reported, not raised.
+    Returns the summary; failures and warnings are reported (and counted), not raised. When
+    the paths hold no article at all, the exit status is 1.
     """
     options = options or BatchOptions()
     stderr = stderr or sys.stderr
@@ -754,18 +832,21 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
 
         return run_partitioned(paths, options, stderr=stderr)
 
-    tasks, path_failures = plan(paths, options.published)
+    tasks, path_failures, notes = plan_and_warnings(paths, options.published)
     if fmt == "parquet":
         out: BatchOutput | _ParquetOutput = _ParquetOutput(options.output, resume=options.resume,
                                                            force=options.force)
     else:
         out = BatchOutput(options.output, fmt, resume=options.resume, force=options.force, stdout=stdout)
-    summary = BatchSummary()
+    summary = BatchSummary(found=len(tasks))
     bar = _progress_bar(paths, len(tasks), options, stderr)
     report = _Reporter(options, stderr, bar)
     previous = _sigterm_as_interrupt()
     results: Iterator[ArticleResult] | None = None
     try:
+        for message in notes:
+            summary.warnings.append(message)
+            report.warning(message)
         for f in path_failures:
             summary.failed += 1
             summary.failures.append(f)
@@ -785,7 +866,7 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
         else:
             results = local_results(chunks, options.worker_config(), n_workers)
         for res in results:
-            if res.error is not None and res.error.startswith(PIPELINE_FAILURE):
+            if res.error is not None and code_of(res.error) == PIPELINE_FAILURE:
                 summary.failed += 1  # nothing else can work: stop, keep what is written
                 summary.failures.append(Failure(res.path, res.error, res.id))
                 report.say(f"misconduct-nlp: {res.error}; stopping")

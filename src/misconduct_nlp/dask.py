@@ -35,7 +35,6 @@ from misconduct_nlp.batch import (
     BatchSummary,
     Failure,
     Task,
-    UsageError,
     WorkerConfig,
     _failed,
     _Reporter,
@@ -43,8 +42,10 @@ from misconduct_nlp.batch import (
     make_chunks,
     ordered_results,
     plan,
+    plan_and_warnings,
     process_chunk,
 )
+from misconduct_nlp.errors import Errors, PathWarning, UsageError, Warnings
 from misconduct_nlp.io import DEFAULT_MAX_BYTES
 
 PART_ARTICLES = 2000
@@ -83,7 +84,7 @@ def dask_results(chunks: Sequence[list[Task]], config: WorkerConfig, *, workers:
         return client.submit(process_chunk, chunk, config, pure=False)
 
     def on_error(chunk: list[Task], exc: BaseException, pending: Any) -> list[ArticleResult]:
-        return _failed(chunk, f"dask task failed: {type(exc).__name__}: {exc}")
+        return _failed(chunk, Errors.E205.format(error=f"{type(exc).__name__}: {exc}"))
 
     yield from ordered_results(chunks, submit, window, on_error)
 
@@ -91,7 +92,7 @@ def dask_results(chunks: Sequence[list[Task]], config: WorkerConfig, *, workers:
 def _tasks(paths: Iterable[str | Path], published: date | None) -> list[Task]:
     tasks, failures = plan(paths, published)
     for f in failures:
-        warnings.warn(f"{f.path}: {f.reason}", stacklevel=3)
+        warnings.warn(Warnings.W002.format(path=f.path, reason=f.reason), PathWarning, stacklevel=3)
     return tasks
 
 
@@ -101,7 +102,9 @@ def article_bag(paths: Iterable[str | Path], *, published: date | None = None,
     """A ``dask.bag`` of per-article results (dicts of :class:`ArticleResult`: ``id``, ``path``,
     ``sha256``, ``words``, ``claims`` or ``error``), in sorted article order.
 
-    Paths that cannot be used (missing, symlink loops) are reported with ``warnings.warn``.
+    Paths that cannot be used (missing, symlink loops) are reported with ``warnings.warn``
+    (:class:`~misconduct_nlp.errors.PathWarning`), as are folders with no articles
+    and ``manifest.jsonl`` lines that cannot be used (:class:`~misconduct_nlp.errors.ManifestWarning`).
     """
     import dask.bag as db
 
@@ -202,7 +205,7 @@ def write_partitioned(paths: Iterable[str | Path], folder: str | Path, *, fmt: s
         try:
             yield fut.result()
         except Exception as e:  # noqa: BLE001
-            reason = f"dask task failed: {type(e).__name__}: {e}"
+            reason = Errors.E205.format(error=f"{type(e).__name__}: {e}")
             yield PartResult("", failures=[Failure(t.path, reason, t.id) for t in part[1]])
 
 
@@ -216,16 +219,19 @@ def run_partitioned(paths: Sequence[str | Path], options: BatchOptions, *,
     assert folder is not None
     fmt = options.format or "jsonl"
     if options.resume:
-        raise UsageError("--resume works with single-file output (-o FILE), not partitioned output")
+        raise UsageError(Errors.E012)
     old = sorted(folder.glob("part-*")) if folder.is_dir() else []
     if old and not options.force:
-        raise UsageError(f"{folder} already holds partitions: use --force to replace them")
+        raise UsageError(Errors.E013.format(folder=folder))
     for p in old:
         p.unlink()
-    tasks, path_failures = plan(paths, options.published)
-    summary = BatchSummary()
+    tasks, path_failures, notes = plan_and_warnings(paths, options.published)
+    summary = BatchSummary(found=len(tasks))
     report = _Reporter(options, stderr)
     try:
+        for message in notes:
+            summary.warnings.append(message)
+            report.warning(message)
         for f in path_failures:
             summary.failed += 1
             summary.failures.append(f)
