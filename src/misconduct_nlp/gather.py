@@ -31,11 +31,11 @@ class Gathered:
 
 def add_extraction_arguments(parser: argparse.ArgumentParser) -> None:
     """The options that say how articles are extracted: ``--published``, ``-j``, ``--model``."""
-    from .batch import _iso_date
+    from .batch import WORKERS, iso_date
 
-    parser.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--published", type=iso_date, metavar="YYYY-MM-DD",
                         help="publication date for articles the manifest.jsonl does not date")
-    parser.add_argument("-j", "--workers", type=int, default=0, metavar="N",
+    parser.add_argument("-j", "--workers", type=WORKERS, default=0, metavar="N",
                         help="worker processes for extraction (default: all cores)")
     parser.add_argument("--model", default=None, help="pipeline to load (default: the built-in one)")
 
