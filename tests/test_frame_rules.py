@@ -36,7 +36,7 @@ def test_frame_rule_example(rule, example, want, nlp):
             and want.get("quote", "") in c["sentence"]["text"]]
     assert hits, f"no claim of {want['value']} in {claims}"
     claim = hits[0]
-    for attr in ("force", "region", "period"):
+    for attr in ("force", "region", "period", "subject"):
         if attr not in want:
             continue
         got = claim[attr]
@@ -46,7 +46,7 @@ def test_frame_rule_example(rule, example, want, nlp):
             got = [got["start"], got["end"]] if got else None
         assert got == want[attr], (attr, claim)
     attribute = rule["attribute"]
-    if claim[attribute] is not None:
+    if attribute != "subject" and claim[attribute] is not None:  # subjects carry no provenance
         source, name = _decided_by(claim, attribute)
         assert (source in rule["sources"], name) == (True, rule["name"]), claim
 
@@ -55,7 +55,7 @@ def test_rules_are_well_formed():
     names = [r["name"] for r in RULES]
     assert len(names) == len(set(names))
     for r in RULES:
-        assert r["attribute"] in ("force", "region", "period")
+        assert r["attribute"] in ("force", "region", "period", "subject")
         assert r["sources"] and set(r["sources"]) <= set(SOURCES)
         assert r["statement"] and r["examples"]
         for ex in r["examples"]:
@@ -70,7 +70,8 @@ def test_every_rule_the_code_uses_is_named_in_the_data():
     used = set(re.findall(r'rule="(\w+)"', text)) | set(re.findall(r'period_rule = "(\w+)"', text))
     used |= set(re.findall(r'tagged\("\w+", "(\w+)"\)', text))
     used |= set(re.findall(r'set_(?:force|region)\([^,()]+, "(\w+)"\)', text))
-    used |= set(re.findall(r'or "(no_frame)"', text))
+    used |= set(re.findall(r'else "(no_frame)"', text))
+    used |= set(re.findall(r'sp.end_char, "(\w+)"\)', text))
     used |= {f"{s}_{k}" for s in ("clause", "sentence") for k in ("force", "area", "period")}
     assert len(used) > 20
     assert used <= {r["name"] for r in RULES}, used - {r["name"] for r in RULES}

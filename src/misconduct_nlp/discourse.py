@@ -157,7 +157,9 @@ class ArticleFrame:
     ``scope`` is ``single_force`` (one force's story: its figures inherit ``force``),
     ``national`` (figures of several forces together: ``force`` is None and they take
     ``region``) or ``multi_force`` (several forces, no area named: neither). ``window`` is the
-    reporting window the article states for its data (None when it states none);
+    reporting window the article states for its data (None when it states none); ``subject``
+    is whom the article's cases and complaints are about when its top names one kind of people
+    ("officers") or, at most, staff and the workforce together;
     ``evidence`` maps ``"force"``, ``"region"`` and ``"window"`` to the words and rule that set
     them. Exposed as ``doc._.frame``.
     """
@@ -166,11 +168,13 @@ class ArticleFrame:
     force: ForceRef | None = None
     region: str | None = None
     window: PeriodRef | None = None
+    subject: str | None = None
     evidence: dict[str, Evidence] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"scope": self.scope, "force": self.force.to_dict() if self.force else None,
                 "region": self.region, "window": self.window.to_dict() if self.window else None,
+                "subject": self.subject,
                 "evidence": {k: {"text": e.text, "start": e.start, "end": e.end, "rule": e.rule}
                              for k, e in self.evidence.items()}}
 
@@ -281,6 +285,7 @@ def build_frame(doc: Doc, index) -> ArticleFrame:
             return sp
         return named_regions[0] if named_regions else None
 
+    _frame_subject(frame, index, top, quoted)
     head_forces = [sp for sp in forces if sp.start_char < headline_end and sp.label_ == "FORCE"]
     head_regions = [sp for sp in regions if sp.start_char < headline_end]
     head_tokens = bisect_left(token_table(doc).idx, headline_end)
@@ -324,6 +329,20 @@ def build_frame(doc: Doc, index) -> ArticleFrame:
     return frame
 
 
+def _frame_subject(frame: ArticleFrame, index, top: int, quoted) -> None:
+    """``top_subject``: the people the article's top names, when they are of one kind
+    ("UK police officers receive 7,800 complaints"): the cases and complaints it counts are
+    about them. Staff and the workforce named together count as one kind (workers)."""
+    found = [sp for sp in index.all("subjects") if sp.start_char < top and not quoted(sp)]
+    labels = Counter(sp.label_ for sp in found)
+    kinds = set(labels)
+    if len(kinds) == 1 or kinds == {"staff", "workforce"}:
+        label = labels.most_common(1)[0][0]
+        sp = next(sp for sp in found if sp.label_ == label)
+        frame.subject = label
+        frame.evidence["subject"] = Evidence(sp.text, sp.start_char, sp.end_char, "top_subject")
+
+
 @dataclass
 class ArticleAttribution:
     """Carries the force/region and period frames through one article's sentences."""
@@ -337,7 +356,8 @@ class ArticleAttribution:
     def __post_init__(self) -> None:
         self.index = span_index(self.doc)
         self.article = build_frame(self.doc, self.index)
-        rule = next((e.rule for e in self.article.evidence.values()), None) or "no_frame"
+        place = self.article.evidence.get("force") or self.article.evidence.get("region")
+        rule = place.rule if place else "no_frame"
         self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
         self.frame = self.main
         self.period_rule = "first_stated_period"

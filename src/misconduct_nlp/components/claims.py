@@ -181,6 +181,11 @@ class ClaimBuilder:
         subject, subject_text = r.subject, r.subject_text
         if subject is None and r.inherit_subject is not None and prev is not None:
             subject, subject_text = prev.subject, prev.subject_text
+        frame_subject = att.article.subject
+        if subject is None and frame_subject and (r.counted_noun or r.inherit_subject is not None):
+            # "UK police officers receive 7,800 complaints ... 181 complaints resulted in formal
+            # action": the people the article's top names are whom its cases are about
+            subject, subject_text = frame_subject, att.article.evidence["subject"].text
         frame = att.force_for(sent, num, r.left, r.right, r.bracketed)
         if frame is not None:
             stated_frames.append(frame)
