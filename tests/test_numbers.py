@@ -135,7 +135,7 @@ def _table_examples():
     d = numbers_data()
     rows = [(f"{table}:{row['name']}", row) for table in ("glued_suffixes", "currency_prefixes", "ranges",
                                                           "changes") for row in d[table]]
-    singles = ("scale_words", "negative", "scores", "proportions", "rate_bases")
+    singles = ("scale_words", "negative", "scores", "proportions", "rate_bases", "glued_prefixes")
     rows += [(table, d[table]) for table in singles]
     for name, row in rows:
         for k, ex in enumerate(row["examples"]):
@@ -153,7 +153,7 @@ def test_table_example(nlp, example):
     hits = [sp for v, sp in got if abs(v - example["value"]) < 1e-6 * max(1.0, abs(v))]
     assert hits, (example, spans(nlp, example["text"]))
     sp = hits[0]
-    for field in ("value_max", "unit", "change"):
+    for field in ("value_max", "unit", "change", "approx"):
         if field in example:
             assert getattr(sp._, field) == example[field], (field, spans(nlp, example["text"]))
     if "kind" in example:

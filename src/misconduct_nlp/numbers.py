@@ -34,7 +34,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 # one token: [sign][~][currency prefix]number[suffix]; the prefix and suffix are checked
 # against data/numbers.json by the caller's tables, not here
 TOKEN_RE = re.compile(
-    r"^(?P<sign>[-\u2212+]|minus-)?(?P<tilde>[~\u2248])?(?P<pre>[^\W\d_]{1,3}\$?|[£$€¥]|Y=)?"
+    r"^(?P<sub>sub-)?(?P<sign>[-\u2212+]|minus-)?(?P<tilde>[~\u2248])?(?P<pre>[^\W\d_]{1,3}\$?|[£$€¥]|Y=)?"
     rf"(?P<num>{_NUM})(?P<suf>[^\d\s].*)?$", re.IGNORECASE)
 PAIR_RE = re.compile(rf"^(?P<sep>[-\u2013\u2014/])(?P<num>{_NUM})(?P<suf>[^\W\d_]{{1,3}}\.?)?$")
 
@@ -50,6 +50,7 @@ class TokenNumber:
     tilde: bool = False     # "~25": about
     grouped: bool = False   # written with thousands separators ("1,368")
     decimal: bool = False   # written with a decimal point ("2.5")
+    below: bool = False     # "sub-300": less than
 
 
 def read_token(text: str) -> TokenNumber | None:
@@ -65,7 +66,7 @@ def read_token(text: str) -> TokenNumber | None:
     num = m.group("num")
     return TokenNumber(float(num.replace(",", "")), m.group("pre") or "", m.group("suf") or "",
                        m.group("sign") not in (None, "+"), m.group("tilde") is not None,
-                       "," in num, "." in num)
+                       "," in num, "." in num, m.group("sub") is not None)
 
 
 def read_pair(suffix: str) -> tuple[str, float, str] | None:

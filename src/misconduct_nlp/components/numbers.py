@@ -212,12 +212,15 @@ class NumberFinder:
         suffix = tn.suffix.lower()
         if suffix[-1:] == "." and suffix[:-1] in t["glued_scales"]:
             suffix = suffix[:-1]  # "£6m." at the end of a sentence
-        elif suffix in _POSSESSIVE:
-            suffix = ""  # "2022's"
+        elif suffix in _POSSESSIVE or suffix == "-":
+            suffix = ""  # "2022's"; "7- or 8-inch", the first half of a suspended compound
         num = _Num(i, i + 1, tn.value, raw="digits",
-                   plain=not (tn.prefix or suffix or tn.grouped or tn.decimal or tn.negative or tn.tilde))
+                   plain=not (tn.prefix or suffix or tn.grouped or tn.decimal or tn.negative or tn.tilde
+                              or tn.below))
         if tn.tilde:
             num.approx = "about"
+        elif tn.below:
+            num.approx = "less_than"  # "sub-300 sq m"
         if tn.prefix:
             scaled = suffix in t["glued_scales"] or (i + 1 < len(low) and low[i + 1] in t["scale_words"])
             if not (tn.prefix in t["cur_plain"]
