@@ -37,12 +37,20 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
 
 from misconduct_nlp.formats import FORMATS, format_for_path
-from misconduct_nlp.io import DEFAULT_MAX_BYTES, ArticleError, discover, read_article
+from misconduct_nlp.io import (
+    DEFAULT_MAX_BYTES,
+    HIDDEN,
+    ArticleError,
+    PathError,
+    discover,
+    printable,
+    read_article,
+)
 from misconduct_nlp.model import Published
 
 DEFAULT_EXTRACTOR = "misconduct_nlp:extract_many"  # through the package's public names
@@ -85,6 +93,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write failures as JSON lines (path, article, reason) to FILE")
     parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"skip files larger than N bytes (default {DEFAULT_MAX_BYTES}; 0: no limit)")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="read symlinks that lead outside the folders given (skipped by default)")
+    parser.add_argument("--csv-raw", action="store_true",
+                        help="CSV: write cells starting with = + - @ as they are (default: a leading ')")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no summary (failures are still reported)")
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -119,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
         model=args.model,
         batch_size=args.batch_size,
         partitioned=bool(args.output) and args.engine == "dask" and _is_folder_arg(args.output),
+        follow_links=args.follow_links,
+        csv_raw=args.csv_raw,
     )
     try:
         summary = run_batch(args.paths, options)
@@ -157,6 +171,8 @@ class BatchOptions:
     min_parallel_bytes: int = MIN_PARALLEL_BYTES
     extractor: str = DEFAULT_EXTRACTOR
     loader: str = DEFAULT_LOADER
+    follow_links: bool = False
+    csv_raw: bool = False
 
     def __post_init__(self) -> None:
         for name in ("output", "errors"):
@@ -167,7 +183,8 @@ class BatchOptions:
             self.published = date.fromisoformat(self.published)
 
     def worker_config(self) -> WorkerConfig:
-        return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader)
+        return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader,
+                            self.csv_raw)
 
 
 @dataclass(frozen=True)
@@ -203,6 +220,7 @@ class WorkerConfig:
     batch_size: int = 32
     extractor: str = DEFAULT_EXTRACTOR
     loader: str = DEFAULT_LOADER
+    csv_raw: bool = False  # for writers on workers (Dask partitions)
 
 
 @dataclass
@@ -214,13 +232,15 @@ class Failure:
     article: str | None = None
 
 
-def plan(paths: Iterable[str | Path], published: date | None = None) -> tuple[list[Task], list[Failure]]:
+def plan(paths: Iterable[str | Path], published: date | None = None, *, follow_links: bool = False,
+         skipped: list[PathError] | None = None) -> tuple[list[Task], list[Failure]]:
     """Sorted, numbered tasks for the article files under ``paths``, and the paths that failed.
 
     A date from a ``manifest.jsonl`` wins (source ``manifest``); otherwise ``published``
-    (source ``argument``); otherwise none.
+    (source ``argument``); otherwise none. Paths left out on purpose (hidden files, symlinks
+    leaving the folder unless ``follow_links``) are appended to ``skipped`` (``io.discover``).
     """
-    files, errors = discover(paths)
+    files, errors = discover(paths, follow_links=follow_links, skipped=skipped)
     tasks = []
     for i, f in enumerate(files):
         if f.published is not None:
@@ -493,8 +513,10 @@ class BatchOutput:
     """
 
     def __init__(self, path: Path | None, fmt: str, *, resume: bool = False, force: bool = False,
-                 stdout: IO[bytes] | None = None) -> None:
-        from misconduct_nlp.formats import make_writer
+                 stdout: IO[bytes] | None = None, csv_raw: bool = False) -> None:
+        from misconduct_nlp.formats import make_writer as make
+
+        make_writer = partial(make, csv_raw=csv_raw)
 
         self.path, self.format = path, fmt
         self.done: Counter[tuple[str, str]] = Counter()
@@ -691,6 +713,7 @@ class BatchSummary:
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
     interrupted: bool = False
+    ignored: list[Failure] = field(default_factory=list)  # left out on purpose: hidden, links leaving
 
     @property
     def words_per_second(self) -> float:
@@ -705,7 +728,19 @@ class BatchSummary:
     def line(self) -> str:
         return (f"{self.read} articles read, {self.skipped} skipped, {self.failed} failed, "
                 f"{self.claims} claims written in {self.seconds:.1f} s "
-                f"({self.words_per_second:,.0f} words/s)")
+                f"({self.words_per_second:,.0f} words/s){self.ignored_note()}")
+
+    def ignored_note(self) -> str:
+        """'; 2 hidden not read (.a.txt, ..b)' and the like, or '' when nothing was left out."""
+        hidden = [printable(Path(f.path).name) for f in self.ignored if f.reason == HIDDEN]
+        links = len(self.ignored) - len(hidden)
+        parts = []
+        if hidden:
+            more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
+            parts.append(f"{len(hidden)} hidden not read ({', '.join(hidden[:5])}{more})")
+        if links:
+            parts.append(f"{links} symlink{'s' if links != 1 else ''} leading outside not followed")
+        return "".join(f"; {p}" for p in parts)
 
 
 class _Reporter:
@@ -726,9 +761,10 @@ class _Reporter:
             print(text, file=self.stderr, flush=True)
 
     def failure(self, f: Failure) -> None:
-        self.say(f"misconduct-nlp: {f.path}: {f.reason}")
+        path = printable(f.path)
+        self.say(f"misconduct-nlp: {path}: {f.reason}")
         if self.log is not None:
-            self.log.write(json.dumps({"path": f.path, "article": f.article, "reason": f.reason},
+            self.log.write(json.dumps({"path": path, "article": f.article, "reason": printable(f.reason)},
                                       ensure_ascii=False) + "\n")
             self.log.flush()
 
@@ -754,18 +790,24 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
 
         return run_partitioned(paths, options, stderr=stderr)
 
-    tasks, path_failures = plan(paths, options.published)
+    skipped: list[PathError] = []
+    tasks, path_failures = plan(paths, options.published, follow_links=options.follow_links,
+                                skipped=skipped)
     if fmt == "parquet":
         out: BatchOutput | _ParquetOutput = _ParquetOutput(options.output, resume=options.resume,
                                                            force=options.force)
     else:
-        out = BatchOutput(options.output, fmt, resume=options.resume, force=options.force, stdout=stdout)
-    summary = BatchSummary()
+        out = BatchOutput(options.output, fmt, resume=options.resume, force=options.force, stdout=stdout,
+                          csv_raw=options.csv_raw)
+    summary = BatchSummary(ignored=[Failure(str(e.path), e.reason) for e in skipped])
     bar = _progress_bar(paths, len(tasks), options, stderr)
     report = _Reporter(options, stderr, bar)
     previous = _sigterm_as_interrupt()
     results: Iterator[ArticleResult] | None = None
     try:
+        for f in summary.ignored:
+            if f.reason != HIDDEN:
+                report.say(f"misconduct-nlp: skipped {printable(f.path)}: {f.reason}")
         for f in path_failures:
             summary.failed += 1
             summary.failures.append(f)
@@ -790,13 +832,17 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
                 summary.failures.append(Failure(res.path, res.error, res.id))
                 report.say(f"misconduct-nlp: {res.error}; stopping")
                 break
+            if res.error is None:
+                try:
+                    out.write(res)  # encodes everything before writing anything
+                except (UnicodeError, ValueError, TypeError) as e:
+                    res.error = f"cannot write its claims: {_describe(e)}"
             if res.error is not None:
                 f = Failure(res.path, res.error, res.id)
                 summary.failed += 1
                 summary.failures.append(f)
                 report.failure(f)
             else:
-                out.write(res)
                 summary.read += 1
                 summary.claims += len(res.claims or [])
                 summary.words += res.words
