@@ -270,3 +270,44 @@ def test_a_report_that_fails_leaves_no_empty_page(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         report.write_report([], fresh)
     assert not fresh.exists()
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def test_batch_reads_an_article_over_max_length_in_chunks(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    text = ("Kent Police sacked 12 officers.\n\n" + "filler " * 150_000
+            + "\n\nEssex Police sacked 3 officers.\n")
+    (folder / "long.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "claims.jsonl"
+    opts = BatchOptions(output=out, workers=1, quiet=True)  # the real extractor
+    summary = run_batch([str(folder)], opts, stderr=io.StringIO())
+    assert (summary.read, summary.failed) == (1, 0)
+    claims = read_claims(out)
+    assert [c["value"] for c in claims] == [12, 3]
+    assert all(text[c["span"]["start"]:c["span"]["end"]] == c["span"]["text"] for c in claims)
+
+
+def test_dask_partitions_fail_only_the_bad_article_and_skip_outward_links(tmp_path):
+    pytest.importorskip("dask.bag")
+    distributed = pytest.importorskip("distributed")
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name, text in [("a.txt", "1 officer"), ("b.txt", "SURROGATE 2 officers"), ("=c.txt", "3 officers")]:
+        (folder / name).write_text(text, encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("4 secrets")
+    (folder / "link.txt").symlink_to(tmp_path / "secret.txt")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None, silence_logs=40) as cluster:
+        parts = tmp_path / "parts"
+        opts = BatchOptions(output=parts, format="csv", engine="dask", scheduler=cluster.scheduler_address,
+                            partitioned=True, quiet=True, **FAKE)
+        err = io.StringIO()
+        summary = run_batch([str(folder)], opts, stderr=err)
+    assert (summary.read, summary.failed) == (2, 1)
+    assert "link.txt: symlink to" in err.getvalue()
+    (part,) = parts.glob("part-*.csv")
+    rows = list(csv.DictReader(io.StringIO(part.read_text(encoding="utf-8"), newline="")))
+    assert [(r["article"], r["value"]) for r in rows] == [("'=c", "3"), ("a", "1")]

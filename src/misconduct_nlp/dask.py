@@ -45,7 +45,7 @@ from misconduct_nlp.batch import (
     plan,
     process_chunk,
 )
-from misconduct_nlp.io import DEFAULT_MAX_BYTES
+from misconduct_nlp.io import DEFAULT_MAX_BYTES, HIDDEN, PathError, printable
 
 PART_ARTICLES = 2000
 
@@ -89,9 +89,13 @@ def dask_results(chunks: Sequence[list[Task]], config: WorkerConfig, *, workers:
 
 
 def _tasks(paths: Iterable[str | Path], published: date | None) -> list[Task]:
-    tasks, failures = plan(paths, published)
+    skipped: list[PathError] = []
+    tasks, failures = plan(paths, published, skipped=skipped)
     for f in failures:
-        warnings.warn(f"{f.path}: {f.reason}", stacklevel=3)
+        warnings.warn(f"{printable(f.path)}: {f.reason}", stacklevel=3)
+    for e in skipped:
+        if e.reason != HIDDEN:
+            warnings.warn(f"skipped {printable(str(e.path))}: {e.reason}", stacklevel=3)
     return tasks
 
 
@@ -226,10 +230,15 @@ def run_partitioned(paths: Sequence[str | Path], options: BatchOptions, *,
         raise UsageError(f"{folder} already holds partitions: use --force to replace them")
     for p in old:
         p.unlink()
-    tasks, path_failures = plan(paths, options.published)
-    summary = BatchSummary()
+    skipped: list[PathError] = []
+    tasks, path_failures = plan(paths, options.published, follow_links=options.follow_links,
+                                skipped=skipped)
+    summary = BatchSummary(ignored=[Failure(str(e.path), e.reason) for e in skipped])
     report = _Reporter(options, stderr)
     try:
+        for f in summary.ignored:
+            if f.reason != HIDDEN:
+                report.say(f"misconduct-nlp: skipped {printable(f.path)}: {f.reason}")
         for f in path_failures:
             summary.failed += 1
             summary.failures.append(f)
