@@ -793,12 +793,18 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
     skipped: list[PathError] = []
     tasks, path_failures = plan(paths, options.published, follow_links=options.follow_links,
                                 skipped=skipped)
-    if fmt == "parquet":
-        out: BatchOutput | _ParquetOutput = _ParquetOutput(options.output, resume=options.resume,
-                                                           force=options.force)
-    else:
-        out = BatchOutput(options.output, fmt, resume=options.resume, force=options.force, stdout=stdout,
-                          csv_raw=options.csv_raw)
+    lock = _lock_output(options.output)  # before the output is opened, truncated or repaired
+    try:
+        if fmt == "parquet":
+            out: BatchOutput | _ParquetOutput = _ParquetOutput(options.output, resume=options.resume,
+                                                               force=options.force)
+        else:
+            out = BatchOutput(options.output, fmt, resume=options.resume, force=options.force,
+                              stdout=stdout, csv_raw=options.csv_raw)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     summary = BatchSummary(ignored=[Failure(str(e.path), e.reason) for e in skipped])
     bar = _progress_bar(paths, len(tasks), options, stderr)
     report = _Reporter(options, stderr, bar)
@@ -856,7 +862,11 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
         _restore_sigterm(previous)
         if bar is not None:
             bar.close()
-        out.close()
+        try:
+            out.close()
+        finally:
+            if lock is not None:
+                lock.release()
         report.close()
     summary.seconds = time.perf_counter() - t0
     if summary.interrupted:
@@ -865,6 +875,21 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
     elif not options.quiet:
         print(f"misconduct-nlp: {summary.line()}", file=stderr, flush=True)
     return summary
+
+
+def _lock_output(output: Path | None) -> Any:
+    """The lock of a file output (``lock.OutputLock``), or ``None`` for standard output.
+
+    Raises :class:`UsageError` when another run holds it.
+    """
+    if output is None:
+        return None
+    from misconduct_nlp.lock import OutputLock, OutputLocked
+
+    try:
+        return OutputLock.acquire(output)
+    except OutputLocked as e:
+        raise UsageError(str(e)) from None
 
 
 def _skip_done(tasks: list[Task], out: BatchOutput | _ParquetOutput, summary: BatchSummary) -> list[Task]:
