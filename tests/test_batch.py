@@ -190,7 +190,7 @@ def test_a_worker_that_dies_fails_only_its_article(tmp_path):
     summary, err = run([src], tmp_path / "out.jsonl", workers=2)
     assert summary.read == 40
     assert summary.failed == 1
-    assert "0000_dies.txt: worker process died" in err
+    assert "0000_dies.txt: [E203] worker process died" in err
     assert len(set(articles_in(tmp_path / "out.jsonl"))) == 40
 
 
@@ -328,9 +328,9 @@ def test_cli_bad_folder(tmp_path):
     res = cli("extract", src, tmp_path / "missing", "-o", out, "--errors", log, "-j", "1")
     assert res.returncode == 1, res.stderr
     lines = res.stderr.strip().splitlines()
-    assert any(line.endswith("binary.txt: binary file (contains NUL bytes)") for line in lines)
-    assert any(line.endswith("empty.txt: empty file") for line in lines)
-    assert any(line.endswith("missing: no such file or directory") for line in lines)
+    assert any("binary.txt: [E102] binary file (contains NUL bytes): " in line for line in lines)
+    assert any("empty.txt: [E101] empty file: " in line for line in lines)
+    assert any("missing: [E109] no such file or directory: " in line for line in lines)
     assert "3 articles read, 0 skipped, 3 failed" in lines[-1] and "words/s" in lines[-1]
     assert len(log.read_text().splitlines()) == 3
     claims = read_claims(out)

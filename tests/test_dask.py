@@ -59,7 +59,7 @@ def test_bag_matches_local_engine_with_failures(tmp_path, client):
     assert bag.compute() == expected
     results = article_bag([src], config=WorkerConfig(**FAKE)).compute()
     failed = [r for r in results if r["error"]]
-    assert [(r["id"], r["error"]) for r in failed] == [("empty", "empty file")]
+    assert [(r["id"], r["error"].split(":")[0]) for r in failed] == [("empty", "[E101] empty file")]
     assert [r["id"] for r in results] == sorted(r["id"] for r in results)
 
 

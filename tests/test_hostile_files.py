@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from misconduct_nlp.batch import BatchOptions, run_batch
+from misconduct_nlp.batch import BatchOptions, plan_and_warnings, run_batch
 from misconduct_nlp.cli import main
+from misconduct_nlp.errors import PathWarning
 from misconduct_nlp.formats import COLUMNS, FORMULA_STARTS, CsvWriter, neutralise_cell, read_claims
-from misconduct_nlp.io import HIDDEN, ArticleError, decode_bytes, discover, printable, read_article
+from misconduct_nlp.io import ArticleError, decode_bytes, discover, printable, read_article
 
 FAKE = dict(extractor="_fake_extract:extract_many", loader="_fake_extract:load")
 LATIN1_NAME = os.fsdecode(b"caf\xe9 \xff.txt")  # not UTF-8: Python holds the bytes as surrogates
@@ -94,7 +95,7 @@ def test_a_record_that_cannot_be_written_fails_only_its_article(tmp_path):
     assert (summary.read, summary.failed, summary.exit_status) == (2, 1, 1)
     assert [c["value"] for c in read_claims(out)] == [1, 3]
     (row,) = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert row["article"] == "b" and row["reason"].startswith("cannot write its claims: UnicodeEncodeError")
+    assert row["article"] == "b" and "[E207] cannot write its claims: UnicodeEncodeError" in row["reason"]
     again, _ = run([folder], out, resume=True)  # the failed article is tried again, the rest kept
     assert (again.skipped, again.read, again.failed) == (2, 0, 1)
     assert [c["value"] for c in read_claims(out)] == [1, 3]
@@ -174,14 +175,15 @@ def test_hidden_files_and_folders_are_counted_and_named(tmp_path):
     (folder / ".draft.txt").write_text("8 officers")
     (folder / "..x.txt").write_text("7 officers")
     (folder / "story.txt").write_text("1 officer")
-    skipped = []
-    files, errors = discover([folder], skipped=skipped)
+    with pytest.warns(PathWarning, match=r"\[W004\] 3 hidden file\(s\) or folder\(s\) in .*news "
+                                         r"are left out \(\.\.x\.txt, \.draft\.txt, \.git\)"):
+        files, errors = discover([folder])
     assert [f.id for f in files] == ["story"] and errors == []
-    assert sorted(e.path.name for e in skipped) == ["..x.txt", ".draft.txt", ".git"]
-    assert {e.reason for e in skipped} == {HIDDEN}
-    summary, err = run([folder], tmp_path / "out.jsonl", quiet=False)
+    summary, err = run([folder], tmp_path / "out.jsonl")
     assert summary.exit_status == 0 and summary.read == 1
-    assert "3 hidden not read (..x.txt, .draft.txt, .git)" in err
+    assert "warning: [W004] 3 hidden" in err  # said even with -q, and counted
+    assert len(summary.warnings) == 1
+    assert discover([folder / ".draft.txt"])[0][0].id == ".draft"  # named on its own: read
 
 
 def test_symlinks_leaving_the_folder_are_skipped_unless_asked(tmp_path):
@@ -197,16 +199,15 @@ def test_symlinks_leaving_the_folder_are_skipped_unless_asked(tmp_path):
     (folder / "passwd.txt").symlink_to(outside / "secret.txt")
     (folder / "elsewhere").symlink_to(outside / "deep")
     (folder / "alias.txt").symlink_to(folder / "sub" / "inside.txt")  # stays inside: followed
-    skipped = []
-    files, errors = discover([folder], skipped=skipped)
-    assert sorted(f.id for f in files) == ["alias", "story"] and errors == []
-    reasons = {e.path.name: e.reason for e in skipped}
-    assert set(reasons) == {"passwd.txt", "elsewhere"}
-    assert reasons["passwd.txt"].startswith(f"symlink to {outside / 'secret.txt'}, outside")
-    assert "--follow-links" in reasons["passwd.txt"]
+    tasks, failures, notes = plan_and_warnings([folder])
+    assert sorted(t.id for t in tasks) == ["alias", "story"] and failures == []
+    assert len(notes) == 2 and all(n.startswith("[W003] ") for n in notes)
+    (passwd,) = [n for n in notes if "passwd.txt" in n]
+    assert f"passwd.txt is a symlink to {outside / 'secret.txt'}, outside {folder}" in passwd
+    assert "--follow-links" in passwd
     summary, err = run([folder], tmp_path / "out.jsonl")
     assert summary.exit_status == 0 and summary.read == 2
-    assert "skipped" in err and "passwd.txt: symlink to" in err  # said even with -q
+    assert "warning: [W003]" in err and "passwd.txt is a symlink to" in err  # said even with -q
     files, _ = discover([folder], follow_links=True)
     assert sorted(f.id for f in files) == ["alias", "more", "passwd", "story"]
     summary, _ = run([folder], tmp_path / "all.jsonl", follow_links=True)
@@ -222,8 +223,8 @@ def test_report_does_not_embed_a_file_a_symlink_leads_out_to(tmp_path, capsys):
     out = tmp_path / "report.html"
     assert main(["report", str(folder), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert "root:x:0:0" not in page and "passwd.txt: symlink to" in page
-    assert "skipped" in capsys.readouterr().err
+    assert "root:x:0:0" not in page and "story" in page
+    assert "passwd.txt is a symlink to" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
@@ -307,7 +308,7 @@ def test_dask_partitions_fail_only_the_bad_article_and_skip_outward_links(tmp_pa
         err = io.StringIO()
         summary = run_batch([str(folder)], opts, stderr=err)
     assert (summary.read, summary.failed) == (2, 1)
-    assert "link.txt: symlink to" in err.getvalue()
+    assert "link.txt is a symlink to" in err.getvalue()
     (part,) = parts.glob("part-*.csv")
     rows = list(csv.DictReader(io.StringIO(part.read_text(encoding="utf-8"), newline="")))
     assert [(r["article"], r["value"]) for r in rows] == [("'=c", "3"), ("a", "1")]

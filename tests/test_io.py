@@ -174,10 +174,10 @@ def test_discover_reports_missing_paths_and_symlink_loops(tmp_path):
     files, errors = discover([tmp_path, tmp_path / "missing"])
     assert [f.id for f in files] == ["a"]
     reasons = {Path(e.path).name: e.reason for e in errors}
-    assert reasons["missing"] == "no such file or directory"
-    assert reasons["up"].startswith("symlink loop")
-    assert reasons["self.txt"] == "symlink loop"
-    assert reasons["dangling.txt"] == "broken symlink"
+    assert reasons["missing"].startswith("[E109] no such file or directory: ")
+    assert reasons["up"].startswith("[E111] symlink loop")
+    assert reasons["self.txt"].startswith("[E107] symlink loop: ")
+    assert reasons["dangling.txt"].startswith("[E108] broken symlink: ")
 
 
 def test_discover_finds_each_file_once(tmp_path):

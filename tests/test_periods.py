@@ -570,11 +570,11 @@ def test_scan_at_word_starts_equals_full_scan_on_word_salad(nlp, words, sep):
 def test_a_phrase_that_needs_no_date_is_parsed_once_for_every_date():
     periods.clear_caches()
     a = parse_period("between 2009 and 2013", "2020-01-01")
-    assert ("between 2009 and 2013", None) in periods._UNDATED
+    assert ("between 2009 and 2013", None) in periods.default_grammar().undated
     assert parse_period("between 2009 and 2013", "2015-05-05") == a
     assert parse_period("last year", "2020-06-01") != parse_period("last year", "2016-06-01")
     assert parse_period("last year") is None
-    assert ("last year", None) not in periods._UNDATED
+    assert ("last year", None) not in periods.default_grammar().undated
     assert span_of("since 2009", "2014-02-01") == ("2009-01-01", "2014-02-01")
     assert span_of("since 2009", "2020-02-01") == ("2009-01-01", "2020-02-01")
     periods.clear_caches()

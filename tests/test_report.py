@@ -154,7 +154,7 @@ def test_command_reads_folders_and_reviews_a_claims_file(tmp_path, capsys):
     # confidence 0.5 claims are left out: kent's 12 (0.9), evil's 9 (0.8) and the orphan
     assert [r["data-measure"] for r in rows(page)] == ["sanctioned", "dismissed", "dismissed"]
     assert "The article text was not given" in page
-    assert "empty.txt: empty file" in page and "missing: no such file or directory" in page
+    assert "empty.txt: [E101] empty file" in page and "missing: [E109] no such file or directory" in page
     assert "published 2024-01-15" in page
     err = capsys.readouterr().err
     assert "3 claims in 3 articles, 2 skipped" in err

@@ -17,7 +17,9 @@ How a run goes:
    output) so that ``--resume`` skips what is done, truncates a half-written tail, and
    re-extracts articles whose content changed (removing their old claims).
 4. A file that cannot be read or extracted is reported (one line on stderr, one JSON row in
-   ``--errors``) and the run goes on; the exit status is 1 when anything failed.
+   ``--errors``) and the run goes on; the exit status is 1 when anything failed, or when no
+   article was found. Warnings (a folder with no articles, a ``manifest.jsonl`` line that
+   cannot be used) are printed and counted in the summary; they do not change the exit status.
 
 Only the standard library is imported at module level: ``misconduct-nlp --help`` stays fast.
 """
@@ -33,6 +35,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -41,17 +44,24 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
 
-from misconduct_nlp.formats import FORMATS, format_for_path
-from misconduct_nlp.io import (
-    DEFAULT_MAX_BYTES,
-    HIDDEN,
+from misconduct_nlp.cli import NumberOption
+from misconduct_nlp.errors import (
     ArticleError,
-    PathError,
-    discover,
-    printable,
-    read_article,
+    Errors,
+    ExtractorError,
+    MisconductWarning,
+    UsageError,
+    code_of,
 )
+from misconduct_nlp.formats import FORMATS, format_for_path
+from misconduct_nlp.io import DEFAULT_MAX_BYTES, discover, printable, read_article
 from misconduct_nlp.model import Published
+
+__all__ = [
+    "ArticleResult", "BatchOptions", "BatchOutput", "BatchSummary", "Failure", "Task", "UsageError",
+    "WorkerConfig", "add_arguments", "local_results", "make_chunks", "plan", "plan_and_warnings",
+    "process_chunk", "run", "run_batch",
+]
 
 DEFAULT_EXTRACTOR = "misconduct_nlp:extract_many"  # through the package's public names
 DEFAULT_LOADER = "misconduct_nlp:load"
@@ -63,11 +73,17 @@ CHUNK_BYTES = 400_000
 MIN_PARALLEL_BYTES = 300_000
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-PIPELINE_FAILURE = "cannot load the pipeline"
+EXIT_OUTPUT = 3  # the output could not be written (disk full, closed pipe): what is written is kept
+#: The code of an article result that means no article can be extracted: the run stops.
+PIPELINE_FAILURE = "E201"
 
-
-class UsageError(Exception):
-    """The run cannot start as asked (output exists, bad combination of options)."""
+#: The numeric options of ``extract``, checked on the command line and in :class:`BatchOptions`.
+WORKERS = NumberOption("-j/--workers", "the number of worker processes (0: one per core)", minimum=0)
+MAX_BYTES = NumberOption("--max-bytes", "a size in bytes, such as 5000000 (0: no limit)", minimum=0)
+BATCH_SIZE = NumberOption("--batch-size", "the number of articles per nlp.pipe batch, such as 32", minimum=1)
+MIN_CONFIDENCE = NumberOption("--min-confidence",
+                              "a confidence from 0 to 1, such as 0.5 (0 keeps every claim)",
+                              integer=False, minimum=0.0, maximum=1.0)
 
 
 # --------------------------------------------------------------------------- command line
@@ -82,16 +98,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "in / gets one file per partition")
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help="output format (default: from the output's suffix, else jsonl)")
-    parser.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--published", type=iso_date, metavar="YYYY-MM-DD",
                         help="publication date for articles the manifest.jsonl does not date")
-    parser.add_argument("-j", "--workers", type=int, default=0, metavar="N",
+    parser.add_argument("-j", "--workers", type=WORKERS, default=0, metavar="N",
                         help="worker processes (default: all cores)")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run: skip articles already in the output")
     parser.add_argument("--force", action="store_true", help="overwrite an existing output")
     parser.add_argument("--errors", metavar="FILE",
                         help="also write failures as JSON lines (path, article, reason) to FILE")
-    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+    parser.add_argument("--max-bytes", type=MAX_BYTES, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"skip files larger than N bytes (default {DEFAULT_MAX_BYTES}; 0: no limit)")
     parser.add_argument("--follow-links", action="store_true",
                         help="read symlinks that lead outside the folders given (skipped by default)")
@@ -104,37 +120,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address (default: a LocalCluster of --workers processes)")
     parser.add_argument("--model", default=None, help="pipeline to load (default: the built-in one)")
-    parser.add_argument("--batch-size", type=int, default=32, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument("--min-confidence", type=MIN_CONFIDENCE, default=0.0, metavar="X",
+                        help="leave out claims whose confidence is below X, from 0 to 1 (default: 0)")
+    parser.add_argument("--batch-size", type=BATCH_SIZE, default=32, metavar="N", help=argparse.SUPPRESS)
 
 
-def _iso_date(text: str) -> date:
+def iso_date(text: str) -> date:
+    """An argparse ``type`` for ``YYYY-MM-DD`` dates; anything else is a usage error."""
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        value = None
+    if value is None:
+        raise argparse.ArgumentTypeError(Errors.E024.format(value=text))
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``misconduct-nlp extract`` from parsed arguments; the exit status."""
-    options = BatchOptions(
-        output=Path(args.output) if args.output else None,
-        format=args.format,
-        published=args.published,
-        workers=args.workers,
-        resume=args.resume,
-        force=args.force,
-        errors=Path(args.errors) if args.errors else None,
-        max_bytes=args.max_bytes,
-        quiet=args.quiet,
-        engine=args.engine,
-        scheduler=args.scheduler,
-        model=args.model,
-        batch_size=args.batch_size,
-        partitioned=bool(args.output) and args.engine == "dask" and _is_folder_arg(args.output),
-        follow_links=args.follow_links,
-        csv_raw=args.csv_raw,
-    )
     try:
+        options = BatchOptions(
+            output=Path(args.output) if args.output else None,
+            format=args.format,
+            published=args.published,
+            workers=args.workers,
+            resume=args.resume,
+            force=args.force,
+            errors=Path(args.errors) if args.errors else None,
+            max_bytes=args.max_bytes,
+            quiet=args.quiet,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            model=args.model,
+            min_confidence=args.min_confidence,
+            batch_size=args.batch_size,
+            partitioned=bool(args.output) and args.engine == "dask" and _is_folder_arg(args.output),
+            follow_links=args.follow_links,
+            csv_raw=args.csv_raw,
+        )
         summary = run_batch(args.paths, options)
     except UsageError as e:
         print(f"misconduct-nlp extract: {e}", file=sys.stderr)
@@ -166,6 +189,7 @@ class BatchOptions:
     engine: str = "local"
     scheduler: str | None = None
     model: str | None = None
+    min_confidence: float = 0.0
     batch_size: int = 32
     partitioned: bool = False
     min_parallel_bytes: int = MIN_PARALLEL_BYTES
@@ -180,11 +204,18 @@ class BatchOptions:
             if value is not None and not isinstance(value, Path):
                 setattr(self, name, Path(value))
         if isinstance(self.published, str):
-            self.published = date.fromisoformat(self.published)
+            try:
+                self.published = date.fromisoformat(self.published)
+            except ValueError:
+                raise UsageError(Errors.E024.format(value=self.published)) from None
+        self.workers = int(WORKERS.check(self.workers))
+        self.max_bytes = int(MAX_BYTES.check(self.max_bytes))
+        self.batch_size = int(BATCH_SIZE.check(self.batch_size))
+        self.min_confidence = float(MIN_CONFIDENCE.check(self.min_confidence))
 
     def worker_config(self) -> WorkerConfig:
         return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader,
-                            self.csv_raw)
+                            self.min_confidence, self.csv_raw)
 
 
 @dataclass(frozen=True)
@@ -220,6 +251,7 @@ class WorkerConfig:
     batch_size: int = 32
     extractor: str = DEFAULT_EXTRACTOR
     loader: str = DEFAULT_LOADER
+    min_confidence: float = 0.0
     csv_raw: bool = False  # for writers on workers (Dask partitions)
 
 
@@ -232,15 +264,18 @@ class Failure:
     article: str | None = None
 
 
-def plan(paths: Iterable[str | Path], published: date | None = None, *, follow_links: bool = False,
-         skipped: list[PathError] | None = None) -> tuple[list[Task], list[Failure]]:
+def plan(paths: Iterable[str | Path], published: date | None = None, *,
+         follow_links: bool = False) -> tuple[list[Task], list[Failure]]:
     """Sorted, numbered tasks for the article files under ``paths``, and the paths that failed.
 
     A date from a ``manifest.jsonl`` wins (source ``manifest``); otherwise ``published``
-    (source ``argument``); otherwise none. Paths left out on purpose (hidden files, symlinks
-    leaving the folder unless ``follow_links``) are appended to ``skipped`` (``io.discover``).
+    (source ``argument``); otherwise none. Problems that are not failures (a folder with no
+    articles, a manifest line that cannot be used) are given as ``warnings.warn``
+    (:class:`~misconduct_nlp.errors.MisconductWarning`); :func:`plan_and_warnings` collects them.
+    Hidden files and symlinks leading out of a folder given are left out with a warning
+    (``io.discover``), the symlinks unless ``follow_links``.
     """
-    files, errors = discover(paths, follow_links=follow_links, skipped=skipped)
+    files, errors = discover(paths, follow_links=follow_links)
     tasks = []
     for i, f in enumerate(files):
         if f.published is not None:
@@ -251,6 +286,24 @@ def plan(paths: Iterable[str | Path], published: date | None = None, *, follow_l
             pub = None
         tasks.append(Task(i, str(f.path), f.id, f.size, pub))
     return tasks, [Failure(str(e.path), e.reason) for e in errors]
+
+
+def plan_and_warnings(paths: Iterable[str | Path], published: date | None = None, *,
+                      follow_links: bool = False) -> tuple[list[Task], list[Failure], list[str]]:
+    """:func:`plan`, with the misconduct warnings it gives collected as messages (in order).
+
+    Other warnings are passed on as usual.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tasks, failures = plan(paths, published, follow_links=follow_links)
+    messages = []
+    for w in caught:
+        if issubclass(w.category, MisconductWarning):
+            messages.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    return tasks, failures, messages
 
 
 def make_chunks(tasks: Sequence[Task], workers: int = 1, *, max_articles: int = CHUNK_ARTICLES,
@@ -282,8 +335,13 @@ def _resolve(ref: str) -> Callable[..., Any]:
 
 
 @lru_cache(maxsize=4)
-def _pipeline(loader: str, model: str | None) -> Any:
-    return _resolve(loader)(model)
+def _pipeline(loader: str, model: str | None, min_confidence: float = 0.0) -> Any:
+    nlp = _resolve(loader)(model)
+    if min_confidence:
+        if "misconduct_claims" not in getattr(nlp, "pipe_names", ()):
+            raise UsageError(Errors.E025.format(model=model or loader))
+        nlp.get_pipe("misconduct_claims").min_confidence = min_confidence
+    return nlp
 
 
 _PIPELINE_LOCK = threading.Lock()
@@ -305,7 +363,8 @@ def process_chunk(chunk: Sequence[Task], config: WorkerConfig) -> list[ArticleRe
             results[t.index] = ArticleResult(t.index, t.id, t.path, error=str(e))
             continue
         except Exception as e:  # noqa: BLE001 - a worker must outlive any bad file
-            results[t.index] = ArticleResult(t.index, t.id, t.path, error=f"cannot read: {_describe(e)}")
+            reason = Errors.E113.format(error=_describe(e))
+            results[t.index] = ArticleResult(t.index, t.id, t.path, error=reason)
             continue
         results[t.index] = ArticleResult(t.index, t.id, t.path, art.sha256, len(art.text.split()))
         readable.append((t, art.text))
@@ -323,15 +382,15 @@ def process_chunk(chunk: Sequence[Task], config: WorkerConfig) -> list[ArticleRe
 def _extract_all(readable: list[tuple[Task, str]], config: WorkerConfig) -> list[list[dict] | str]:
     """Claims (as records) per article, or an error string for an article whose extraction failed."""
     try:
-        nlp = _pipeline(config.loader, config.model)
+        nlp = _pipeline(config.loader, config.model, config.min_confidence)
         extract_many = _resolve(config.extractor)
     except Exception as e:  # noqa: BLE001
-        return [f"{PIPELINE_FAILURE}: {_describe(e)}"] * len(readable)
+        return [Errors.E201.format(error=_describe(e))] * len(readable)
     items = [(text, t.id, t.published) for t, text in readable]
     try:
         outs = list(extract_many(items, nlp=nlp, batch_size=config.batch_size))
         if len(outs) != len(items):
-            raise RuntimeError(f"extract_many gave {len(outs)} results for {len(items)} articles")
+            raise ExtractorError(Errors.E206.format(got=len(outs), expected=len(items)))
         return [_records(claims, t.id) for (t, _), claims in zip(readable, outs, strict=True)]
     except Exception:  # noqa: BLE001 - find the article that breaks it, keep the others
         pass
@@ -340,7 +399,7 @@ def _extract_all(readable: list[tuple[Task, str]], config: WorkerConfig) -> list
         try:
             results.append(_records(next(iter(extract_many([item], nlp=nlp, batch_size=1))), t.id))
         except Exception as e:  # noqa: BLE001
-            results.append(f"extraction failed: {_describe(e)}")
+            results.append(Errors.E202.format(error=_describe(e)))
     return results
 
 
@@ -363,7 +422,7 @@ def _init_worker(config: WorkerConfig) -> None:
     """Process-pool initializer: leave Ctrl-C to the parent, load the pipeline once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        _pipeline(config.loader, config.model)
+        _pipeline(config.loader, config.model, config.min_confidence)
     except Exception:  # noqa: BLE001 - reported per article by process_chunk
         pass
 
@@ -443,7 +502,7 @@ class _LocalPool:
         from concurrent.futures.process import BrokenProcessPool
 
         if not isinstance(exc, BrokenProcessPool):
-            yield from _failed(chunk, f"worker error: {_describe(exc)}")
+            yield from _failed(chunk, Errors.E204.format(error=_describe(exc)))
             return
         self.restart()
         for t in chunk:  # isolate: one article at a time
@@ -451,7 +510,7 @@ class _LocalPool:
                 yield from self.submit([t]).result()
             except BrokenProcessPool:
                 self.restart()
-                yield from _failed([t], "worker process died while extracting this article")
+                yield from _failed([t], Errors.E203)
         for i, (c, _) in enumerate(pending):  # their futures died with the pool
             pending[i] = (c, self.submit(c))
 
@@ -524,10 +583,10 @@ class BatchOutput:
         self.state_fh: IO[bytes] | None = None
         self.offset = self.data_start = 0
         if fmt not in ("jsonl", "csv"):
-            raise UsageError(f"no streaming writer for {fmt}")
+            raise UsageError(Errors.E009.format(format=fmt))
         if path is None:
             if resume:
-                raise UsageError("--resume needs an output file (-o)")
+                raise UsageError(Errors.E004)
             self.fh: IO[bytes] = stdout or sys.stdout.buffer
             self.writer = make_writer(fmt, self.fh)
             self.writer.write_header()
@@ -535,13 +594,12 @@ class BatchOutput:
         self.state = state_path(path)
         exists = path.exists()
         if exists and not (resume or force):
-            raise UsageError(f"{path} exists: use --force to overwrite it or --resume to continue")
+            raise UsageError(Errors.E001.format(path=path))
         if path.is_dir():
-            raise UsageError(f"{path} is a folder")
+            raise UsageError(Errors.E003.format(path=path))
         if resume and exists:
             if not self.state.exists():
-                raise UsageError(f"cannot resume: no {self.state.name} beside {path} "
-                                 "(use --force to start again)")
+                raise UsageError(Errors.E005.format(state=self.state.name, path=path))
             self._reopen()
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -563,15 +621,16 @@ class BatchOutput:
         try:
             head = json.loads(lines[0])
         except ValueError:
-            raise UsageError(f"cannot resume: {self.state} is not a state file (use --force)") from None
-        if head.get("state") != "misconduct-nlp" or head.get("format") != self.format:
-            raise UsageError(f"cannot resume: {self.path} was written as {head.get('format')}, "
-                             f"not {self.format} (use --force to start again)")
+            raise UsageError(Errors.E006.format(state=self.state)) from None
+        if head.get("state") != "misconduct-nlp":
+            raise UsageError(Errors.E006.format(state=self.state))
+        if head.get("format") != self.format:
+            raise UsageError(Errors.E007.format(path=self.path, old=head.get("format"), new=self.format))
         size = self.path.stat().st_size
         good = len(lines[0]) + 1
         end = int(head.get("data_start", 0))
         if size < end:
-            raise UsageError(f"cannot resume: {self.path} is shorter than its header (use --force)")
+            raise UsageError(Errors.E008.format(path=self.path))
         for line in lines[1:-1]:  # the last piece has no newline: half-written or empty
             try:
                 row = _Done(**json.loads(line))
@@ -665,11 +724,11 @@ class _ParquetOutput:
         from misconduct_nlp.formats import ParquetWriter
 
         if path is None:
-            raise UsageError("Parquet output needs an output file (-o)")
+            raise UsageError(Errors.E010)
         if resume:
-            raise UsageError("--resume works with jsonl and csv output, not parquet")
+            raise UsageError(Errors.E011)
         if path.exists() and not force:
-            raise UsageError(f"{path} exists: use --force to overwrite it")
+            raise UsageError(Errors.E002.format(path=path))
         path.parent.mkdir(parents=True, exist_ok=True)
         self.writer = ParquetWriter(path)
 
@@ -703,7 +762,11 @@ def file_sha256(path: str | Path) -> str:
 
 @dataclass
 class BatchSummary:
-    """What a run did: articles read (extracted), skipped (already done), failed; claims; time."""
+    """What a run did: articles read (extracted), skipped (already done), failed; claims; time.
+
+    ``warnings`` are the messages of the run's warnings (they do not change the exit status);
+    ``found`` is how many articles the paths held (``None`` before planning).
+    """
 
     read: int = 0
     skipped: int = 0
@@ -713,7 +776,9 @@ class BatchSummary:
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
     interrupted: bool = False
-    ignored: list[Failure] = field(default_factory=list)  # left out on purpose: hidden, links leaving
+    warnings: list[str] = field(default_factory=list)
+    found: int | None = None
+    output_error: str | None = None  # why the output could not be written; the run stopped there
 
     @property
     def words_per_second(self) -> float:
@@ -721,26 +786,18 @@ class BatchSummary:
 
     @property
     def exit_status(self) -> int:
+        if self.output_error:
+            return EXIT_OUTPUT
         if self.interrupted:
             return EXIT_INTERRUPTED
-        return EXIT_FAILED if self.failed else EXIT_OK
+        return EXIT_FAILED if self.failed or self.found == 0 else EXIT_OK
 
     def line(self) -> str:
+        n = len(self.warnings)
         return (f"{self.read} articles read, {self.skipped} skipped, {self.failed} failed, "
+                f"{n} warning{'' if n == 1 else 's'}, "
                 f"{self.claims} claims written in {self.seconds:.1f} s "
-                f"({self.words_per_second:,.0f} words/s){self.ignored_note()}")
-
-    def ignored_note(self) -> str:
-        """'; 2 hidden not read (.a.txt, ..b)' and the like, or '' when nothing was left out."""
-        hidden = [printable(Path(f.path).name) for f in self.ignored if f.reason == HIDDEN]
-        links = len(self.ignored) - len(hidden)
-        parts = []
-        if hidden:
-            more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
-            parts.append(f"{len(hidden)} hidden not read ({', '.join(hidden[:5])}{more})")
-        if links:
-            parts.append(f"{links} symlink{'s' if links != 1 else ''} leading outside not followed")
-        return "".join(f"; {p}" for p in parts)
+                f"({self.words_per_second:,.0f} words/s)")
 
 
 class _Reporter:
@@ -760,6 +817,9 @@ class _Reporter:
         else:
             print(text, file=self.stderr, flush=True)
 
+    def warning(self, message: str) -> None:
+        self.say(f"misconduct-nlp: warning: {message}")
+
     def failure(self, f: Failure) -> None:
         path = printable(f.path)
         self.say(f"misconduct-nlp: {path}: {f.reason}")
@@ -778,7 +838,8 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
     """Extract claims from every article under ``paths`` and write them as ``options`` say.
 
     Raises :class:`UsageError` before doing anything when the output cannot be used.
-    Returns the summary; failures are reported, not raised.
+    Returns the summary; failures and warnings are reported (and counted), not raised. When
+    the paths hold no article at all, the exit status is 1.
     """
     options = options or BatchOptions()
     stderr = stderr or sys.stderr
@@ -790,9 +851,8 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
 
         return run_partitioned(paths, options, stderr=stderr)
 
-    skipped: list[PathError] = []
-    tasks, path_failures = plan(paths, options.published, follow_links=options.follow_links,
-                                skipped=skipped)
+    tasks, path_failures, notes = plan_and_warnings(paths, options.published,
+                                                    follow_links=options.follow_links)
     lock = _lock_output(options.output)  # before the output is opened, truncated or repaired
     try:
         if fmt == "parquet":
@@ -801,19 +861,22 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
         else:
             out = BatchOutput(options.output, fmt, resume=options.resume, force=options.force,
                               stdout=stdout, csv_raw=options.csv_raw)
-    except BaseException:
+    except BaseException as e:
         if lock is not None:
             lock.release()
+        if isinstance(e, OSError):  # a read-only folder, a full disk, no permission
+            raise UsageError(Errors.E015.format(path=options.output or "standard output",
+                                                reason=e.strerror or e)) from None
         raise
-    summary = BatchSummary(ignored=[Failure(str(e.path), e.reason) for e in skipped])
+    summary = BatchSummary(found=len(tasks))
     bar = _progress_bar(paths, len(tasks), options, stderr)
     report = _Reporter(options, stderr, bar)
     previous = _sigterm_as_interrupt()
     results: Iterator[ArticleResult] | None = None
     try:
-        for f in summary.ignored:
-            if f.reason != HIDDEN:
-                report.say(f"misconduct-nlp: skipped {printable(f.path)}: {f.reason}")
+        for message in notes:
+            summary.warnings.append(message)
+            report.warning(message)
         for f in path_failures:
             summary.failed += 1
             summary.failures.append(f)
@@ -833,7 +896,7 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
         else:
             results = local_results(chunks, options.worker_config(), n_workers)
         for res in results:
-            if res.error is not None and res.error.startswith(PIPELINE_FAILURE):
+            if res.error is not None and code_of(res.error) == PIPELINE_FAILURE:
                 summary.failed += 1  # nothing else can work: stop, keep what is written
                 summary.failures.append(Failure(res.path, res.error, res.id))
                 report.say(f"misconduct-nlp: {res.error}; stopping")
@@ -842,7 +905,10 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
                 try:
                     out.write(res)  # encodes everything before writing anything
                 except (UnicodeError, ValueError, TypeError) as e:
-                    res.error = f"cannot write its claims: {_describe(e)}"
+                    res.error = Errors.E207.format(error=_describe(e))
+                except OSError as e:  # nothing more can be written: stop, keep what is
+                    summary.output_error = e.strerror or str(e)
+                    break
             if res.error is not None:
                 f = Failure(res.path, res.error, res.id)
                 summary.failed += 1
@@ -864,17 +930,37 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
             bar.close()
         try:
             out.close()
+        except OSError as e:
+            summary.output_error = summary.output_error or e.strerror or str(e)
         finally:
             if lock is not None:
                 lock.release()
         report.close()
     summary.seconds = time.perf_counter() - t0
-    if summary.interrupted:
-        hint = " (run again with --resume to continue)" if options.output and fmt != "parquet" else ""
+    resumable = options.output is not None and fmt != "parquet"
+    if summary.output_error:
+        if options.output is None and stdout is None:
+            _quiet_closed_stdout()
+        hint = " (make room, then run again with --resume to continue)" if resumable else ""
+        print(f"misconduct-nlp: cannot write {options.output or 'standard output'}: "
+              f"{summary.output_error}; stopped after {summary.read} articles{hint}", file=stderr)
+    elif summary.interrupted:
+        hint = " (run again with --resume to continue)" if resumable else ""
         print(f"misconduct-nlp: interrupted after {summary.read} articles{hint}", file=stderr)
     elif not options.quiet:
         print(f"misconduct-nlp: {summary.line()}", file=stderr, flush=True)
     return summary
+
+
+def _quiet_closed_stdout() -> None:
+    """After standard output failed (a closed pipe), point it at /dev/null so that Python's
+    own flush at exit does not print a second traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests), or no fd
+        pass
 
 
 def _lock_output(output: Path | None) -> Any:
@@ -884,12 +970,9 @@ def _lock_output(output: Path | None) -> Any:
     """
     if output is None:
         return None
-    from misconduct_nlp.lock import OutputLock, OutputLocked
+    from misconduct_nlp.lock import OutputLock
 
-    try:
-        return OutputLock.acquire(output)
-    except OutputLocked as e:
-        raise UsageError(str(e)) from None
+    return OutputLock.acquire(output)
 
 
 def _skip_done(tasks: list[Task], out: BatchOutput | _ParquetOutput, summary: BatchSummary) -> list[Task]:

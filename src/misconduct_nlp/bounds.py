@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from .errors import Errors, UsageError
 from .model import TextSpan
 
 #: A sentence longer than this many characters is recorded as a window (``truncated: true``).
@@ -64,7 +65,7 @@ def chunk_bounds(text: str, limit: int) -> list[tuple[int, int]]:
     at ``limit`` exactly. A text within the limit is one piece.
     """
     if limit <= 0:
-        raise ValueError("limit must be positive")
+        raise UsageError(Errors.E306.format(limit=limit))
     out: list[tuple[int, int]] = []
     start, n = 0, len(text)
     while n - start > limit:

@@ -35,7 +35,6 @@ from misconduct_nlp.batch import (
     BatchSummary,
     Failure,
     Task,
-    UsageError,
     WorkerConfig,
     _failed,
     _Reporter,
@@ -43,9 +42,11 @@ from misconduct_nlp.batch import (
     make_chunks,
     ordered_results,
     plan,
+    plan_and_warnings,
     process_chunk,
 )
-from misconduct_nlp.io import DEFAULT_MAX_BYTES, HIDDEN, PathError, printable
+from misconduct_nlp.errors import Errors, PathWarning, UsageError, Warnings
+from misconduct_nlp.io import DEFAULT_MAX_BYTES
 
 PART_ARTICLES = 2000
 
@@ -83,19 +84,15 @@ def dask_results(chunks: Sequence[list[Task]], config: WorkerConfig, *, workers:
         return client.submit(process_chunk, chunk, config, pure=False)
 
     def on_error(chunk: list[Task], exc: BaseException, pending: Any) -> list[ArticleResult]:
-        return _failed(chunk, f"dask task failed: {type(exc).__name__}: {exc}")
+        return _failed(chunk, Errors.E205.format(error=f"{type(exc).__name__}: {exc}"))
 
     yield from ordered_results(chunks, submit, window, on_error)
 
 
 def _tasks(paths: Iterable[str | Path], published: date | None) -> list[Task]:
-    skipped: list[PathError] = []
-    tasks, failures = plan(paths, published, skipped=skipped)
+    tasks, failures = plan(paths, published)
     for f in failures:
-        warnings.warn(f"{printable(f.path)}: {f.reason}", stacklevel=3)
-    for e in skipped:
-        if e.reason != HIDDEN:
-            warnings.warn(f"skipped {printable(str(e.path))}: {e.reason}", stacklevel=3)
+        warnings.warn(Warnings.W002.format(path=f.path, reason=f.reason), PathWarning, stacklevel=3)
     return tasks
 
 
@@ -105,7 +102,9 @@ def article_bag(paths: Iterable[str | Path], *, published: date | None = None,
     """A ``dask.bag`` of per-article results (dicts of :class:`ArticleResult`: ``id``, ``path``,
     ``sha256``, ``words``, ``claims`` or ``error``), in sorted article order.
 
-    Paths that cannot be used (missing, symlink loops) are reported with ``warnings.warn``.
+    Paths that cannot be used (missing, symlink loops) are reported with ``warnings.warn``
+    (:class:`~misconduct_nlp.errors.PathWarning`), as are folders with no articles
+    and ``manifest.jsonl`` lines that cannot be used (:class:`~misconduct_nlp.errors.ManifestWarning`).
     """
     import dask.bag as db
 
@@ -171,7 +170,7 @@ def write_part(part: tuple[int, list[Task]], folder: str, fmt: str, config: Work
             try:
                 write(res.claims or [])  # encodes everything before writing anything
             except (UnicodeError, ValueError, TypeError) as e:
-                res.error = f"cannot write its claims: {type(e).__name__}: {e}"
+                res.error = Errors.E207.format(error=f"{type(e).__name__}: {e}")
         if res.error is not None:
             out.failures.append(Failure(res.path, res.error, res.id))
             continue
@@ -210,7 +209,7 @@ def write_partitioned(paths: Iterable[str | Path], folder: str | Path, *, fmt: s
         try:
             yield fut.result()
         except Exception as e:  # noqa: BLE001
-            reason = f"dask task failed: {type(e).__name__}: {e}"
+            reason = Errors.E205.format(error=f"{type(e).__name__}: {e}")
             yield PartResult("", failures=[Failure(t.path, reason, t.id) for t in part[1]])
 
 
@@ -224,21 +223,20 @@ def run_partitioned(paths: Sequence[str | Path], options: BatchOptions, *,
     assert folder is not None
     fmt = options.format or "jsonl"
     if options.resume:
-        raise UsageError("--resume works with single-file output (-o FILE), not partitioned output")
+        raise UsageError(Errors.E012)
     old = sorted(folder.glob("part-*")) if folder.is_dir() else []
     if old and not options.force:
-        raise UsageError(f"{folder} already holds partitions: use --force to replace them")
+        raise UsageError(Errors.E013.format(folder=folder))
     for p in old:
         p.unlink()
-    skipped: list[PathError] = []
-    tasks, path_failures = plan(paths, options.published, follow_links=options.follow_links,
-                                skipped=skipped)
-    summary = BatchSummary(ignored=[Failure(str(e.path), e.reason) for e in skipped])
+    tasks, path_failures, notes = plan_and_warnings(paths, options.published,
+                                                    follow_links=options.follow_links)
+    summary = BatchSummary(found=len(tasks))
     report = _Reporter(options, stderr)
     try:
-        for f in summary.ignored:
-            if f.reason != HIDDEN:
-                report.say(f"misconduct-nlp: skipped {printable(f.path)}: {f.reason}")
+        for message in notes:
+            summary.warnings.append(message)
+            report.warning(message)
         for f in path_failures:
             summary.failed += 1
             summary.failures.append(f)

@@ -1,16 +1,23 @@
 """spaCy ``Doc``/``Span`` extension attributes used by the misconduct components.
 
-Registered once, on import of the package; ``force=True`` keeps re-imports harmless.
+Registered once, on import of the package; re-imports are harmless. Importing this module
+also registers the msgpack codec (:mod:`misconduct_nlp.serialize`) so that Docs holding these
+values serialise (``Doc.to_bytes``, ``DocBin(store_user_data=True)``, ``nlp.pipe(n_process=2)``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.tokens import Doc, Span
+
+from . import serialize  # noqa: F401  (registers the msgpack codec of the extension values)
 
 DOC_EXTENSIONS = {
     "article_id": None,   # str | None: the article's id, set by extract()
     "published": None,    # datetime.date | None: publication date for relative periods
-    "claims": None,       # list[Claim] | None: set by the misconduct_claims component
+    "frame": None,        # ArticleFrame | None: the article's frame, set by misconduct_claims
+    # "claims" (list[Claim] | None, set by misconduct_claims) has a getter: see _get_claims
 }
 SPAN_EXTENSIONS = {
     "value": None,        # float: the number a "numbers" span stands for
@@ -23,12 +30,33 @@ SPAN_EXTENSIONS = {
     "furniture": False,   # bool: sentence is page furniture ("Hide Ad", "Loading....")
 }
 
+# where spaCy keeps a plain extension value: doc.user_data[key] (serialised with the Doc)
+_CLAIMS_KEY = ("._.", "claims", None, None)
+
+
+def _get_claims(doc: Doc) -> list[Any] | None:
+    """``doc._.claims``: list[Claim] | None, set by the misconduct_claims component.
+
+    Kept in ``doc.user_data`` like a plain extension; a Doc read back from a DocBin holds a
+    tuple there (spaCy reads arrays as tuples), turned back into the list once, here.
+    """
+    claims = doc.user_data.get(_CLAIMS_KEY)
+    if isinstance(claims, tuple):
+        claims = doc.user_data[_CLAIMS_KEY] = list(claims)
+    return claims
+
+
+def _set_claims(doc: Doc, claims: list[Any] | None) -> None:
+    doc.user_data[_CLAIMS_KEY] = claims
+
 
 def register_extensions() -> None:
     """Register every extension attribute (idempotent)."""
     for name, default in DOC_EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+    if not Doc.has_extension("claims"):
+        Doc.set_extension("claims", getter=_get_claims, setter=_set_claims)
     for name, default in SPAN_EXTENSIONS.items():
         if not Span.has_extension(name):
             Span.set_extension(name, default=default)

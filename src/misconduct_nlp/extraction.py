@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .bounds import SENTENCE_LIMIT, chunk_bounds, prepare_text, quotable, sentence_window
+from .errors import Errors, InputTypeError
 from .model import Claim, Published, TextSpan
 
 PublishedLike = date | str | Published | None
@@ -48,9 +49,9 @@ def resolve_published(text: str, published: PublishedLike) -> Published | None:
 def _require_str(text: object) -> str:
     if isinstance(text, str):
         return text
-    hint = ("; decode the bytes first, e.g. data.decode('utf-8')"
-            if isinstance(text, (bytes, bytearray, memoryview)) else "")
-    raise TypeError(f"the article text must be a str, not {type(text).__name__}{hint}")
+    hint = ("decode bytes first, e.g. data.decode('utf-8')"
+            if isinstance(text, (bytes, bytearray, memoryview)) else "the article's text")
+    raise InputTypeError(Errors.E305.format(type=type(text).__name__, hint=hint))
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,8 @@ EXACT_SCORE = 100.0
 PLACE_SCORE = 60.0  # a bare force-area name ("Kent"): a force only in context
 
 __all__ = [
-    "EXACT_SCORE", "PLACE_SCORE", "Force", "ForceEntry", "ForceMention", "RegionMention",
-    "add_aliases", "add_forces", "find_force_mentions", "find_regions", "match_force",
+    "EXACT_SCORE", "PLACE_SCORE", "Force", "ForceEntry", "ForceMention", "ForceRegistry", "RegionMention",
+    "add_aliases", "add_forces", "default_registry", "find_force_mentions", "find_regions", "match_force",
     "registry", "reset_registry",
 ]
 
@@ -55,28 +55,6 @@ class Force:
     name: str
     kind: str
     score: float = EXACT_SCORE
-
-
-_MSGPACK_KEY = "__misconduct_force__"
-
-
-def _encode_force(obj: Any, chain: Any = None) -> Any:
-    if isinstance(obj, Force):
-        return {_MSGPACK_KEY: [obj.id, obj.name, obj.kind, obj.score]}
-    return obj if chain is None else chain(obj)
-
-
-def _decode_force(obj: Any, chain: Any = None) -> Any:
-    if isinstance(obj, dict):
-        value = obj.get(_MSGPACK_KEY, obj.get(_MSGPACK_KEY.encode()))
-        if value is not None:
-            return Force(*value)
-    return obj if chain is None else chain(obj)
-
-
-# Docs whose spans carry a Force survive Doc.to_bytes/DocBin and nlp.pipe(n_process=...)
-srsly.msgpack_encoders.register("misconduct_force", func=_encode_force)
-srsly.msgpack_decoders.register("misconduct_force", func=_decode_force)
 
 
 @dataclass(frozen=True)
@@ -247,66 +225,233 @@ def _region_rows() -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(line) for line in _data_text("regions.jsonl").splitlines() if line.strip())
 
 
-_user_rows: list[dict[str, Any]] = []
+_NAME_FIELDS = ("aliases", "cased_aliases", "places", "towns")
 
 
-def _merged_rows() -> dict[str, dict[str, Any]]:
-    rows: dict[str, dict[str, Any]] = {r["id"]: dict(r) for r in _base_rows()}
-    for row in _user_rows:
-        old = rows.get(row["id"])
-        if old is None:
-            rows[row["id"]] = dict(row)
-            continue
-        for key, value in row.items():
-            if isinstance(value, list):
-                old[key] = list(old.get(key, [])) + [v for v in value if v not in old.get(key, [])]
-            elif key != "id":
-                old[key] = value
-    return rows
+def _read_rows(rows: Iterable[Mapping[str, Any]] | str | Path) -> list[dict[str, Any]]:
+    if isinstance(rows, (str, Path)):
+        text = Path(rows).read_text(encoding="utf-8")
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [dict(row) for row in rows]
+
+
+def _alias_map(aliases: Mapping[str, Iterable[str]] | str,
+               more: Iterable[str] | None) -> dict[str, list[str]]:
+    """``{"kent": [...]}`` from either that mapping or ``("kent", [...])``."""
+    if isinstance(aliases, str):
+        if more is None:
+            raise TypeError("give the aliases: add_aliases('kent', ['...']) or add_aliases({'kent': [...]})")
+        return {aliases: list(more)}
+    return {fid: [names] if isinstance(names, str) else list(names) for fid, names in aliases.items()}
+
+
+class ForceRegistry:
+    """The forces a matcher knows: the packaged registry plus this object's own changes.
+
+    The changes are user rows (:meth:`add_forces`, :meth:`add_aliases`) and removed names
+    (:meth:`remove_aliases`); they are plain data (:meth:`to_dict`), so a component that
+    holds a registry writes them with the pipeline (``nlp.to_disk``). The matcher is compiled
+    from them on first use; a registry with no changes shares the packaged one.
+    """
+
+    def __init__(self, rows: Iterable[Mapping[str, Any]] = (),
+                 removed: Mapping[str, Iterable[str]] | None = None) -> None:
+        self._rows: list[dict[str, Any]] = []
+        self._removed: dict[str, list[str]] = {}
+        self._compiled: _Matcher | None = None
+        if removed:
+            self._removed = {fid: list(names) for fid, names in removed.items()}
+        if rows:
+            self.add_forces(rows)
+
+    # ---- the data
+    @property
+    def user_rows(self) -> list[dict[str, Any]]:
+        """The rows added to the packaged registry, in order (copies)."""
+        return [dict(r) for r in self._rows]
+
+    @property
+    def removed(self) -> dict[str, list[str]]:
+        """Names removed from forces, by force id (copies)."""
+        return {fid: list(names) for fid, names in self._removed.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The changes as JSON-ready data: ``{"rows": [...], "removed": {...}}``."""
+        return {"rows": self.user_rows, "removed": self.removed}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ForceRegistry:
+        """A registry with the changes :meth:`to_dict` gave."""
+        return cls(data.get("rows", ()), data.get("removed") or None)
+
+    def copy(self) -> ForceRegistry:
+        """An independent registry with the same changes (sharing the compiled matcher)."""
+        other = ForceRegistry.from_dict(self.to_dict()) if self._rows or self._removed else ForceRegistry()
+        other._compiled = self._compiled
+        return other
+
+    def to_disk(self, path: str | Path) -> None:
+        """Write the changes as JSON to ``path`` (a file)."""
+        srsly.write_json(path, self.to_dict())
+
+    def from_disk(self, path: str | Path) -> ForceRegistry:
+        """Replace this registry's changes by those written with :meth:`to_disk`."""
+        return self._replace(srsly.read_json(path))
+
+    def to_bytes(self) -> bytes:
+        """The changes as bytes."""
+        return srsly.json_dumps(self.to_dict()).encode("utf-8")
+
+    def from_bytes(self, data: bytes) -> ForceRegistry:
+        """Replace this registry's changes by those :meth:`to_bytes` gave."""
+        return self._replace(srsly.json_loads(data))
+
+    def _replace(self, data: Mapping[str, Any]) -> ForceRegistry:
+        fresh = ForceRegistry.from_dict(data)
+        self._rows, self._removed, self._compiled = fresh._rows, fresh._removed, None
+        self._matcher()
+        return self
+
+    # ---- changes
+    def add_forces(self, rows: Iterable[Mapping[str, Any]] | str | Path) -> None:
+        """Extend the registry with rows shaped like ``data/forces.jsonl`` (dicts or a JSONL path).
+
+        A row whose id exists adds its places, towns and aliases to that force; a new id adds a
+        force (it needs ``name``, ``kind`` and ``country``). Rows that conflict with known names
+        raise ``ValueError`` and change nothing.
+        """
+        new_rows = _read_rows(rows)
+        known = {r["id"] for r in _base_rows()} | {r["id"] for r in self._rows}
+        for row in new_rows:
+            if row.get("id") not in known and not {"name", "kind", "country"} <= set(row):
+                raise ValueError(f"new force {row.get('id')!r} needs name, kind and country")
+            known.add(row["id"])
+        before, compiled = len(self._rows), self._compiled
+        self._rows.extend(new_rows)
+        self._compiled = None
+        try:
+            self._matcher()  # fail now, not at the next match, if the new rows conflict
+        except Exception:
+            del self._rows[before:]
+            self._compiled = compiled
+            raise
+
+    def add_aliases(self, aliases: Mapping[str, Iterable[str]] | str, more: Iterable[str] | None = None, *,
+                    cased: bool = False) -> None:
+        """Add names to known forces: ``add_aliases({"kent": ["the Garden of England force"]})``
+        (or ``add_aliases("kent", [...])``); ``cased=True`` matches them only as written or in
+        capitals. An unknown force id raises ``KeyError``."""
+        mapping = _alias_map(aliases, more)
+        for fid in mapping:
+            if fid not in self.entries:
+                raise KeyError(fid)
+        key = "cased_aliases" if cased else "aliases"
+        self.add_forces([{"id": fid, key: names} for fid, names in mapping.items()])
+
+    def remove_aliases(self, aliases: Mapping[str, Iterable[str]] | str,
+                       more: Iterable[str] | None = None) -> None:
+        """Stop matching names of forces (aliases, cased aliases, places or towns, added or
+        packaged): ``remove_aliases({"kent": ["Kent's finest"]})``. A name the force does not
+        have raises ``KeyError``."""
+        mapping = _alias_map(aliases, more)
+        entries = self.entries
+        for fid, names in mapping.items():
+            if fid not in entries:
+                raise KeyError(fid)
+            have = {n.lower() for f in _NAME_FIELDS for n in getattr(entries[fid], f)}
+            missing = [n for n in names if n.lower() not in have]
+            if missing:
+                raise KeyError(f"{fid!r} has no names {missing}")
+        for fid, names in mapping.items():
+            self._removed.setdefault(fid, []).extend(n for n in names if n not in self._removed.get(fid, []))
+        self._compiled = None
+
+    def reset(self) -> None:
+        """Forget every change: the packaged registry again."""
+        self._rows.clear()
+        self._removed.clear()
+        self._compiled = None
+
+    # ---- use
+    @property
+    def entries(self) -> Mapping[str, ForceEntry]:
+        """All known forces by id."""
+        return self._matcher().entries
+
+    def match(self, text: str, *, places: bool = True, fuzzy: bool = True) -> Force | None:
+        """:func:`match_force` with this registry."""
+        return self._matcher().match(text, places, fuzzy)
+
+    def find(self, text: str, *, places: bool = True, fuzzy: bool = True) -> list[ForceMention]:
+        """:func:`find_force_mentions` with this registry."""
+        return self._matcher().find(text, places, fuzzy)
+
+    def _matcher(self) -> _Matcher:
+        if self._compiled is None:
+            if not self._rows and not self._removed:
+                self._compiled = _package_matcher()
+            else:
+                self._compiled = _Matcher(self._merged_rows(), _context())
+        return self._compiled
+
+    def _merged_rows(self) -> dict[str, dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {r["id"]: dict(r) for r in _base_rows()}
+        for row in self._rows:
+            old = rows.get(row["id"])
+            if old is None:
+                rows[row["id"]] = dict(row)
+                continue
+            for key, value in row.items():
+                if isinstance(value, list):
+                    old[key] = list(old.get(key, [])) + [v for v in value if v not in old.get(key, [])]
+                elif key != "id":
+                    old[key] = value
+        for fid, names in self._removed.items():
+            gone = {n.lower() for n in names}
+            row = rows.get(fid)
+            if row is not None:
+                for key in _NAME_FIELDS:
+                    if key in row:
+                        row[key] = [n for n in row[key] if n.lower() not in gone]
+        return rows
+
+
+# The process default, used by the module-level functions below (match_force, add_aliases, ...)
+# and copied by each misconduct_forces component when it is created; the component then owns
+# its copy (see components/forces.py).
+_DEFAULT = ForceRegistry()
+
+
+def default_registry() -> ForceRegistry:
+    """The registry the module-level functions use; new ``misconduct_forces`` components start
+    from a copy of it."""
+    return _DEFAULT
 
 
 def registry() -> Mapping[str, ForceEntry]:
     """All known forces by id (packaged data plus anything added with :func:`add_forces`)."""
-    return _matcher().entries
+    return _DEFAULT.entries
 
 
 def add_forces(rows: Iterable[Mapping[str, Any]] | str | Path) -> None:
-    """Extend the registry with rows shaped like ``data/forces.jsonl`` (dicts or a JSONL path).
+    """Extend the default registry (see :meth:`ForceRegistry.add_forces`).
 
-    A row whose id exists adds its places, towns and aliases to that force; a new id adds a
-    force (it needs ``name``, ``kind`` and ``country``).
+    It changes :func:`match_force` and :func:`find_force_mentions` and the pipelines built
+    afterwards; to change one pipeline (and save the change with it), use
+    ``nlp.get_pipe("misconduct_forces").add_forces(...)``.
     """
-    if isinstance(rows, (str, Path)):
-        text = Path(rows).read_text(encoding="utf-8")
-        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    known = {r["id"] for r in _base_rows()} | {r["id"] for r in _user_rows}
-    before = len(_user_rows)
-    try:
-        for row in rows:
-            row = dict(row)
-            if row.get("id") not in known and not {"name", "kind", "country"} <= set(row):
-                raise ValueError(f"new force {row.get('id')!r} needs name, kind and country")
-            _user_rows.append(row)
-            known.add(row["id"])
-        _matcher.cache_clear()
-        _matcher()  # fail now, not at the next match, if the new rows conflict
-    except Exception:
-        del _user_rows[before:]
-        _matcher.cache_clear()
-        raise
+    _DEFAULT.add_forces(rows)
 
 
 def add_aliases(force_id: str, aliases: Iterable[str], *, cased: bool = False) -> None:
-    """Add aliases to a known force; ``cased=True`` matches them only as written or in capitals."""
-    if force_id not in registry():
-        raise KeyError(force_id)
-    add_forces([{"id": force_id, ("cased_aliases" if cased else "aliases"): list(aliases)}])
+    """Add aliases to a known force in the default registry (see :func:`add_forces`);
+    ``cased=True`` matches them only as written or in capitals."""
+    _DEFAULT.add_aliases(force_id, aliases, cased=cased)
 
 
 def reset_registry() -> None:
-    """Forget every :func:`add_forces`/:func:`add_aliases` extension."""
-    _user_rows.clear()
-    _matcher.cache_clear()
+    """Forget every :func:`add_forces`/:func:`add_aliases` extension of the default registry."""
+    _DEFAULT.reset()
 
 
 # --------------------------------------------------------------------------- the matcher
@@ -530,8 +675,8 @@ class _Matcher:
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> _Matcher:
-    return _Matcher(_merged_rows(), _context())
+def _package_matcher() -> _Matcher:
+    return _Matcher({r["id"]: dict(r) for r in _base_rows()}, _context())
 
 
 def match_force(text: str, *, places: bool = True, fuzzy: bool = True) -> Force | None:
@@ -541,7 +686,7 @@ def match_force(text: str, *, places: bool = True, fuzzy: bool = True) -> Force 
     force-area name ("Kent") ``PLACE_SCORE`` (or None with ``places=False``). Returns None for
     anything that is not a police force ("Kent County Council", "the Police Federation", "Scotland").
     """
-    return _matcher().match(text, places, fuzzy)
+    return _DEFAULT.match(text, places=places, fuzzy=fuzzy)
 
 
 def find_force_mentions(text: str, *, places: bool = True, fuzzy: bool = True) -> list[ForceMention]:
@@ -550,7 +695,7 @@ def find_force_mentions(text: str, *, places: bool = True, fuzzy: bool = True) -
     Bare place names are returned (``explicit=False``) only in a force context: a figure in
     brackets, a police noun ("Durham officers"), "police in Kent", or a list with other forces.
     """
-    return _matcher().find(text, places, fuzzy)
+    return _DEFAULT.find(text, places=places, fuzzy=fuzzy)
 
 
 # --------------------------------------------------------------------------- regions

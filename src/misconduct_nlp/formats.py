@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from .errors import ClaimsFileError, Errors, UsageError
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -32,16 +34,19 @@ FORMATS = ("jsonl", "csv", "parquet")
 #: Flattened columns, in order, for CSV, Parquet and DataFrames.
 COLUMNS = (
     "article", "value", "unit", "approx", "measure", "measure_text", "subject", "subject_text",
-    "rank", "force_id", "force_name", "force_text", "force_score", "force_inherited", "region",
-    "period_start", "period_end", "period_text", "period_inherited", "platforms",
+    "rank", "value_max", "change", "change_from",
+    "force_id", "force_name", "force_text", "force_score", "force_inherited", "force_source", "force_rule",
+    "region", "region_source", "region_rule",
+    "period_start", "period_end", "period_text", "period_inherited", "period_source", "period_rule",
+    "platforms",
     "sentence_text", "sentence_start", "sentence_end", "sentence_truncated",
     "span_text", "span_start", "span_end",
     "confidence", "published", "published_source",
 )
 _DATE_COLUMNS = ("period_start", "period_end", "published")
 _NESTED = {
-    "force": ("id", "name", "text", "score", "inherited"),
-    "period": ("start", "end", "text", "inherited"),
+    "force": ("id", "name", "text", "score", "inherited", "source", "rule"),
+    "period": ("start", "end", "text", "inherited", "source", "rule"),
     "sentence": ("text", "start", "end", "truncated"),
     "span": ("text", "start", "end"),
 }
@@ -326,7 +331,7 @@ def make_writer(format: str, stream: BinaryIO, *, csv_raw: bool = False) -> Writ
         return JsonlWriter(stream)
     if format == "csv":
         return CsvWriter(stream, raw=csv_raw)
-    raise ValueError(f"no streaming writer for format {format!r}")
+    raise UsageError(Errors.E009.format(format=format))
 
 
 def format_for_path(path: str | Path | None) -> str:
@@ -339,7 +344,8 @@ def read_claims(path: str | Path) -> list[dict[str, Any]]:
     """Claims from a JSONL file written by the batch command.
 
     Blank lines are skipped, and so is a half-written last line (one with no newline that
-    is not valid JSON); any other bad line raises ``ValueError`` naming its line number.
+    is not valid JSON); any other bad line raises :class:`~misconduct_nlp.errors.ClaimsFileError`
+    (a ``ValueError``) naming its line number.
     """
     out = []
     with open(path, encoding="utf-8") as fh:
@@ -351,5 +357,5 @@ def read_claims(path: str | Path) -> list[dict[str, Any]]:
             except json.JSONDecodeError as e:
                 if not line.endswith("\n"):
                     break
-                raise ValueError(f"{path}:{n}: not JSON: {e}") from e
+                raise ClaimsFileError(Errors.E301.format(path=path, line=n, reason=e.msg)) from e
     return out

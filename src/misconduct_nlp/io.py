@@ -1,9 +1,12 @@
 """Reading articles from disk: .txt, .md and .html files, manifests of publication dates.
 
-Every failure is an :class:`ArticleError` with a one-line reason, so a batch can report it
-and go on. File names are whatever bytes the file system holds: Python decodes the bytes
-that are not UTF-8 as lone surrogates (``os.fsdecode``'s ``surrogateescape``), which no
-output can encode, so article ids and names shown to people go through :func:`printable`
+Every failure is an :class:`~misconduct_nlp.errors.ArticleError` with a one-line reason, so a
+batch can report it and go on. A ``manifest.jsonl`` line that cannot be used is a
+:class:`~misconduct_nlp.errors.ManifestWarning` naming the file, the line and the value.
+
+File names are whatever bytes the file system holds: Python decodes the bytes that are not
+UTF-8 as lone surrogates (``os.fsdecode``'s ``surrogateescape``), which no output can
+encode, so article ids and names shown to people go through :func:`printable`
 (``caf\\xe9`` for the Latin-1 byte of "café"), while the paths used to open files keep them.
 """
 
@@ -14,21 +17,25 @@ import hashlib
 import json
 import os
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .errors import ArticleError, Errors, ManifestWarning, PathWarning, Warnings
+
+__all__ = [
+    "Article", "ArticleError", "ArticleFile", "ManifestIndex", "PathError", "decode_bytes", "discover",
+    "html_to_text", "is_article_path", "load_manifest", "os_reason", "read_article",
+]
+
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 NOT_ARTICLES = {"manifest.jsonl", "gold.jsonl"}
 #: Stems of files that describe a folder rather than being articles (skipped when a folder is read).
 FOLDER_DOCS = {"readme", "license", "licence", "changelog", "contributing", "notice"}
 DEFAULT_MAX_BYTES = 5_000_000
-
-
-class ArticleError(Exception):
-    """An article that cannot be read; ``str(err)`` is the reason."""
 
 
 @dataclass(frozen=True)
@@ -137,17 +144,17 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     Raises ArticleError for binary data (NUL bytes or mostly control characters).
     """
     if not data.strip():
-        raise ArticleError("empty file")
+        raise ArticleError(Errors.E101)
     wide = next(((bom, enc) for bom, enc in _WIDE_BOMS if data.startswith(bom)), None)
     if wide is not None:
         text, enc = data[len(wide[0]):].decode(wide[1], errors="replace"), wide[1]
         if not text.strip():
-            raise ArticleError("empty file")
+            raise ArticleError(Errors.E101)
         head = text[:8192]
         if "\x00" in head or head.count("\ufffd") > len(head) // 10:
-            raise ArticleError(f"binary file (not text after its {enc} byte order mark)")
+            raise ArticleError(Errors.E114.format(encoding=enc))
     elif b"\x00" in data[:8192]:
-        raise ArticleError("binary file (contains NUL bytes)")
+        raise ArticleError(Errors.E102)
     elif data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     else:
@@ -158,7 +165,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     sample = text[:8192]
     controls = len(_CONTROLS.findall(sample))
     if controls > max(8, len(sample) // 20):
-        raise ArticleError("binary file (too many control characters)")
+        raise ArticleError(Errors.E103)
     return text, enc
 
 
@@ -174,20 +181,20 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Art
     except OSError as e:
         raise ArticleError(os_reason(e, p)) from e
     if not p.is_file():
-        raise ArticleError("not a regular file")
+        raise ArticleError(Errors.E104)
     if max_bytes and st.st_size > max_bytes:
-        raise ArticleError(f"too large ({st.st_size} bytes > --max-bytes {max_bytes})")
+        raise ArticleError(Errors.E105.format(size=st.st_size, max_bytes=max_bytes))
     try:
         data = p.read_bytes()
     except OSError as e:
         raise ArticleError(os_reason(e, p)) from e
     if max_bytes and len(data) > max_bytes:  # grew since stat
-        raise ArticleError(f"too large ({len(data)} bytes > --max-bytes {max_bytes})")
+        raise ArticleError(Errors.E105.format(size=len(data), max_bytes=max_bytes))
     text, enc = decode_bytes(data)
     if p.suffix.lower() in (".html", ".htm") or _looks_like_html(text):
         text = html_to_text(text)
         if not text.strip():
-            raise ArticleError("HTML page has no visible text")
+            raise ArticleError(Errors.E106)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Article(id=article_id(p), text=text, path=p, encoding=enc, sha256=hashlib.sha256(data).hexdigest())
 
@@ -195,12 +202,12 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Art
 def os_reason(err: OSError, path: Path | None = None) -> str:
     """A one-line reason for an OSError met while reading ``path``."""
     if err.errno == errno.ELOOP:
-        return "symlink loop"
+        return Errors.E107
     if err.errno == errno.ENOENT and path is not None and path.is_symlink():
-        return "broken symlink"
+        return Errors.E108
     if err.errno == errno.ENOENT:
-        return "no such file or directory"
-    return f"cannot read: {err.strerror or err}"
+        return Errors.E109
+    return Errors.E110.format(reason=err.strerror or err)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -218,24 +225,74 @@ def is_article_path(path: Path) -> bool:
             and path.stem.lower() not in FOLDER_DOCS)
 
 
+#: An ISO 8601 date, optionally with a time (which is ignored): 2021-03-01, 2021-03-01T09:30:00Z.
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})"
+                       r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def _json(value: object) -> str:
+    """A manifest value as the file writes it (JSON), cut short."""
+    return _cut(json.dumps(value, ensure_ascii=False))
+
+
 def load_manifest(folder: str | Path) -> dict[str, date]:
     """Publication dates from ``folder/manifest.jsonl`` rows ``{"id": ..., "published": "YYYY-MM-DD"}``.
 
-    A missing manifest gives an empty mapping; bad rows are skipped.
+    A missing manifest gives an empty mapping. Dates are ISO 8601 only (``YYYY-MM-DD``,
+    optionally followed by a time, which is ignored); a row without ``published`` (or with
+    ``null``) dates nothing. Each line that cannot be used — not a JSON object, no id,
+    another date format (``"01/03/2021"``), an impossible date (``2021-02-30``), an id listed
+    again — gives a :class:`~misconduct_nlp.errors.ManifestWarning` naming the manifest, the
+    line number and the value, and is left out: its article is processed without that date.
     """
     p = Path(folder) / "manifest.jsonl"
     out: dict[str, date] = {}
     if not p.is_file():
         return out
-    for line in p.read_text(encoding="utf-8", errors="replace").splitlines():
+    try:
+        text = p.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError as e:
+        warnings.warn(Warnings.W015.format(path=p, reason=e.strerror or e), ManifestWarning, stacklevel=2)
+        return out
+    first_line: dict[str, int] = {}
+    for n, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line:
             continue
+        problem = None
         try:
             row = json.loads(line)
-            out[str(row["id"])] = date.fromisoformat(str(row["published"])[:10])
-        except (ValueError, KeyError, TypeError):
-            continue
+        except ValueError:
+            row = None
+        if not isinstance(row, dict):
+            problem = Warnings.W010.format(path=p, line=n, value=_cut(line))
+        elif not isinstance(row.get("id"), (str, int)) or isinstance(row.get("id"), bool) \
+                or not str(row.get("id")).strip():
+            problem = Warnings.W011.format(path=p, line=n, value=_cut(line))
+        else:
+            article = str(row["id"])
+            value = row.get("published")
+            m = _ISO_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+            if article in first_line:
+                problem = Warnings.W014.format(path=p, line=n, value=_json(article),
+                                               first=first_line[article])
+            elif value is None:
+                first_line[article] = n
+            elif m is None:
+                first_line[article] = n
+                problem = Warnings.W012.format(path=p, line=n, value=_json(value), id=article)
+            else:
+                first_line[article] = n
+                try:
+                    out[article] = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                except ValueError as e:
+                    problem = Warnings.W013.format(path=p, line=n, value=_json(value), id=article, reason=e)
+        if problem is not None:
+            warnings.warn(problem, ManifestWarning, stacklevel=2)
     return out
 
 
@@ -280,11 +337,8 @@ class ManifestIndex:
             folder = folder.parent
 
 
-HIDDEN = "hidden (its name starts with a dot)"
-
-
-def discover(paths: Iterable[str | Path], *, follow_links: bool = False,
-             skipped: list[PathError] | None = None) -> tuple[list[ArticleFile], list[PathError]]:
+def discover(paths: Iterable[str | Path], *,
+             follow_links: bool = False) -> tuple[list[ArticleFile], list[PathError]]:
     """Article files under ``paths`` (files, or folders searched recursively), sorted by id then path.
 
     In folders, files with an article suffix are taken, except ``manifest.jsonl``,
@@ -294,21 +348,19 @@ def discover(paths: Iterable[str | Path], *, follow_links: bool = False,
     be used (missing, broken links, symlink loops, unlistable folders) come back as
     :class:`PathError`.
 
-    Left out on purpose, and appended to ``skipped`` (when given) with the reason: hidden
-    files and folders (names starting with a dot, ``..x`` included; a hidden folder is
-    listed once, not its files), and, unless ``follow_links``, symlinks in a folder that lead
-    outside the folder given (a link to ``/etc/passwd`` is not an article). Symlinks that
-    stay inside it are followed; a loop is reported, not followed.
+    Left out on purpose, each with a :class:`~misconduct_nlp.errors.PathWarning`: hidden files
+    and folders (names starting with a dot, ``..x`` included: one warning per folder given,
+    naming them), and, unless ``follow_links``, symlinks in a folder that lead outside the
+    folder given (a link to ``/etc/passwd`` is not an article). Symlinks that stay inside it
+    are followed; a loop is reported, not followed. A folder given that holds no articles (and
+    no unusable paths) gives a PathWarning too; manifest lines that cannot be used give
+    :class:`~misconduct_nlp.errors.ManifestWarning` (see :func:`load_manifest`).
     """
     found: list[ArticleFile] = []
     errors: list[PathError] = []
     seen_files: set[tuple[int, int]] = set()
     seen_dirs: set[tuple[int, int]] = set()
     manifests = ManifestIndex()
-
-    def skip(p: Path, reason: str) -> None:
-        if skipped is not None:
-            skipped.append(PathError(p, reason))
 
     def add_file(p: Path, st: os.stat_result, root: Path | None) -> None:
         key = (st.st_dev, st.st_ino)
@@ -322,16 +374,17 @@ def discover(paths: Iterable[str | Path], *, follow_links: bool = False,
         target = os.path.realpath(p)
         return None if target == inside or target.startswith(inside.rstrip(os.sep) + os.sep) else target
 
-    def walk(folder: Path, root: Path, inside: str, ancestors: frozenset[tuple[int, int]]) -> None:
+    def walk(folder: Path, root: Path, inside: str, ancestors: frozenset[tuple[int, int]],
+             hidden: list[Path]) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as e:
-            errors.append(PathError(folder, f"cannot list folder: {e.strerror or e}"))
+            errors.append(PathError(folder, Errors.E112.format(reason=e.strerror or e)))
             return
         for entry in entries:
             p = Path(entry.path)
             if entry.name.startswith("."):
-                skip(p, HIDDEN)
+                hidden.append(p)
                 continue
             try:
                 st = entry.stat(follow_symlinks=True)
@@ -343,16 +396,16 @@ def discover(paths: Iterable[str | Path], *, follow_links: bool = False,
             if not follow_links and entry.is_symlink() and (is_dir or is_article_path(p)):
                 target = leaves(p, inside)
                 if target is not None:
-                    skip(p, f"symlink to {printable(target)}, outside {printable(str(root))} "
-                            "(--follow-links reads it)")
+                    warnings.warn(Warnings.W003.format(path=printable(str(p)), target=printable(target),
+                                                       root=printable(str(root))), PathWarning, stacklevel=3)
                     continue
             if is_dir:
                 key = (st.st_dev, st.st_ino)
                 if key in ancestors:
-                    errors.append(PathError(p, "symlink loop (links back to a folder above it)"))
+                    errors.append(PathError(p, Errors.E111))
                 elif key not in seen_dirs:
                     seen_dirs.add(key)
-                    walk(p, root, inside, ancestors | {key})
+                    walk(p, root, inside, ancestors | {key}, hidden)
             elif is_article_path(p):
                 add_file(p, st, root)
 
@@ -367,7 +420,16 @@ def discover(paths: Iterable[str | Path], *, follow_links: bool = False,
             key = (st.st_dev, st.st_ino)
             if key not in seen_dirs:
                 seen_dirs.add(key)
-                walk(p, p, os.path.realpath(p), frozenset({key}))
+                before = len(found) + len(errors)
+                hidden: list[Path] = []
+                walk(p, p, os.path.realpath(p), frozenset({key}), hidden)
+                if hidden:
+                    names = ", ".join(printable(str(h.relative_to(p))) for h in hidden[:5])
+                    more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
+                    warnings.warn(Warnings.W004.format(path=printable(str(p)), count=len(hidden),
+                                                       names=names + more), PathWarning, stacklevel=2)
+                if len(found) + len(errors) == before:
+                    warnings.warn(Warnings.W001.format(path=p), PathWarning, stacklevel=2)
         elif p.name not in NOT_ARTICLES:
             add_file(p, st, None)
     found.sort(key=lambda a: (a.id, str(a.path)))

@@ -5,8 +5,12 @@ Each group is a JSONL file with one entry a line::
 
     {"label": "dismissed", "strength": 2, "terms": ["sacked", ...], "examples": [...]}
 
-Files are read once (cached). Users extend a group with :func:`add_terms` or by passing
-their own JSONL files to :func:`misconduct_nlp.load` (``lexicons={"measures": path}``).
+Files are read once (cached). Each group is held by its pipeline component
+(``misconduct_measures``, ... : :class:`misconduct_nlp.components.lexicons.LexiconRuler`),
+which starts from :func:`entries` and is changed with its ``add_terms``/``remove_terms``/
+``add_file`` methods; ``nlp.to_disk`` saves its terms. :func:`add_terms` here (the older way)
+adds terms to the process default that components created afterwards start from; JSONL files
+of one's own go to :func:`misconduct_nlp.load` (``lexicons={"measures": [path]}``).
 """
 
 from __future__ import annotations
@@ -63,7 +67,9 @@ _EXTRA: dict[str, list[LexiconEntry]] = {g: [] for g in GROUPS}
 
 
 def add_terms(group: str, label: str, terms: list[str], *, strength: int = 2, noun: bool = False) -> None:
-    """Add terms to a group for every pipeline loaded afterwards (``misconduct_nlp.load``)."""
+    """Add terms to a group for every pipeline built afterwards in this process (``misconduct_nlp.load``);
+    to change one pipeline, and save the change with it, use
+    ``nlp.get_pipe(f"misconduct_{group}").add_terms(label, terms)``."""
     if group not in GROUPS:
         raise ValueError(f"unknown lexicon group {group!r}; expected one of {GROUPS}")
     _EXTRA[group].append(LexiconEntry(group, label, tuple(t.lower() for t in terms), strength, noun))

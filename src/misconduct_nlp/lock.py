@@ -12,16 +12,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import Errors, UsageError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
 
 LOCK_SUFFIX = ".lock"
-
-
-class OutputLocked(Exception):
-    """Another run holds the output's lock; ``str(err)`` says which and what to do."""
 
 
 def lock_path(output: Path) -> Path:
@@ -39,7 +37,8 @@ class OutputLock:
 
     @classmethod
     def acquire(cls, output: Path) -> OutputLock:
-        """Take the lock of ``output`` or raise :class:`OutputLocked` at once (never waits)."""
+        """Take the lock of ``output``, or raise :class:`~misconduct_nlp.errors.UsageError` at once
+        (``E014``: another run holds it; never waits)."""
         if fcntl is None:
             return cls(output, None)
         path = lock_path(output)
@@ -55,8 +54,7 @@ class OutputLock:
                 holder = _read_pid(fd)
                 os.close(fd)
                 who = f" (process {holder})" if holder else ""
-                raise OutputLocked(f"{output} is being written by another run{who}: wait for it to "
-                                   "finish, or write to another file") from None
+                raise UsageError(Errors.E014.format(path=output, holder=who)) from None
             try:
                 same = os.fstat(fd).st_ino == os.stat(path).st_ino
             except FileNotFoundError:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-UNITS = ("count", "percent", "rate_per_year", "months", "gbp")
+UNITS = ("count", "percent", "rate_per_year", "per_1000", "months", "gbp")
+SOURCES = ("sentence", "clause", "list_item", "frame", "previous_claim")
+CHANGES = ("up", "down")
 APPROX = ("exact", "about", "more_than", "less_than", "at_least", "at_most")
 MEASURES = (
     "reported", "investigated", "suspended", "restricted_duties", "case_to_answer",
@@ -51,10 +53,13 @@ class ForceRef:
     text: str
     score: float
     inherited: bool = False
+    source: str | None = None   # one of SOURCES: where in the article the force was found
+    rule: str | None = None     # the name of the attribution rule that decided it
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "text": self.text,
-                "score": round(float(self.score), 1), "inherited": self.inherited}
+                "score": round(float(self.score), 1), "inherited": self.inherited,
+                "source": self.source, "rule": self.rule}
 
 
 @dataclass(frozen=True)
@@ -65,11 +70,14 @@ class PeriodRef:
     end: date | None
     text: str
     inherited: bool = False
+    source: str | None = None   # one of SOURCES: where in the article the period was found
+    rule: str | None = None     # the name of the attribution rule that decided it
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start.isoformat() if self.start else None,
                 "end": self.end.isoformat() if self.end else None,
-                "text": self.text, "inherited": self.inherited}
+                "text": self.text, "inherited": self.inherited,
+                "source": self.source, "rule": self.rule}
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,11 @@ class Claim:
     confidence: float = 0.5
     article: str | None = None
     published: Published | None = None
+    region_source: str | None = None
+    region_rule: str | None = None
+    value_max: int | float | None = None    # upper end of a range ("between 12 and 15")
+    change: str | None = None               # "up"/"down" when the figure is a change ("rose by 40%")
+    change_from: int | float | None = None  # the earlier value a level or change is set against
 
     def to_dict(self) -> dict[str, Any]:
         """The claim as the JSON-ready record described in CLAIM_SCHEMA.md."""
@@ -120,8 +133,13 @@ class Claim:
             "subject": self.subject,
             "subject_text": self.subject_text,
             "rank": self.rank,
+            "value_max": self.value_max,
+            "change": self.change,
+            "change_from": self.change_from,
             "force": self.force.to_dict() if self.force else None,
             "region": self.region,
+            "region_source": self.region_source,
+            "region_rule": self.region_rule,
             "period": self.period.to_dict() if self.period else None,
             "platforms": list(self.platforms),
             "sentence": self.sentence.to_dict(),

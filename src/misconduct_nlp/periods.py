@@ -47,7 +47,9 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
@@ -117,11 +119,19 @@ def _alternation(words: list[str]) -> str:
     return "(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")"
 
 
-class _Grammar:
-    """Everything compiled from one grammar file."""
+class PeriodGrammar:
+    """Everything compiled from one grammar (the layout of ``data/periods.json``).
+
+    A ``misconduct_periods`` component holds one (``nlp.get_pipe("misconduct_periods").grammar``);
+    the functions of this module take one as ``grammar=`` and use the default grammar
+    (:func:`default_grammar`) without it.
+    """
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
+        # parse results that did not look at the publication date ("in 2019", "between 2009
+        # and 2013"): the same for every article, whatever its date; by (phrase, default start)
+        self.undated: dict[tuple[str, date | None], tuple[Period | None]] = {}
         self.months: dict[str, int] = {k.lower(): int(v) for k, v in data["months"].items()}
         self.numbers: dict[str, int] = {k.lower(): int(v) for k, v in data["numbers"].items()}
         self.unit_months: dict[str, int] = {k: int(v) for k, v in data["unit_months"].items()}
@@ -224,21 +234,63 @@ def _default_path() -> Any:
     return resources.files("misconduct_nlp").joinpath("data", "periods.json")
 
 
+_Grammar = PeriodGrammar  # the name before the grammar became public
+
+# the process default grammar file of the legacy :func:`use_grammar` (None: the package's)
 _GRAMMAR_PATH: list[str | None] = [None]
+# the grammar a parse in progress uses (set by the functions that take ``grammar=``)
+_ACTIVE: ContextVar[PeriodGrammar | None] = ContextVar("misconduct_period_grammar", default=None)
 
 
 @lru_cache(maxsize=4)
-def _load(path: str | None) -> _Grammar:
+def _load(path: str | None) -> PeriodGrammar:
     source = Path(path) if path else _default_path()
-    return _Grammar(json.loads(source.read_text(encoding="utf-8")))
+    return PeriodGrammar(json.loads(source.read_text(encoding="utf-8")))
 
 
-def _grammar() -> _Grammar:
+@lru_cache(maxsize=1)
+def package_data() -> dict[str, Any]:
+    """The package's grammar data (``data/periods.json``); do not change it in place."""
+    return _load(None).data
+
+
+def default_grammar() -> PeriodGrammar:
+    """The grammar used when none is given: the package's, or the file chosen with :func:`use_grammar`.
+    New ``misconduct_periods`` components start from it."""
     return _load(_GRAMMAR_PATH[0])
 
 
+def load_grammar(source: str | Path | dict[str, Any] | None = None) -> PeriodGrammar:
+    """A grammar from a file or from data in the layout of ``data/periods.json`` (``None``: the
+    package's); the package's data gives the shared, already compiled, package grammar."""
+    if source is None:
+        return _load(None)
+    if isinstance(source, dict):
+        return _load(None) if source == package_data() else PeriodGrammar(source)
+    return load_grammar(json.loads(Path(source).read_text(encoding="utf-8")))
+
+
+def _grammar() -> PeriodGrammar:
+    g = _ACTIVE.get()
+    return g if g is not None else default_grammar()
+
+
+@contextmanager
+def _using(g: PeriodGrammar) -> Iterator[PeriodGrammar]:
+    token = _ACTIVE.set(g)
+    try:
+        yield g
+    finally:
+        _ACTIVE.reset(token)
+
+
 def use_grammar(path: str | Path | None = None) -> None:
-    """Use another grammar file (same layout as ``data/periods.json``); ``None`` restores the default."""
+    """Use another grammar file (same layout as ``data/periods.json``) as the default grammar of
+    this process; ``None`` restores the package's.
+
+    It changes the module's functions and the pipelines built afterwards; to change one
+    pipeline (and save the change with it), use ``nlp.get_pipe("misconduct_periods").use_grammar(...)``.
+    """
     _GRAMMAR_PATH[0] = str(path) if path else None
     _grammar()  # fail early on a broken file
     clear_caches()
@@ -247,7 +299,8 @@ def use_grammar(path: str | Path | None = None) -> None:
 def clear_caches() -> None:
     """Forget every parsed phrase (after changing the grammar, or to time a cold start)."""
     _parse_cached.cache_clear()
-    _UNDATED.clear()
+    for g in {default_grammar(), _load(None)}:
+        g.undated.clear()
     _mention_kind.cache_clear()
     _dateparser_interval.cache_clear()
 
@@ -648,39 +701,38 @@ def _resolve(pattern: PeriodPattern, match: re.Match[str], ctx: _Ctx,
 _STRIP = " \t\r\n()[]{},;:.\"'‘’“”"
 
 
-def parse_period(text: str, published: date | str | None = None, *,
-                 default_start: date | str | None = None) -> Period | None:
+def parse_period(text: str, published: date | str | None = None, *, default_start: date | str | None = None,
+                 grammar: PeriodGrammar | None = None) -> Period | None:
     """The time span a phrase states, or ``None`` when it states none.
 
     ``published`` (a date or ISO string) anchors relative phrases ("last year", "over the past
     five years") and ends "since X"; without it those give ``None``. ``default_start`` is the
     start to use for an open-ended phrase ("up to early 2013"), typically the start of a period
-    stated earlier in the article; without it such phrases give ``None``.
+    stated earlier in the article; without it such phrases give ``None``. ``grammar`` is the
+    grammar to read with (default: :func:`default_grammar`).
 
     >>> p = parse_period("between 2009 and early 2013")
     >>> p.start.isoformat(), p.end.isoformat()
     ('2009-01-01', '2013-03-31')
     """
+    g = grammar if grammar is not None else _grammar()
     start = _as_date(default_start)
-    undated = _UNDATED.get((text, start))
+    undated = g.undated.get((text, start))
     if undated is not None:
         return undated[0]
-    return _parse_cached(text, _as_date(published), start)
-
-
-# parse results that did not look at the publication date ("in 2019", "between 2009 and
-# 2013"): the same for every article, whatever its date
-_UNDATED: dict[tuple[str, date | None], tuple[Period | None]] = {}
+    return _parse_cached(text, _as_date(published), start, g)
 
 
 @lru_cache(maxsize=16384)
-def _parse_cached(text: str, published: date | None, default_start: date | None) -> Period | None:
+def _parse_cached(text: str, published: date | None, default_start: date | None,
+                  g: PeriodGrammar) -> Period | None:
     used: list[_Ctx] = []
-    found = _parse(text, published, default_start, used)
+    with _using(g):
+        found = _parse(text, published, default_start, used)
     if not any(ctx.used for ctx in used):
-        if len(_UNDATED) >= 16384:
-            _UNDATED.clear()
-        _UNDATED[(text, default_start)] = (found,)
+        if len(g.undated) >= 16384:
+            g.undated.clear()
+        g.undated[(text, default_start)] = (found,)
     return found
 
 
@@ -707,27 +759,30 @@ def _parse(text: str, published: date | None, default_start: date | None,
 
 
 @lru_cache(maxsize=16384)
-def _mention_kind(name: str, phrase: str) -> str:
-    pattern = _grammar().by_name[name]
+def _mention_kind(name: str, phrase: str, g: PeriodGrammar) -> str:
+    pattern = g.by_name[name]
     if pattern.kind != "absolute":
         return pattern.kind
     match = pattern.regex.fullmatch(phrase)
     ctx = _Ctx(None)
     if match is not None:
-        _resolve(pattern, match, ctx, None)
+        with _using(g):
+            _resolve(pattern, match, ctx, None)
     return "relative" if ctx.relative else "absolute"
 
 
-def find_period_mentions(text: str) -> list[PeriodMention]:
+def find_period_mentions(text: str, *, grammar: PeriodGrammar | None = None) -> list[PeriodMention]:
     """Every period phrase in ``text``: sorted, non-overlapping, with character offsets.
 
     One pass of a compiled regex; nothing is parsed here except the few phrases found (to tell
     an absolute phrase with a relative end, "from 2009 to February this year", as relative).
     """
-    return [_mention(m) for m in _grammar().combined.finditer(text) if m.lastgroup is not None]
+    g = grammar if grammar is not None else _grammar()
+    return [_mention(m, g) for m in g.combined.finditer(text) if m.lastgroup is not None]
 
 
-def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]]) -> list[PeriodMention]:
+def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]], *,
+                            grammar: PeriodGrammar | None = None) -> list[PeriodMention]:
     """:func:`find_period_mentions`, trying only the given word starts.
 
     ``words`` is ``(offset, word)`` for (at least) every place in ``text`` where a word
@@ -737,7 +792,7 @@ def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]]) -> list
     month, a fuzzy word, a number, "FY..."), so the regex runs only there; the answer is
     :func:`find_period_mentions`'s.
     """
-    g = _grammar()
+    g = grammar if grammar is not None else _grammar()
     first_words, combined = g.first_words, g.combined
     found: list[PeriodMention] = []
     end = 0
@@ -746,13 +801,13 @@ def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]]) -> list
             continue
         m = combined.match(text, start)
         if m is not None and m.lastgroup is not None:
-            found.append(_mention(m))
+            found.append(_mention(m, g))
             end = m.end()
     return found
 
 
-def _mention(m: re.Match[str]) -> PeriodMention:
-    return PeriodMention(m.start(), m.end(), m.group(), _mention_kind(m.lastgroup or "", m.group()))
+def _mention(m: re.Match[str], g: PeriodGrammar) -> PeriodMention:
+    return PeriodMention(m.start(), m.end(), m.group(), _mention_kind(m.lastgroup or "", m.group(), g))
 
 
 def _date_from_words(text: str) -> date | None:

@@ -30,7 +30,13 @@ from .doccache import doc_text, first_content, span_index, span_text, token_tabl
 from .lexicon import entries, parse_key
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
-CLAUSE_WORDS = frozenset({"while", "whereas", "although", "though", "but", "whilst"})
+CLAUSE_WORDS = frozenset({"while", "whereas", "although", "though", "but", "whilst", "despite"})
+NEGATION = frozenset({"no", "not", "none", "never", "nobody", "neither", "nor", "n't", "without"})
+# a preposition may stand between "and" and the next figure: "and in the other four cases"
+COORD_PREPS = frozenset({"in", "of", "for", "with", "among", "amongst", "at", "from"})
+# nouns that break a total down by reason or kind: they count what the total counts
+BREAKDOWN_NOUNS = frozenset({"instances", "instance", "reasons", "reason", "types", "categories",
+                             "counts", "breaches", "grounds"})
 COORD = frozenset({"and", "or", "ore", "&", "plus"})
 COORD_FILLERS = frozenset({"a", "an", "the", "another", "further", "additional", "other", "just", "only"})
 STOP_NP = frozenset({
@@ -39,6 +45,7 @@ STOP_NP = frozenset({
     "since", "between", "from", "after", "before", "over", "for", "by", "with",
 })
 COPULA = frozenset({"were", "was", "are", "is"})
+VERB_LINKS = COPULA | {"had", "have", "has", "then", "later"}
 ANAPHORA = frozenset({"these", "them", "those", "the"})
 EXIT_MEASURES = frozenset({"dismissed", "resigned", "retired", "left_force"})
 SANCTION_MEASURES = frozenset({
@@ -117,18 +124,43 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
     tt = token_table(sent.doc)
     text, low, ws = tt.text, tt.lower, tt.ws
     starts = {n.start for n in nums}
+    # "five were investigated and in 2018/19 there were seven": "and" before a period opens a clause
+    period_starts = {sp.start for sp in span_index(sent.doc).within("periods", sent.start, sent.end)}
     out = []
+    asides = _short_brackets(sent)
     for i in range(sent.start, sent.end):
+        if i in asides:
+            continue
         if text[i] in CLAUSE_PUNCT or low[i] in CLAUSE_WORDS:
             out.append(i)
         elif text[i] == "-" and ws[i] and i > 0 and ws[i - 1]:
             out.append(i)
         elif low[i] in COORD:
             j = i + 1
-            while j < sent.end and low[j] in COORD_FILLERS:
+            while j < sent.end and (low[j] in COORD_FILLERS or (low[j] in COORD_PREPS and j < i + 3)):
                 j += 1
-            if j in starts:
+            if j in starts or (any(k in period_starts for k in range(i + 1, j + 1))
+                               and any(n > j for n in starts)):
                 out.append(i)
+    return out
+
+
+def _short_brackets(sent: Span) -> set[int]:
+    """Token positions of the brackets of short asides that follow a figure's noun phrase and do
+    not end its clause: "181 complaints (2.3 per cent) resulted in formal action", "1,655
+    employees (police officers and police staff) have convictions". A bracket that holds only a
+    figure after a name ("investigations (88)", "GMP (88)") still does."""
+    text = token_table(sent.doc).text
+    out: set[int] = set()
+    i = sent.start
+    while i < sent.end:
+        if text[i] == "(":
+            j = next((k for k in range(i + 1, min(sent.end, i + 10)) if text[k] == ")"), None)
+            if j is not None and j - i > 2 and i > sent.start and sent.doc[i - 1].is_alpha \
+                    and any(sent.doc[k].like_num for k in range(max(sent.start, i - 4), i)):
+                out.update((i, j))
+                i = j
+        i += 1
     return out
 
 
@@ -185,6 +217,8 @@ def _is_total_of_part(doc, r: Reading) -> bool:
     """True for the Y of "147 of the 2,537 allegations were upheld": the total, not the part."""
     i = r.num.start
     low = token_table(doc).lower
+    if i >= 2 and low[i - 1] == "of" and (doc[i - 2].like_num or low[i - 2] in ("%", "cent", "percent")):
+        return True  # "just 1% of 7,963 complaints", "77 of 7,963 allegations"
     return i >= 3 and low[i - 1] in ("the", "these", "those") and low[i - 2] == "of" \
         and (low[i - 3] in ("half", "third", "quarter", "fifth", "tenth") or doc[i - 3].like_num)
 
@@ -197,16 +231,27 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
         if own:
             r.measure, r.measure_text, r.strength = own[0].label, own[0].text, own[0].strength
         return
-    fwd = [t for t in measures if r.num.end <= t.start < r.right] if not r.bracketed else []
-    bwd = [t for t in measures if r.left <= t.start and t.end <= r.num.start]
+    fwd = [t for t in measures if r.num.end <= t.start < r.right and not _negated(doc, t, r.left)] \
+        if not r.bracketed else []
+    # "the analysis found 547 allegations were logged": "found" before a figure whose clause has a
+    # verb of its own reports the figure, it upholds nothing ("we found seven cases where ..." does)
+    own_verb = any(not t.noun for t in fwd)
+    bwd = [t for t in measures if r.left <= t.start and t.end <= r.num.start and not _negated(doc, t, r.left)
+           and not (own_verb and t.label == "upheld" and t.strength < 2)]
     bwd.reverse()
+    if bwd and bwd[0].strength >= 2 and not bwd[0].noun and _governs(doc, bwd[0], r, fwd):
+        # "sacking almost 160 officers a year after misconduct hearings": the verb before the
+        # figure governs it, not the outcome named after a preposition
+        fwd = [t for t in fwd if t.strength > bwd[0].strength]
     best: Term | None = None
     for lo, hi in ((2, 99), (1, 1), (0, 0)):
         f = [t for t in fwd if lo <= t.strength <= hi]
         if len(f) > 1 and _modifies_noun(doc, f[0]) and (
-                f[1].start == f[0].end or (f[1].start == f[0].end + 1 and tt.lower[f[0].end] in COPULA
-                                           | {"had", "have", "has", "then", "later"})):
-            f = f[1:]  # "one in five of the officers investigated resigned": the verb is the later term
+                f[1].start == f[0].end or (f[1].start - f[0].end <= 5 and any(
+                    w in VERB_LINKS for w in tt.lower[f[0].end:f[1].start]))):
+            # "one in five of the officers investigated resigned", "nine officers convicted of
+            # assault were still working": the verb is the later term
+            f = f[1:]
         if f:
             top = max(t.strength for t in f)
             best = next(t for t in f if t.strength == top)
@@ -219,8 +264,10 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
             and tt.text[r.right] == ",":
         # "In about half of the cases, no further action was taken": the next clause's outcome
         nxt_bound = next((i for i in range(r.right + 1, sent_end)
-                          if tt.text[i] in CLAUSE_PUNCT or doc[i].like_num), sent_end)
-        strong = [t for t in measures if r.right < t.start < nxt_bound and t.strength >= 2]
+                          if tt.text[i] in CLAUSE_PUNCT or doc[i].like_num
+                          or tt.lower[i] in CLAUSE_WORDS), sent_end)
+        strong = [t for t in measures if r.right < t.start < nxt_bound and t.strength >= 2
+                  and not _negated(doc, t, r.right)]
         if strong:
             best = strong[0]
     if best is None:
@@ -230,6 +277,31 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
     r.strength = best.strength
     if r.measure == "dismissed" and r.subject is None and _np_noun(doc, r) in NOT_UPHELD_NOUNS:
         r.measure = "not_upheld"
+
+
+def _negated(doc, t: Term, left: int) -> bool:
+    """True for an outcome denied in its clause ("none have been upheld", "not a single officer
+    lost their job", "no officer was sacked"); terms that carry their own negation ("not upheld",
+    "no case to answer") are not."""
+    low = token_table(doc).lower
+    if low[t.start] in NEGATION:
+        return False
+    return any(w in NEGATION for w in low[max(left, t.start - 4):t.start])
+
+
+INVOLVING = frozenset({"involving", "relating", "concerning", "against", "covering", "affecting"})
+PREPOSITIONS = frozenset({"after", "following", "at", "before", "during", "from", "in", "over", "for", "as"})
+
+
+def _governs(doc, verb: Term, r: Reading, fwd: list[Term]) -> bool:
+    """True when ``verb`` stands right before the figure (only approximators and determiners
+    between: "sacking almost 160 officers") and every outcome after the figure follows a
+    preposition ("... after misconduct hearings")."""
+    low = token_table(doc).lower
+    between = low[verb.end:r.num.start]
+    if len(between) > 3 or any(not w.isalpha() for w in between):
+        return False
+    return all(any(w in PREPOSITIONS for w in low[r.num.end:t.start]) for t in fwd)
 
 
 def _modifies_noun(doc, t: Term) -> bool:
@@ -272,7 +344,8 @@ def _subject_window(doc, r: Reading) -> tuple[int, int]:
 
 def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], measures: list[Term]) -> None:
     a, b = _subject_window(doc, r)
-    found = [t for t in subjects if a <= t.start and t.end <= b]
+    # a role that starts in the window may run past it ("34 officers from the Special Constabulary")
+    found = [t for t in subjects if a <= t.start < b]
     # ranks may follow the role: "20 officers ranked at sergeant level or above"
     rank_hits = [t for t in ranks if a <= t.start < (r.right if found or r.right - a < 10 else b)]
     r.rank = rank_hits[0].label if rank_hits else None
@@ -327,9 +400,15 @@ ANAPHORIC_STARTS = frozenset({"they", "these", "those", "this", "that", "it", "s
 
 
 def _is_sentence_anaphoric(sent: Span) -> bool:
+    """ "Of these, ...", "All four of these cases ...", "Two of them ...": the sentence opens with
+    a part of figures given before."""
     low = token_table(sent.doc).lower
-    i = sent.start
-    return sent.end - i >= 2 and low[i] == "of" and low[i + 1] in ("these", "them", "those", "this")
+    first = first_content(sent)
+    if first is None:
+        return False
+    head = low[first:min(sent.end, first + 4)]
+    return any(w == "of" and k + 1 < len(head) and head[k + 1] in ("these", "them", "those", "this")
+               for k, w in enumerate(head))
 
 
 def refers_back(sent: Span) -> bool:
@@ -370,11 +449,17 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
             r.platforms = sorted(set(r.platforms) | set(nxt.platforms))
     # a part of the figure before ("160 were constables") or a figure with no role of its own
     # ("in 2018 the number was just 14") takes the measure of the figure before it
+    # "12 hearings ..., relating to 10 officers and two police staff": the people a figure
+    # involves share its measure, and so do the people coordinated with them
     for k in range(1, len(readings)):
         r, prev = readings[k], readings[k - 1]
         part = r.copula or r.rank is not None
         weak_own = part and r.strength <= 0
-        if (r.measure is None or weak_own) and prev.measure is not None and (part or r.subject is None):
+        involved = r.measure is None and r.subject is not None and (
+            any(w in INVOLVING for w in low[max(r.left, r.num.start - 3):r.num.start])
+            or (prev.subject is not None and low[r.left - 1] in COORD and prev.right == r.left - 1))
+        if (r.measure is None or weak_own) and prev.measure is not None and (
+                part or r.subject is None or involved):
             r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, min(prev.strength, 1)
     # "Of those suspended, 29 were constables": the partition's lead clause gives the measure
     lead = _lead_measure(sent, bounds, measures)
@@ -399,6 +484,16 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
             if r.subject is None and not r.counted_noun and r.inherit_subject == "sentence" \
                     and r is readings[0]:
                 r.inherit_subject = "article"
+    # "181 complaints (2.3 per cent) resulted in ...": a bracketed figure restates the one before it
+    tt = token_table(doc)
+    for k in range(1, len(readings)):
+        r, prev = readings[k], readings[k - 1]
+        between = tt.text[prev.num.end:r.num.start - 1]
+        if r.bracketed and prev.measure is not None and len(between) <= 4 \
+                and not any(w in (")", ",", ";") or w.lower() in COORD for w in between):
+            r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, prev.strength
+            if r.subject is None:
+                r.subject, r.subject_text = prev.subject, prev.subject_text
     # roles shared along the sentence
     for k, r in enumerate(readings):
         if r.subject is None and r.inherit_subject == "sentence" and k > 0:

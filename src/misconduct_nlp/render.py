@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .bounds import quotable
+from .errors import Errors, InputTypeError
 from .formats import claim_record
 from .io import printable
 
@@ -271,7 +272,7 @@ def _text_and_claims(obj: Any, claims: Any, kwargs: dict[str, Any]) -> tuple[str
         return obj, claims, kwargs.get("article_id")
     text = getattr(obj, "text", None)
     if not isinstance(text, str):
-        raise TypeError(f"render() needs text, a spaCy Doc or an Article, not {type(obj).__name__}")
+        raise InputTypeError(Errors.E303.format(type=type(obj).__name__))
     ext = getattr(obj, "_", None)
     article_id = kwargs.get("article_id") or getattr(obj, "id", None)
     if ext is not None:  # a spaCy Doc: its own claims and metadata

@@ -25,6 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .batch import MIN_CONFIDENCE, iso_date
+from .errors import ClaimsFileError, Errors, PackageDataError
 from .io import printable
 from .model import Published
 from .render import Placed, claim_label, claim_record, force_name, highlight, period_text, place
@@ -52,12 +54,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--claims", metavar="JSONL",
                         help="review the claims in this file (the output of 'misconduct-nlp extract') "
                              "instead of extracting them again")
-    parser.add_argument("--published", metavar="YYYY-MM-DD",
+    parser.add_argument("--published", type=iso_date, metavar="YYYY-MM-DD",
                         help="publication date for articles that no manifest.jsonl lists")
     parser.add_argument("--model", metavar="NAME",
                         help="installed spaCy pipeline to build on (default: a blank English pipeline)")
-    parser.add_argument("--min-confidence", type=float, default=0.0, metavar="X",
-                        help="leave out claims whose confidence is below X (default: %(default)s)")
+    parser.add_argument("--min-confidence", type=MIN_CONFIDENCE, default=0.0, metavar="X",
+                        help="leave out claims whose confidence is below X, from 0 to 1 "
+                             "(default: %(default)s)")
     parser.add_argument("--title", default="Police misconduct claims: review",
                         help="page title (default: %(default)r)")
     parser.add_argument("--no-text", action="store_true",
@@ -82,7 +85,7 @@ def _script() -> str:
     # "</" must not appear inside an inline script; the asset is ours, but check anyway.
     js = _asset("report.js")
     if "</" in js:
-        raise ValueError("report.js must not contain '</'")
+        raise PackageDataError(Errors.E302)
     return js
 
 
@@ -285,7 +288,7 @@ def _read_claims(path: str) -> dict[str, list[dict[str, Any]]]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as e:
-                raise SystemExit(f"misconduct-nlp report: {path}:{n}: not JSON ({e.msg})") from e
+                raise ClaimsFileError(Errors.E301.format(path=path, line=n, reason=e.msg)) from e
             if isinstance(rec, dict) and "error" not in rec:
                 by_article.setdefault(str(rec.get("article")), []).append(rec)
     return by_article
@@ -305,21 +308,22 @@ def run(args: argparse.Namespace) -> int:
 
     Articles are found and dated as ``misconduct-nlp extract`` does (:func:`misconduct_nlp.batch.plan`).
     """
-    from .batch import plan
-    from .io import HIDDEN, ArticleError, read_article
+    from .batch import plan_and_warnings
+    from .io import ArticleError, read_article
 
-    default_pub = None
-    if args.published:
-        try:
-            default_pub = date.fromisoformat(args.published)
-        except ValueError:
-            print(f"misconduct-nlp report: --published {args.published!r} is not YYYY-MM-DD", file=sys.stderr)
-            return 2
-    skipped: list[Any] = []
-    tasks, failures = plan(args.paths, default_pub, follow_links=args.follow_links, skipped=skipped)
+    default_pub = args.published
+    if isinstance(default_pub, str):  # a Namespace built by hand
+        default_pub = date.fromisoformat(default_pub)
+    tasks, failures, notes = plan_and_warnings(args.paths, default_pub,
+                                               follow_links=getattr(args, "follow_links", False))
+    for message in notes:
+        print(f"misconduct-nlp report: warning: {message}", file=sys.stderr)
     errors = [(printable(f.path), f.reason) for f in failures]
-    errors += [(printable(str(e.path)), e.reason) for e in skipped if e.reason != HIDDEN]
-    given = _read_claims(args.claims) if args.claims else None
+    try:
+        given = _read_claims(args.claims) if args.claims else None
+    except ClaimsFileError as e:
+        print(f"misconduct-nlp report: {e}", file=sys.stderr)
+        return 1
     nlp = None
     items: list[ReportItem] = []
     for task in tasks:
@@ -348,7 +352,7 @@ def run(args: argparse.Namespace) -> int:
     if not items:
         for path, reason in errors:
             print(f"misconduct-nlp report: {path}: {reason}", file=sys.stderr)
-        print("misconduct-nlp report: no articles to report on", file=sys.stderr)
+        print(f"misconduct-nlp report: {Errors.E304}", file=sys.stderr)
         return 1
     options = {"title": args.title, "errors": errors, "full_text": not args.no_text}
     if args.output == "-":
@@ -366,9 +370,7 @@ def run(args: argparse.Namespace) -> int:
     for path, reason in errors:
         print(f"misconduct-nlp report: skipped {path}: {reason}", file=sys.stderr)
     where = "standard output" if args.output == "-" else args.output
-    hidden = [printable(e.path.name) for e in skipped if e.reason == HIDDEN]
     print(f"wrote {where}: {n_claims} claims in {len(items)} articles"
           + (f", {len(errors)} skipped" if errors else "")
-          + (f", {len(hidden)} hidden not read ({', '.join(hidden[:5])}{' …' if len(hidden) > 5 else ''})"
-             if hidden else ""), file=sys.stderr)
+          + (f", {len(notes)} warning{'' if len(notes) == 1 else 's'}" if notes else ""), file=sys.stderr)
     return 0

@@ -15,10 +15,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
-from ..attribution import ArticleAttribution, Frame
+from ..discourse import ArticleAttribution, Frame
 from ..doccache import doc_text, drop_cache, first_content, span_index, span_text, token_table
 from ..model import Claim, PeriodRef, TextSpan
-from ..reading import Reading, read_sentence, refers_back, terms
+from ..reading import BREAKDOWN_NOUNS, Reading, read_sentence, refers_back, terms
 from .numbers import CLAIM_KINDS
 from .sentencizer import is_furniture
 
@@ -46,6 +46,40 @@ def _earlier_total(doc: Doc, num: Span, claims: list[Claim]) -> Claim | None:
     if i < 2 or low[i - 1] not in ("the", "these", "those") or low[i - 2] != "of":
         return None
     return next((c for c in reversed(claims) if c.value == num._.value and c.unit == num._.unit), None)
+
+
+def _total_before(doc: Doc, num: Span) -> bool:
+    """True for the total of "12 cases out of the 99", "27 cases – out of 75 investigations"."""
+    low = token_table(doc).lower
+    i = num.start
+    while i > 1 and low[i - 1] in ("the", "a", "total", "of") and low[i - 2:i] != ["out", "of"]:
+        i -= 1
+    return i >= 2 and low[i - 1] == "of" and low[i - 2] == "out"
+
+
+def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
+    """Parts and breakdowns count what their total counts (ANNOTATION: a breakdown of a total
+    takes the total's measure):
+
+    * "12 cases out of the 99": the 99 repeats an earlier figure of 99 and takes its measure,
+      and the part before it, counted only by a noun, takes the total's;
+    * "There were 75 instances of dishonesty" after the figures they break down: "instances",
+      "reasons" take the measure of the figure before them.
+    """
+    low = token_table(doc).lower
+    for k, r in enumerate(readings):
+        if _total_before(doc, r.num):
+            earlier = next((c for c in reversed(claims) if c.value == r.num._.value), None)
+            if earlier is not None and r.strength <= 0 and earlier.measure is not None:
+                r.measure, r.measure_text, r.strength = earlier.measure, earlier.measure_text, 0
+            if k > 0 and readings[k - 1].strength <= 0 and r.measure not in (None, "reported"):
+                part = readings[k - 1]
+                part.measure, part.measure_text = r.measure, r.measure_text
+    last = claims[-1] if claims else None
+    for r in readings:
+        if r.strength <= 0 and r.num.end < len(doc) and low[r.num.end] in BREAKDOWN_NOUNS \
+                and last is not None and last.measure not in (None, "reported"):
+            r.measure, r.measure_text = last.measure, last.measure_text
 
 
 def _number(value: float) -> int | float:
@@ -87,13 +121,18 @@ class ClaimBuilder:
         prev_claim: Claim | None = None
         lead_in: tuple[str, str] | None = None
         ni = 0
+        sent_before: Span | None = None
+        last_sent: Span | None = None
+        claims_at_last = 0  # how many claims there were when the sentence before began
         for sent in doc.sents:
-            att.see_sentence_periods(sent)
+            sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
+            last_sent, claims_at_last = sent, len(claims)
             nums = []
             while ni < len(numbers) and numbers[ni].start < sent.end:
                 if numbers[ni].start >= sent.start:
                     nums.append(numbers[ni])
                 ni += 1
+            att.see_sentence_periods(sent, bool(nums))
             s_start, s_end = sentence_bounds(sent)
             text = full_text[s_start:s_end]
             bullet = is_list_item(sent)
@@ -103,8 +142,14 @@ class ClaimBuilder:
                 att.after_sentence(sent, [])
                 continue
             context = lead_in if bullet else None
-            if context is None and prev_claim is not None and refers_back(sent):
-                context = (prev_claim.measure, prev_claim.measure_text or "")
+            if context is None and refers_back(sent):
+                # "They included 36 in Dorset Police": what the sentence before counted, when it
+                # named an outcome but gave no figure; else the figure before
+                before = None if sent_before is None or before_had_claims else list_lead_in(sent_before)
+                if before is not None and before[0] is not None:
+                    context = before
+                elif prev_claim is not None:
+                    context = (prev_claim.measure, prev_claim.measure_text or "")
             if context is None and not span_index(doc).within("measures", sent.start, sent.end):
                 # a figure's measure comes from the sentence's outcome terms or from the context:
                 # with neither, none of its figures is a claim
@@ -112,12 +157,14 @@ class ClaimBuilder:
                 continue
             readings = [r for r in read_sentence(sent, nums, context) if r.measure is not None
                         and (r.num.label_ != "MONEY" or r.strength >= 1)]
+            take_totals(doc, readings, claims)
             stated_frames: list[Frame] = []
             stated_periods: list[PeriodRef] = []
             sentence = TextSpan(text, s_start, s_end)
+            clauses = [(r.left, r.right, r.num.start) for r in readings]
             for r in readings:
                 claim = self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods,
-                                    claims)
+                                    claims, clauses)
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
                     prev_claim = claim
@@ -129,7 +176,7 @@ class ClaimBuilder:
 
     def _claim(self, doc: Doc, sent: Span, r: Reading, sentence: TextSpan, att: ArticleAttribution,
                prev: Claim | None, stated_frames: list[Frame], stated_periods: list[PeriodRef],
-               claims_so_far: list[Claim]) -> Claim:
+               claims_so_far: list[Claim], clauses: list[tuple[int, int, int]]) -> Claim:
         num = r.num
         subject, subject_text = r.subject, r.subject_text
         if subject is None and r.inherit_subject is not None and prev is not None:
@@ -140,17 +187,17 @@ class ClaimBuilder:
         elif r.anaphoric and prev is not None:
             # "Of these, 12 were upheld": the same force or area as the figure referred to
             force = replace(prev.force, inherited=True) if prev.force else None
-            frame = Frame(force=force, region=prev.region)
+            frame = Frame(force=force, region=prev.region).tagged("previous_claim", "part_of_previous")
         else:
             frame = att.inherited_frame()
-        period = att.period_for(sent, num, r.left, r.right, stated_periods)
+        period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
         total = _earlier_total(doc, num, claims_so_far)
         if period is not None:
             if not att.is_comparison(num, r.left):
                 stated_periods.append(period)
         elif total is not None and total.period is not None:
             # "Of the 61 suspended officers, ...": the period of the earlier figure of 61
-            period = replace(total.period, inherited=True)
+            period = replace(total.period, inherited=True, source="previous_claim", rule="repeated_total")
         else:
             period = att.inherited_period()
         ext = num._
@@ -162,6 +209,8 @@ class ClaimBuilder:
             sentence=sentence, span=TextSpan(span_text(num), num.start_char, num.end_char),
             measure=r.measure, measure_text=r.measure_text, subject=subject, subject_text=subject_text,
             rank=r.rank, force=frame.force, region=None if frame.force else frame.region,
+            region_source=None if frame.force or not frame.region else frame.source,
+            region_rule=None if frame.force or not frame.region else frame.rule,
             period=period, platforms=list(r.platforms), confidence=round(confidence, 3),
             article=doc._.article_id, published=None,
         )
@@ -169,5 +218,12 @@ class ClaimBuilder:
 
 @Language.factory("misconduct_claims", default_config={"min_confidence": 0.0})
 def make_claim_builder(nlp: Language, name: str, min_confidence: float) -> ClaimBuilder:
-    """Builds ``doc._.claims`` from the numbers, lexicon, force and period spans."""
+    """Builds ``doc._.claims`` from the numbers, lexicon, force and period spans; raises
+    :class:`~misconduct_nlp.errors.PipelineError` if ``nlp`` lacks the components it reads."""
+    from ..errors import Errors, PipelineError
+    from . import missing_for_claims
+
+    missing = missing_for_claims(nlp)
+    if missing:
+        raise PipelineError(Errors.E401.format(name=name, missing=", ".join(missing)))
     return ClaimBuilder(nlp, name, min_confidence)

@@ -1,0 +1,126 @@
+"""``misconduct_measures``, ``misconduct_subjects``, ``misconduct_ranks``, ``misconduct_platforms``:
+the lexicons as spaCy SpanRulers.
+
+Each is a :class:`LexiconRuler` (a ``SpanRuler``) that starts with its package lexicon
+(``data/<group>.jsonl``, plus any terms added with the module-level
+:func:`misconduct_nlp.lexicon.add_terms`) and fills its own ``doc.spans`` group (``measures``,
+...) with spans labelled by the entry's label; each pattern's id is the entry's key
+(``group:label:strength:noun``), which the claim builder reads. The component owns its terms:
+:meth:`LexiconRuler.add_terms`, :meth:`~LexiconRuler.remove_terms` and
+:meth:`~LexiconRuler.add_file` change them, and ``nlp.to_disk`` writes them (SpanRuler's
+``patterns.jsonl`` in the component's folder), so ``spacy.load`` gives them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.pipeline.span_ruler import SpanRuler, overlapping_labeled_spans_score
+
+from ..lexicon import GROUPS, LexiconEntry, entries, read_entries
+
+
+def _patterns(found: Iterable[LexiconEntry]) -> list[dict[str, str]]:
+    return [{"label": e.label, "pattern": term, "id": e.key} for e in found for term in e.terms]
+
+
+class LexiconRuler(SpanRuler):
+    """A SpanRuler over one lexicon group, matching lower-cased phrases."""
+
+    def __init__(self, nlp: Language, name: str, *, group: str, spans_key: str, package_terms: bool = True,
+                 phrase_matcher_attr: str = "LOWER", validate: bool = False, overwrite: bool = True) -> None:
+        if group not in GROUPS:
+            raise ValueError(f"unknown lexicon group {group!r}; expected one of {GROUPS}")
+        super().__init__(nlp, name, spans_key=spans_key, phrase_matcher_attr=phrase_matcher_attr,
+                         validate=validate, overwrite=overwrite,
+                         scorer=partial(overlapping_labeled_spans_score, spans_key=spans_key))
+        self.group = group
+        if package_terms:
+            self.add_patterns(_patterns(entries(group)))
+
+    def add_patterns(self, patterns: list[dict]) -> None:  # type: ignore[override]
+        """SpanRuler's ``add_patterns``, making phrase patterns with the tokenizer only (the
+        components before this one add nothing a lower-cased phrase match looks at)."""
+        patterns = list(patterns)  # SpanRuler.from_disk passes a generator
+        phrase = [p for p in patterns if isinstance(p["pattern"], str)]
+        other = [p for p in patterns if not isinstance(p["pattern"], str)]
+        if other:
+            super().add_patterns(other)
+        for entry, pattern_doc in zip(phrase, self.nlp.tokenizer.pipe(p["pattern"] for p in phrase),
+                                      strict=True):
+            label = repr((entry["label"], entry.get("id", "")))
+            self._match_label_id_map[self.nlp.vocab.strings.as_int(label)] = {
+                "label": entry["label"], "id": entry.get("id", "")}
+            self._patterns.append(entry)
+            self.phrase_matcher.add(label, [pattern_doc])
+
+    # ---- the lexicon
+    @property
+    def entries(self) -> list[LexiconEntry]:
+        """The lexicon as entries (one per label, strength and noun flag, in first-seen order)."""
+        by_key: dict[str, list[str]] = {}
+        labels: dict[str, str] = {}
+        for p in self.patterns:
+            key = p.get("id") or f"{self.group}:{p['label']}:2:0"
+            by_key.setdefault(key, []).append(p["pattern"])
+            labels[key] = p["label"]
+        out = []
+        for key, terms in by_key.items():
+            _, _, strength, noun = key.split(":")
+            out.append(LexiconEntry(self.group, labels[key], tuple(terms), int(strength), noun == "1"))
+        return out
+
+    def add_terms(self, label: str, terms: Iterable[str], *, strength: int = 2, noun: bool = False) -> None:
+        """Add phrases for ``label`` (e.g. ``add_terms("dismissed", ["given their marching orders"])``)."""
+        entry = LexiconEntry(self.group, label, tuple(t.lower() for t in terms), int(strength), bool(noun))
+        self.add_patterns(_patterns([entry]))
+
+    def add_entries(self, found: Iterable[LexiconEntry]) -> None:
+        """Add lexicon entries (e.g. from :func:`misconduct_nlp.lexicon.read_entries`)."""
+        self.add_patterns(_patterns(found))
+
+    def add_file(self, path: str | Path) -> None:
+        """Add the entries of a JSONL file in the package's lexicon format."""
+        self.add_entries(read_entries(self.group, path))
+
+    def remove_terms(self, terms: Iterable[str], *, label: str | None = None) -> None:
+        """Stop matching phrases (of every label, or only of ``label``). A phrase the lexicon does
+        not have raises ``KeyError``."""
+        gone = {t.lower() for t in terms}
+        hit = {p["pattern"] for p in self.patterns if p["pattern"] in gone and label in (None, p["label"])}
+        if hit != gone:
+            raise KeyError(f"{self.name} has no terms {sorted(gone - hit)}"
+                           + (f" with label {label!r}" if label else ""))
+        keep = [p for p in self.patterns if not (p["pattern"] in gone and label in (None, p["label"]))]
+        self.clear()
+        self._match_label_id_map = {}
+        self.add_patterns(keep)
+
+
+def _factory(group: str):
+    def make(nlp: Language, name: str, spans_key: str, package_terms: bool, terms: list[dict[str, Any]],
+             phrase_matcher_attr: str, validate: bool, overwrite: bool) -> LexiconRuler:
+        ruler = LexiconRuler(nlp, name, group=group, spans_key=spans_key, package_terms=package_terms,
+                             phrase_matcher_attr=phrase_matcher_attr, validate=validate, overwrite=overwrite)
+        for row in terms:
+            ruler.add_terms(row["label"], row["terms"], strength=int(row.get("strength", 2)),
+                            noun=bool(row.get("noun", False)))
+        return ruler
+
+    make.__name__ = f"make_{group}_ruler"
+    make.__doc__ = (f"Factory of the ``misconduct_{group}`` component (the ``{group}`` lexicon); ``terms``"
+                    " are extra rows in the lexicon format (label, terms, strength, noun).")
+    return Language.factory(f"misconduct_{group}", default_config={
+        "spans_key": group, "package_terms": True, "terms": [], "phrase_matcher_attr": "LOWER",
+        "validate": False, "overwrite": True,
+    })(make)
+
+
+make_measures_ruler = _factory("measures")
+make_subjects_ruler = _factory("subjects")
+make_ranks_ruler = _factory("ranks")
+make_platforms_ruler = _factory("platforms")

@@ -1,0 +1,613 @@
+"""Which force, region and period each claim is about, sentence by sentence through an article.
+
+A sentence that names a force, a region or a period gives it to its own figures (the one in
+the figure's clause first, else the nearest). A figure whose sentence names none inherits the
+article's current frame (``inherited: true``):
+
+* force/region: the frame starts as the article's main force (named more often than any
+  other) or, when no force dominates, the region the article names ("England and Wales");
+  in a force's article, a sentence whose figures are all about one force or region moves the
+  frame there (a national article keeps its region: per-force figures are examples); a list
+  of several forces ("GMP (88), West Midlands (74) and the Met (69)") sends it back to the
+  main frame; an aside about another force in a sentence without figures leaves it alone.
+* period: the frame is the period the last sentence stating one period gave its figures
+  (before any does, the first one the article mentions; comparisons don't move it);
+  "during these four years", "in the same period" point back to the earlier period of that
+  length, or to the frame; "up from 87", "compared with 21 the year before" are the frame
+  period a year back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span
+
+from .doccache import any_word_between, doc_text, first_content, span_index, span_text, token_table
+from .model import ForceRef, PeriodRef
+
+_DURATION_RE = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[ -](year|month)s?\b", re.IGNORECASE)
+_PREVIOUS_RE = re.compile(r"\b(year before|previous year|year earlier|prior year|preceding year)\b",
+                          re.IGNORECASE)
+_UNANCHORED_RE = re.compile(
+    r"^(?:over|across|in|within|during)\s+(?:the\s+course\s+of\s+)?(?:just\s+|only\s+)?(?:an?\s+|one\s+)?"
+    r"(?:period\s+of\s+)?(?:(?P<n>\w+)[-\s]+)?(?P<unit>year|month|decade)s?(?:[-\s]+long)?(?:\s+period)?$",
+    re.IGNORECASE)
+_COVERED_RE = re.compile(r"^\s*(?:covered\s+by|of\s+the\s+(?:figures|data|request|foi|statistics)|"
+                         r"in\s+question|the\s+figures\s+cover)", re.IGNORECASE)
+SNAPSHOT_BEFORE = (("end", "of"), ("as", "at"), ("as", "of"), ("start", "of"), ("beginning", "of"))
+DATA_WORDS = frozenset({"figures", "data", "statistics", "stats", "foi", "request", "requests", "information",
+                        "records", "cover", "covering", "covered", "period"})
+CONTRAST = frozenset({"while", "whereas", "whilst", "but", "although", "though", "followed",
+                      "ahead", "behind", "then", "next"})
+COMPARE = frozenset({"compared", "comparison", "up", "down", "than", "versus", "vs", "against"})
+COMPARE_WORDS = frozenset({"than", "double", "treble", "triple", "versus", "vs"})
+CHANGE_VERBS = frozenset({"up", "down", "rose", "rise", "risen", "fell", "fall", "fallen", "increase",
+                          "increased", "decrease", "decreased", "dropped", "drop", "climbed", "jumped"})
+_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18}
+
+
+@dataclass
+class Frame:
+    """Where a claim belongs: a force or a region, with where it was found (``source``, one of
+    :data:`~misconduct_nlp.model.SOURCES`) and the name of the rule that decided it."""
+
+    force: ForceRef | None = None
+    region: str | None = None
+    source: str | None = None
+    rule: str | None = None
+
+    def tagged(self, source: str, rule: str) -> Frame:
+        """This frame as decided by ``rule`` from ``source`` (the force reference tagged too)."""
+        force = replace(self.force, source=source, rule=rule) if self.force else None
+        return Frame(force=force, region=self.region, source=source, rule=rule)
+
+
+def _tag(ref: PeriodRef | None, source: str, rule: str) -> PeriodRef | None:
+    return None if ref is None else replace(ref, source=source, rule=rule)
+
+
+@lru_cache(maxsize=1)
+def frame_rules() -> tuple[dict, ...]:
+    """The named attribution rules of ``data/frame_rules.json`` (name, attribute, source,
+    statement, examples), read once."""
+    data = json.loads(resources.files("misconduct_nlp").joinpath("data/frame_rules.json").read_text("utf-8"))
+    return tuple(data["rules"])
+
+
+def _force_ref(span: Span, inherited: bool = False) -> ForceRef:
+    f = span._.force
+    return ForceRef(id=f.id, name=f.name, text=span.text, score=float(getattr(f, "score", 100.0)),
+                    inherited=inherited)
+
+
+def _distance(a: Span, num: Span) -> int:
+    if a.end <= num.start:
+        return num.start - a.end
+    if a.start >= num.end:
+        return a.start - num.end
+    return 0
+
+
+def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
+    lo, hi = (a.end, num.start) if a.end <= num.start else (num.end, a.start)
+    return any_word_between(doc, lo, hi, words)
+
+
+LOCATIVE = frozenset({"in", "of", "the", ",", "north", "south", "east", "west", "northeast", "northwest",
+                      "southeast", "southwest", "north-east", "north-west", "south-east", "south-west",
+                      "-", "east-", "west-", "northern", "southern", "eastern", "western", "central", "mid"})
+
+
+def _locates(doc: Doc, force: Span, region: Span) -> bool:
+    """True for an area named right after a force as where it is ("Cleveland Police in the
+    north-east of England", "Dyfed-Powys, in west Wales")."""
+    if region.start < force.end or region.start - force.end > 6:
+        return False
+    between = token_table(doc).lower[force.end:region.start]
+    return bool(between) and between[0] in ("in", ",") and all(w in LOCATIVE for w in between)
+
+
+def _contrast_between(doc: Doc, a: Span, num: Span) -> bool:
+    return _between(doc, a, num, CONTRAST)
+
+
+def _shift_year(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _months(d: date) -> int:
+    return d.year * 12 + d.month
+
+
+def _duration_months(text: str) -> int | None:
+    m = _DURATION_RE.search(text)
+    if not m:
+        return None
+    n = int(m.group(1)) if m.group(1).isdigit() else _WORDS[m.group(1).lower()]
+    return n * 12 if m.group(2).lower() == "year" else n
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The words that set one part of an article's frame, and the rule that read them."""
+
+    text: str
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass
+class ArticleFrame:
+    """What an article's figures are about when their own clause does not say.
+
+    ``scope`` is ``single_force`` (one force's story: its figures inherit ``force``),
+    ``national`` (figures of several forces together: ``force`` is None and they take
+    ``region``) or ``multi_force`` (several forces, no area named: neither). ``window`` is the
+    reporting window the article states for its data (None when it states none);
+    ``evidence`` maps ``"force"``, ``"region"`` and ``"window"`` to the words and rule that set
+    them. Exposed as ``doc._.frame``.
+    """
+
+    scope: str = "multi_force"
+    force: ForceRef | None = None
+    region: str | None = None
+    window: PeriodRef | None = None
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"scope": self.scope, "force": self.force.to_dict() if self.force else None,
+                "region": self.region, "window": self.window.to_dict() if self.window else None,
+                "evidence": {k: {"text": e.text, "start": e.start, "end": e.end, "rule": e.rule}
+                             for k, e in self.evidence.items()}}
+
+
+ASIDE_WORDS = frozenset({"while", "whereas", "whilst", "compared", "than", "like", "including", "include",
+                         "included", "example", "instance", "unlike", "matching", "e.g."})
+HEADLINE_NATIONAL = frozenset({"forces", "nationwide", "national", "nationally", "countrywide"})
+_NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
+                      r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:", re.IGNORECASE)
+_QUOTE_OPEN = "“‘"
+_QUOTE_CLOSE = "”’"
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the article's non-empty lines (news paragraphs)."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        if m.group().strip():
+            out.append((m.start(), m.end()))
+    return out
+
+
+def top_end(text: str, paras: list[tuple[int, int]]) -> tuple[int, int]:
+    """End offsets of the article's headline and of its top (the headline, the standfirst and
+    the first body paragraph). Menu items, names, bylines, datelines and photo captions are
+    passed over: the headline is the first line of three words or more, the paragraphs after it
+    count from five words."""
+    counted = 0
+    headline = end = 0
+    for a, b in paras:
+        end = b
+        line = text[a:b]
+        if len(line.split()) >= (3 if counted == 0 else 5) and not _NOT_TOP.search(line):
+            counted += 1
+            if counted == 1:
+                headline = b
+        if counted >= 3:
+            break
+    return headline, end
+
+
+def in_quote(text: str, para: tuple[int, int], pos: int) -> bool:
+    """True when ``pos`` lies inside quotation marks within its paragraph (a quoted speaker's
+    words, or a paragraph that opens a quote without closing it)."""
+    a = para[0]
+    seg = text[a:pos]
+    opened = sum(seg.count(c) for c in _QUOTE_OPEN) - sum(seg.count(c) for c in _QUOTE_CLOSE)
+    if opened > 0:
+        return True
+    return seg.count('"') % 2 == 1
+
+
+def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    k = bisect_right([p[0] for p in paras], pos) - 1
+    return paras[max(k, 0)] if paras else (0, 0)
+
+
+def build_frame(doc: Doc, index) -> ArticleFrame:
+    """The article's frame from its structure (rules named in ``data/frame_rules.json``).
+
+    Force mentions inside quotes are not evidence. The headline decides first, then the
+    standfirst and first paragraph ("the top"), then the body:
+
+    * ``headline_force``: the headline names one force (and no area) → that force's story;
+    * ``top_national``: the top names an area or several forces together ("forces across the
+      UK", "in England and Wales") before it names any one force → national, that area;
+    * ``top_force``: the top names one force → that force;
+    * ``body_repeated_force``: no force or area in the top, one force named more often than any
+      other in the body, at least twice, and no area named → that force;
+    * ``body_region``: otherwise the first area the article names → national;
+    * a force named only once, in the body, is an example or an aside: never the frame.
+    """
+    text = doc_text(doc)
+    paras = paragraphs(text)
+    headline_end, top = top_end(text, paras)
+    frame = ArticleFrame()
+
+    def quoted(sp: Span) -> bool:
+        return in_quote(text, _para_of(paras, sp.start_char), sp.start_char)
+
+    low = token_table(doc).lower
+
+    def aside(sp: Span) -> bool:
+        # "..., while the Met alone held 402", "such as Kent", "compared with Essex": an example
+        words = low[max(sp.sent.start, sp.start - 5):sp.start]
+        return any(w in ASIDE_WORDS for w in words)
+
+    forces = [sp for sp in index.all("forces") if sp._.force is not None and not quoted(sp) and not aside(sp)]
+    regions = [sp for sp in index.all("regions") if not quoted(sp)]
+    named_regions = [sp for sp in regions if sp._.region]
+
+    def ev(sp: Span, rule: str) -> Evidence:
+        return Evidence(sp.text, sp.start_char, sp.end_char, rule)
+
+    def set_force(sp: Span, rule: str) -> None:
+        frame.scope = "single_force"
+        frame.force = _force_ref(sp, inherited=True)
+        frame.evidence["force"] = ev(sp, rule)
+
+    def set_region(sp: Span, rule: str) -> None:
+        frame.scope = "national"
+        frame.region = sp._.region
+        frame.evidence["region"] = ev(sp, rule)
+
+    def area_for(sp: Span) -> Span | None:
+        # "forces across the country" names no area: the first area the article names does
+        if sp._.region:
+            return sp
+        return named_regions[0] if named_regions else None
+
+    head_forces = [sp for sp in forces if sp.start_char < headline_end and sp.label_ == "FORCE"]
+    head_regions = [sp for sp in regions if sp.start_char < headline_end]
+    head_tokens = bisect_left(token_table(doc).idx, headline_end)
+    if not head_forces and any(w in HEADLINE_NATIONAL for w in low[:head_tokens]):
+        # "Police forces held 1,300 hearings": several forces together, the area named later
+        frame.scope = "national"
+        if named_regions:
+            set_region(named_regions[0], "headline_national")
+        return frame
+    if len({sp._.force.id for sp in head_forces}) == 1 and not head_regions:
+        set_force(head_forces[0], "headline_force")
+        return frame
+    top_forces = [sp for sp in forces if sp.start_char < top and sp.label_ == "FORCE"]
+    top_regions = [sp for sp in regions if sp.start_char < top]
+    first_force = top_forces[0].start_char if top_forces else top
+    if top_regions and top_regions[0].start_char < first_force:
+        area = area_for(top_regions[0])
+        frame.scope = "national"
+        if area is not None:
+            set_region(area, "top_national")
+        return frame
+    if top_forces:
+        counts = Counter(sp._.force.id for sp in top_forces)
+        (fid, n), *rest = counts.most_common()
+        if not rest or n > rest[0][1]:
+            set_force(next(sp for sp in top_forces if sp._.force.id == fid), "top_force")
+            return frame
+    # how many sentences name each force ("the Met, Britain's biggest force" is one)
+    named = {(sp.sent.start, sp._.force.id) for sp in forces if sp.label_ == "FORCE"}
+    counts = Counter(fid for _, fid in named)
+    if counts:
+        (fid, n), *rest = counts.most_common()
+        if n >= 2 and n > len(named_regions) and (not rest or n > 2 * rest[0][1]):
+            set_force(next(sp for sp in forces if sp._.force.id == fid), "body_repeated_force")
+            return frame
+    if named_regions:
+        set_region(named_regions[0], "body_region")
+        return frame
+    if regions:
+        frame.scope = "national"
+    return frame
+
+
+@dataclass
+class ArticleAttribution:
+    """Carries the force/region and period frames through one article's sentences."""
+
+    doc: Doc
+    main: Frame = field(default_factory=Frame)
+    frame: Frame = field(default_factory=Frame)
+    period: PeriodRef | None = None
+    history: list[PeriodRef] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.index = span_index(self.doc)
+        self.article = build_frame(self.doc, self.index)
+        rule = next((e.rule for e in self.article.evidence.values()), None) or "no_frame"
+        self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
+        self.frame = self.main
+        self.period_rule = "first_stated_period"
+        self.doc._.frame = self.article
+        text = doc_text(self.doc)
+        _, self.top = top_end(text, paragraphs(text))
+        # the windows the article states outright (not "over five years", not "the end of 2021"):
+        # an unanchored duration takes the one of its length
+        # explicit dates before relative phrases ("between June 2019 and May 2022" before "in the
+        # past three years"): the data window is the first of them
+        stated = [sp for sp in self.index.all("periods") if sp.label_ != "ANAPHORIC"
+                  and sp._.period is not None and not self.unanchored(sp) and not self.snapshot(sp)]
+        stated.sort(key=lambda sp: sp.label_ != "ABSOLUTE")  # stable: article order within each
+        self.windows = [PeriodRef(sp._.period.start, sp._.period.end, span_text(sp)) for sp in stated]
+
+    # -- kinds of period mention ------------------------------------------------------------
+    @staticmethod
+    def unanchored(sp: Span) -> bool:
+        """ "over five years", "in a year", "in 12 months": a length with no end point."""
+        return _UNANCHORED_RE.match(span_text(sp)) is not None
+
+    def snapshot(self, sp: Span) -> bool:
+        """ "towards the end of last year", "as at 7 August 2014": a point in time at which a
+        count was taken, not the span the count covers."""
+        low = token_table(self.doc).lower
+        before = tuple(low[max(0, sp.start - 2):sp.start])
+        return before in SNAPSHOT_BEFORE or (len(before) == 2 and before[1] == "of" and before[0] == "end")
+
+    def _window_of_length(self, months: int) -> PeriodRef | None:
+        for w in self.windows:
+            if w.start and w.end:
+                length = _months(w.end) - _months(w.start) + 1
+                if abs(length - months) <= max(3, months // 4):
+                    return w
+        return None
+
+    # -- force and region ------------------------------------------------------------------
+    def force_for(self, sent: Span, num: Span, left: int, right: int, bracketed: bool) -> Frame | None:
+        """The force or region a figure's own sentence gives it, or None to inherit."""
+        forces = [sp for sp in self.index.within("forces", sent.start, sent.end) if sp._.force]
+        regions = self.index.within("regions", sent.start, sent.end)
+        if bracketed:
+            before = [sp for sp in forces if left <= sp.start and sp.end <= num.start - 1]
+            if before:
+                return Frame(force=_force_ref(before[-1])).tagged("clause", "bracket_force")
+        explicit = [sp for sp in forces if sp.label_ == "FORCE" or left <= sp.start < right]
+        # "Cleveland Police in the north-east of England logged ...": the area locates the force
+        regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in explicit)]
+        cands = [(sp, "force") for sp in explicit] + [(sp, "region") for sp in regions]
+        if not cands:
+            return None
+        in_clause = [c for c in cands if left <= c[0].start < right]
+        # a force in a contrasting clause ("..., while the Met alone held 402") is not this figure's
+        pool = in_clause or [c for c in cands if not _contrast_between(sent.doc, c[0], num)]
+        if not pool:
+            return None
+        if in_clause:
+            sp, kind = min(pool, key=lambda c: (_distance(c[0], num), c[1] == "region"))
+        else:
+            # outside the figure's clause the sentence's force ("Dyfed-Powys Police, which covers
+            # half of Wales, held four hearings") beats an area named in passing
+            sp, kind = min(pool, key=lambda c: (c[1] == "region", _distance(c[0], num)))
+        source = "clause" if in_clause else "sentence"
+        if kind == "force":
+            return Frame(force=_force_ref(sp)).tagged(source, f"{source}_force")
+        if sp._.region is None:
+            # "In Wales, the four forces held 71 hearings": a named area beats "the four forces"
+            named = [c for c, k in cands
+                     if k == "region" and c._.region and not _contrast_between(sent.doc, c, num)]
+            if named:
+                region = min(named, key=lambda c: _distance(c, num))._.region
+                return Frame(region=region).tagged("sentence", "named_area_over_forces")
+            return Frame(region=self.main.region).tagged(source, "multi_force_takes_article_area")
+        return Frame(region=sp._.region).tagged(source, f"{source}_area")
+
+    def inherited_frame(self) -> Frame:
+        """The frame for a figure whose sentence names no force or region."""
+        f = self.frame
+        if f is self.main:
+            return f
+        # "... 12 were sacked by Kent Police. Another three resigned.": the sentence before's
+        force = replace(f.force, inherited=True) if f.force else None
+        return Frame(force=force, region=f.region).tagged("frame", "previous_sentence_frame")
+
+    def after_sentence(self, sent: Span, stated: list[Frame]) -> None:
+        """Move the frame after a sentence whose figures stated ``stated`` frames."""
+        keys = {(f.force.id if f.force else None, f.region) for f in stated}
+        if self.article.scope == "national":
+            # a national article: a figure for one force or area is an example, not a new frame
+            self.frame = self.main
+        elif len(keys) == 1:
+            main_key = (self.main.force.id if self.main.force else None, self.main.region)
+            self.frame = self.main if keys == {main_key} else stated[0]
+        elif len(keys) > 1:
+            self.frame = self.main
+        elif self.main.force is not None:
+            for sp in self.index.within("forces", sent.start, sent.end):
+                if sp.label_ == "FORCE" and sp._.force and sp._.force.id == self.main.force.id:
+                    self.frame = self.main
+                    break
+
+    # -- period ----------------------------------------------------------------------------
+    def _resolved(self, sp: Span) -> PeriodRef | None:
+        text = span_text(sp)
+        if self.unanchored(sp):
+            m = _UNANCHORED_RE.match(text)
+            n = m.group("n")
+            n = int(n) if n and n.isdigit() else _WORDS.get((n or "one").lower())
+            if n:
+                months = n * {"year": 12, "month": 1, "decade": 120}[m.group("unit").lower()]
+                w = self._window_of_length(months)
+                if w is not None:
+                    return PeriodRef(w.start, w.end, text, inherited=True, rule="unanchored_takes_window")
+        p = sp._.period
+        if p is not None and self._after_since(sp) and self.doc._.published is not None \
+                and p.end < self.doc._.published:
+            # "Since its introduction in December 2017, 1,505 officers ...": since that point
+            return PeriodRef(p.start, self.doc._.published, text, rule="since_event_point")
+        if p is None and self.period is not None and self.period.start is not None:
+            # an open start ("up to early 2013") starts where the article's period does
+            from .components.periods import grammar_of
+            from .periods import parse_period
+
+            p = parse_period(text, self.doc._.published, default_start=self.period.start,
+                             grammar=grammar_of(self.doc))
+            if p is not None:
+                return PeriodRef(p.start, p.end, text, rule="open_start_from_frame")
+        if p is None:
+            return None
+        return PeriodRef(start=p.start, end=p.end, text=text)
+
+    def _after_since(self, sp: Span) -> bool:
+        """True for a point in a clause opened by "since" ("since its creation in 2013")."""
+        tt = token_table(self.doc)
+        if tt.lower[sp.start] not in ("in", "during"):
+            return False
+        for k in range(sp.start - 1, max(sp.sent.start, sp.start - 8) - 1, -1):
+            if tt.text[k] in (",", ";", "(", ")") or tt.lower[k] in ("and", "but", "while"):
+                return False
+            if tt.lower[k] == "since":
+                return True
+        return False
+
+    def _anaphoric(self, sp: Span, stated: list[PeriodRef]) -> PeriodRef | None:
+        text = span_text(sp)
+        if self.windows and _COVERED_RE.match(doc_text(self.doc)[sp.end_char:sp.end_char + 40]):
+            # "during the period covered by the figures": the article's data window
+            w = self.windows[0]
+            return PeriodRef(w.start, w.end, text, inherited=True, rule="data_window_anaphora")
+        base = next((p for p in reversed(stated) if p.start and p.end), self.period)
+        if _PREVIOUS_RE.search(text) and base is not None and base.start and base.end:
+            # "23 in 2021/22, up from 11 the year before": the period just stated, a year earlier
+            return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), text, inherited=True,
+                             rule="year_before")
+        months = _duration_months(text)
+        if months:
+            for ref in reversed(self.history):
+                if ref.start and ref.end and abs(_months(ref.end) - _months(ref.start) + 1 - months) <= 3:
+                    return PeriodRef(ref.start, ref.end, text, inherited=True, rule="same_length_earlier")
+            # "over the three years" after figures for 2020/21, 2021/22 and 2022/23: their union
+            start = end = None
+            for ref in reversed(self.history):
+                if not (ref.start and ref.end):
+                    continue
+                start = min(start, ref.start) if start else ref.start
+                end = max(end, ref.end) if end else ref.end
+                length = _months(end) - _months(start) + 1
+                if abs(length - months) <= 3:
+                    return PeriodRef(start, end, text, inherited=True, rule="union_of_earlier")
+                if length > months + 3:
+                    break
+        if self.period is not None:
+            return PeriodRef(self.period.start, self.period.end, text, inherited=True,
+                             rule="anaphora_to_frame")
+        return None
+
+    def period_for(self, sent: Span, num: Span, left: int, right: int,
+                   stated: list[PeriodRef] | None = None,
+                   clauses: list[tuple[int, int, int]] = ()) -> PeriodRef | None:
+        """The period a figure's own sentence gives it, or None to inherit.
+
+        ``clauses`` are (left, right, number start) of the sentence's other figures: a period
+        in another figure's clause is that figure's ("From June 2019, 99 cases ..., 22 of which
+        were in the first five months of 2022": the 2022 span is the 22's)."""
+        doc = self.doc
+        spans = [sp for sp in self.index.within("periods", sent.start, sent.end) if not self.snapshot(sp)]
+        if clauses:
+            # (a period leading the sentence with an earlier figure still governs the later ones:
+            # "Of the 184 investigated during these four years, 160 were constables")
+            others = [(a, b) for a, b, n in clauses if n > num.start and not (a <= num.start < b)]
+            spans = [sp for sp in spans if left <= sp.start < right
+                     or not any(a <= sp.start < b for a, b in others)]
+        in_clause = [sp for sp in spans if left <= sp.start < right]
+        # a period across a comparison ("..., compared with 21 the year before") is the other figure's
+        pool = in_clause or [sp for sp in spans if not _between(doc, sp, num, COMPARE)]
+        if not pool:
+            return self._compared_to_earlier(num, stated or [])
+        for sp in sorted(pool, key=lambda s: _distance(s, num)):
+            if sp.label_ == "ANAPHORIC":
+                ref = self._anaphoric(sp, stated or [])
+            else:
+                ref = self._resolved(sp)
+            if ref is not None:
+                source = "clause" if left <= sp.start < right else "sentence"
+                return _tag(ref, source, ref.rule or f"{source}_period")
+        return None
+
+    def is_comparison(self, num: Span, left: int) -> bool:
+        """True for a figure set against another ("up from 87", "compared with 21", "more than
+        double the 243", "rose from 11 in 2021 to 19 last year"): its period must not become
+        the article's frame."""
+        words = token_table(self.doc).lower[left:num.start]
+        if any(w in COMPARE_WORDS for w in words):
+            return True
+        if words and words[-1] == "to" and "from" in words:
+            return True
+        return any(w in ("from", "with", "to") and k > 0
+                   and (words[k - 1] in CHANGE_VERBS or words[k - 1] == "compared")
+                   for k, w in enumerate(words))
+
+    def _compared_to_earlier(self, num: Span, stated: list[PeriodRef]) -> PeriodRef | None:
+        """ "sacking 131 officers, up from 87": a year-long period a year back, else None."""
+        doc = self.doc
+        i = num.start
+        prev = token_table(doc).lower[max(0, i - 3):i]
+        if not (len(prev) >= 2 and prev[-1] in ("from", "with") and
+                (prev[-2] in CHANGE_VERBS or prev[-2] == "compared")):
+            return None
+        base = next((p for p in reversed(stated) if p.start and p.end), self.period)
+        if base is None or not (base.start and base.end) or _months(base.end) - _months(base.start) > 12:
+            return None
+        return PeriodRef(_shift_year(base.start, -1), _shift_year(base.end, -1), base.text, inherited=True,
+                         source="sentence", rule="compared_year_before")
+
+    def inherited_period(self) -> PeriodRef | None:
+        """The period frame for a figure whose sentence states none."""
+        if self.period is None:
+            return None
+        p = self.period
+        return PeriodRef(p.start, p.end, p.text, inherited=True, source="frame", rule=self.period_rule)
+
+    def see_sentence_periods(self, sent: Span, has_figures: bool = True) -> None:
+        """Remember the periods a sentence mentions (for "during these four years"). Before any
+        figure states a period, the first one stated in the article's top, in a sentence about
+        the data ("The figures cover ...") or in a sentence with figures becomes the frame; a
+        year in an anecdote ("a PC was dismissed in 2016") does not."""
+        low = token_table(self.doc).lower
+        seeds = (has_figures or sent.start_char < self.top or any(
+            w in DATA_WORDS for w in low[sent.start:sent.end])) and not self._anecdote(sent)
+        for sp in self.index.within("periods", sent.start, sent.end):
+            if sp.label_ != "ANAPHORIC" and not self.snapshot(sp):
+                ref = self._resolved(sp)
+                if ref is not None:
+                    self.history.append(ref)
+                    if self.period is None and seeds:
+                        self.period = ref
+
+    def _anecdote(self, sent: Span) -> bool:
+        """True for a sentence about one person ("A PC was dismissed in 2016 for ...")."""
+        first = first_content(sent)
+        if first is None or token_table(self.doc).lower[first] not in ("a", "an", "one"):
+            return False
+        return bool(self.index.within("subjects", first, min(sent.end, first + 4)))
+
+    def after_period(self, stated: list[PeriodRef]) -> None:
+        """Move the period frame to the period the sentence stated for its figures, when it
+        stated one (anaphoric ones included: "over the three years" then "over the same
+        period"); a sentence comparing periods ("rose from 11 in 2021 to 19 last year", "up from
+        1,046 the year before") leaves the frame where it was."""
+        own = [p for p in stated if not _PREVIOUS_RE.search(p.text)]
+        if len({(p.start, p.end) for p in own}) == 1:
+            self.period = own[0]
+            self.period_rule = "last_stated_period"

@@ -1,0 +1,76 @@
+"""Every named frame rule carries the short articles it exists for; this one test runs them all."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from misconduct_nlp import extract
+from misconduct_nlp.discourse import frame_rules
+from misconduct_nlp.model import SOURCES
+
+RULES = frame_rules()
+
+
+def _cases():
+    for rule in RULES:
+        for k, ex in enumerate(rule["examples"]):
+            for want in ex["expect"]:
+                yield pytest.param(rule, ex, want, id=f"{rule['name']}:{k}:{want['value']}")
+
+
+def _decided_by(claim: dict, attribute: str) -> tuple[str | None, str | None]:
+    if attribute == "region":
+        return claim["region_source"], claim["region_rule"]
+    ref = claim[attribute] or {}
+    return ref.get("source"), ref.get("rule")
+
+
+@pytest.mark.parametrize(("rule", "example", "want"), list(_cases()))
+def test_frame_rule_example(rule, example, want, nlp):
+    claims = [c.to_dict() for c in extract(example["text"], published=example["published"], nlp=nlp)]
+    hits = [c for c in claims if abs(c["value"] - want["value"]) < 1e-6
+            and want.get("quote", "") in c["sentence"]["text"]]
+    assert hits, f"no claim of {want['value']} in {claims}"
+    claim = hits[0]
+    for attr in ("force", "region", "period"):
+        if attr not in want:
+            continue
+        got = claim[attr]
+        if attr == "force":
+            got = got["id"] if got else None
+        elif attr == "period":
+            got = [got["start"], got["end"]] if got else None
+        assert got == want[attr], (attr, claim)
+    attribute = rule["attribute"]
+    if claim[attribute] is not None:
+        source, name = _decided_by(claim, attribute)
+        assert (source in rule["sources"], name) == (True, rule["name"]), claim
+
+
+def test_rules_are_well_formed():
+    names = [r["name"] for r in RULES]
+    assert len(names) == len(set(names))
+    for r in RULES:
+        assert r["attribute"] in ("force", "region", "period")
+        assert r["sources"] and set(r["sources"]) <= set(SOURCES)
+        assert r["statement"] and r["examples"]
+        for ex in r["examples"]:
+            date.fromisoformat(ex["published"])
+
+
+def test_every_rule_the_code_uses_is_named_in_the_data():
+    """The rule names written into claims are the data's (a typo in the code fails here)."""
+    src = Path(__file__).parents[1] / "src" / "misconduct_nlp"
+    files = (src / "discourse.py", src / "components" / "claims.py")
+    text = "".join(p.read_text(encoding="utf-8") for p in files)
+    used = set(re.findall(r'rule="(\w+)"', text)) | set(re.findall(r'period_rule = "(\w+)"', text))
+    used |= set(re.findall(r'tagged\("\w+", "(\w+)"\)', text))
+    used |= set(re.findall(r'set_(?:force|region)\([^,()]+, "(\w+)"\)', text))
+    used |= set(re.findall(r'or "(no_frame)"', text))
+    used |= {f"{s}_{k}" for s in ("clause", "sentence") for k in ("force", "area", "period")}
+    assert len(used) > 20
+    assert used <= {r["name"] for r in RULES}, used - {r["name"] for r in RULES}
