@@ -27,6 +27,7 @@ from typing import Any
 
 from .batch import MIN_CONFIDENCE, iso_date
 from .errors import ClaimsFileError, Errors, PackageDataError
+from .io import printable
 from .model import Published
 from .render import Placed, claim_label, claim_record, force_name, highlight, period_text, place
 
@@ -64,6 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="page title (default: %(default)r)")
     parser.add_argument("--no-text", action="store_true",
                         help="show only the claimed sentences of each article, not its full text")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="read symlinks that lead outside the folders given (skipped by default)")
 
 
 # --------------------------------------------------------------------------- building the page
@@ -75,7 +78,7 @@ def _asset(name: str) -> str:
 
 
 def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return html.escape("" if value is None else printable(str(value)), quote=True)
 
 
 def _script() -> str:
@@ -256,10 +259,20 @@ grey italics mark a force or period taken from the headline or an earlier senten
 
 
 def write_report(items: Iterable[ReportItem], output: str | Path, **options: Any) -> Path:
-    """Build the page (see :func:`build_report`) and write it to ``output``; returns the path."""
+    """Build the page (see :func:`build_report`) and write it to ``output``; returns the path.
+
+    The page is built and encoded in full first, then written beside ``output`` and renamed
+    over it, so a failure never leaves an empty or half-written page.
+    """
     out = Path(output)
+    data = build_report(items, **options).encode("utf-8", "backslashreplace")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(build_report(items, **options), encoding="utf-8")
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     return out
 
 
@@ -301,10 +314,11 @@ def run(args: argparse.Namespace) -> int:
     default_pub = args.published
     if isinstance(default_pub, str):  # a Namespace built by hand
         default_pub = date.fromisoformat(default_pub)
-    tasks, failures, notes = plan_and_warnings(args.paths, default_pub)
+    tasks, failures, notes = plan_and_warnings(args.paths, default_pub,
+                                               follow_links=getattr(args, "follow_links", False))
     for message in notes:
         print(f"misconduct-nlp report: warning: {message}", file=sys.stderr)
-    errors = [(f.path, f.reason) for f in failures]
+    errors = [(printable(f.path), f.reason) for f in failures]
     try:
         given = _read_claims(args.claims) if args.claims else None
     except ClaimsFileError as e:
@@ -316,7 +330,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             article = read_article(task.path)
         except ArticleError as e:
-            errors.append((task.path, str(e)))
+            errors.append((printable(task.path), str(e)))
             continue
         if given is not None:
             claims = given.pop(article.id, [])
@@ -331,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
             claims = [c.to_dict() for c in found]
         claims = [c for c in claims if (c.get("confidence") or 0) >= args.min_confidence]
         pub = _published_of(claims, task.published)
-        items.append(ReportItem(article.id, article.text, claims, pub, task.path))
+        items.append(ReportItem(article.id, article.text, claims, pub, printable(task.path)))
     for article_id, claims in sorted((given or {}).items()):
         claims = [c for c in claims if (c.get("confidence") or 0) >= args.min_confidence]
         items.append(ReportItem(article_id, None, claims, _published_of(claims, None)))
@@ -342,7 +356,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     options = {"title": args.title, "errors": errors, "full_text": not args.no_text}
     if args.output == "-":
-        sys.stdout.write(build_report(items, **options))
+        page = build_report(items, **options)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(page)
+        else:
+            sys.stdout.flush()
+            buffer.write(page.encode("utf-8", "backslashreplace"))
+            buffer.flush()
     else:
         write_report(items, args.output, **options)
     n_claims = sum(len(i.claims) for i in items)
