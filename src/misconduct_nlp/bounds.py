@@ -65,7 +65,7 @@ def chunk_bounds(text: str, limit: int) -> list[tuple[int, int]]:
     at ``limit`` exactly. A text within the limit is one piece.
     """
     if limit <= 0:
-        raise UsageError(Errors.E306.format(limit=limit))
+        raise UsageError(Errors.E314.format(limit=limit))
     out: list[tuple[int, int]] = []
     start, n = 0, len(text)
     while n - start > limit:

@@ -129,8 +129,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E303 = ("render() needs text, a spaCy Doc or an Article, not {type}: pass the article's text, "
             "or the Doc from nlp(text)")
     E304 = "no articles to report on: check the paths, or give --claims FILE with claims to review"
-    E305 = "the article text must be a str, not {type}: pass a str ({hint})"
-    E306 = "chunk_bounds() needs a positive limit, not {limit}: give the most characters a piece may hold"
+    E313 = "the article text must be a str, not {type}: pass a str ({hint})"
+    E314 = "chunk_bounds() needs a positive limit, not {limit}: give the most characters a piece may hold"
 
     # -- the ledger (misconduct_nlp.ledger)
     E305 = ("claim {index} has no numeric value: {claim}: give each claim a number in \"value\" "

@@ -51,7 +51,7 @@ def _require_str(text: object) -> str:
         return text
     hint = ("decode bytes first, e.g. data.decode('utf-8')"
             if isinstance(text, (bytes, bytearray, memoryview)) else "the article's text")
-    raise InputTypeError(Errors.E305.format(type=type(text).__name__, hint=hint))
+    raise InputTypeError(Errors.E313.format(type=type(text).__name__, hint=hint))
 
 
 @dataclass(frozen=True)
