@@ -35,7 +35,7 @@ NEGATION = frozenset({"no", "not", "none", "never", "nobody", "neither", "nor", 
 # a preposition may stand between "and" and the next figure: "and in the other four cases"
 COORD_PREPS = frozenset({"in", "of", "for", "with", "among", "amongst", "at", "from"})
 # nouns that break a total down by reason or kind: they count what the total counts
-BREAKDOWN_NOUNS = frozenset({"instances", "instance", "reasons", "reason", "types", "categories",
+BREAKDOWN_NOUNS = frozenset({"instances", "instance", "reasons", "reason", "types", "categories", "entries",
                              "counts", "breaches", "grounds"})
 COORD = frozenset({"and", "or", "ore", "&", "plus"})
 COORD_FILLERS = frozenset({"a", "an", "the", "another", "further", "additional", "other", "just", "only"})

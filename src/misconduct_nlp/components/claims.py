@@ -48,6 +48,21 @@ def _earlier_total(doc: Doc, num: Span, claims: list[Claim]) -> Claim | None:
     return next((c for c in reversed(claims) if c.value == num._.value and c.unit == num._.unit), None)
 
 
+RANKING_WORDS = frozenset({"most", "highest", "lowest", "fewest", "largest", "smallest", "followed",
+                           "accounted",
+                           "contributed", "next", "topped", "top", "bottom", "ahead", "behind", "entries"})
+
+
+def ranks_on(sent: Span, nums: list[Span]) -> bool:
+    """True for a sentence with no outcome term of its own that ranks or breaks down the
+    figures before it: a ranking word shortly before one of its figures ("had the most, 412",
+    "followed by West Midlands Police with 96", "accounted for 277", "next on 41")."""
+    if span_index(sent.doc).within("measures", sent.start, sent.end):
+        return False
+    low = token_table(sent.doc).lower
+    return any(w in RANKING_WORDS for n in nums for w in low[max(sent.start, n.start - 6):n.start])
+
+
 def _total_before(doc: Doc, num: Span) -> bool:
     """True for the total of "12 cases out of the 99", "27 cases – out of 75 investigations"."""
     low = token_table(doc).lower
@@ -196,6 +211,10 @@ class ClaimBuilder:
                     context = before
                 elif prev_claim is not None:
                     context = (prev_claim.measure, prev_claim.measure_text or "")
+            if context is None and prev_claim is not None and before_had_claims and ranks_on(sent, nums):
+                # "The Met had the most, 412, followed by West Midlands Police with 96": a
+                # breakdown of the figures just given counts what they count
+                context = (prev_claim.measure, prev_claim.measure_text or "")
             if context is None and not span_index(doc).within("measures", sent.start, sent.end) \
                     and not any(_earlier_total(doc, n, claims) for n in nums):
                 # a figure's measure comes from the sentence's outcome terms, from the context or

@@ -31,6 +31,11 @@ from ..doccache import TokenTable, doc_text, token_table, word_positions
 from ..lexicon import numbers_data
 from ..numbers import TokenNumber, is_number_word, parse_words, read_pair, read_token
 
+# words a rate may not be read across ("40 officers in a year" is a period), and words after
+# "a year" that make it a point in time ("a year ago")
+_RATE_STOPS = frozenset({"in", "during", "between", "since", "over", "for", "the", "last", "this", "from",
+                         "within", "of", "to", "by", "and", "or", "than", "were", "was", "had", "have"})
+_RATE_AFTER = frozenset({"ago", "earlier", "later", "old", "on"})
 CLAIM_KINDS = frozenset({"COUNT", "PERCENT", "MONEY", "RATE", "PRISON"})
 _DIGIT_RUN = re.compile(r"\d+")
 # a unit written onto the digits: letters (a "/" part allowed, a trailing 2 or 3 for areas and
@@ -341,11 +346,17 @@ class NumberFinder:
             num.unit, num.kind = "gbp", "MONEY"
             num.tail = num.end + 1
             return
-        for seq, _ in t["rate"].get(nxt, ()):
-            if _match_seq(low, num.end, seq):
-                num.unit, num.kind = "rate_per_year", "RATE"
-                num.tail = num.end + len(seq)
-                return
+        # "40 a year", and past the figure's noun: "160 officers on average each year"
+        for skip in range(3):
+            at = num.end + skip
+            if at >= len(low) or (skip and not (low[at - 1].isalpha() and low[at - 1] not in _RATE_STOPS)):
+                break
+            for seq, _ in t["rate"].get(low[at], ()):
+                after = at + len(seq)
+                if _match_seq(low, at, seq) and (after >= len(low) or low[after] not in _RATE_AFTER):
+                    num.unit, num.kind = "rate_per_year", "RATE"
+                    num.tail = after if not skip else num.tail
+                    return
 
     def _approx(self, tt: TokenTable, num: _Num) -> None:
         low = tt.lower
