@@ -129,8 +129,6 @@ class Errors(metaclass=ErrorsWithCodes):
     E303 = ("render() needs text, a spaCy Doc or an Article, not {type}: pass the article's text, "
             "or the Doc from nlp(text)")
     E304 = "no articles to report on: check the paths, or give --claims FILE with claims to review"
-    E313 = "the article text must be a str, not {type}: pass a str ({hint})"
-    E314 = "chunk_bounds() needs a positive limit, not {limit}: give the most characters a piece may hold"
 
     # -- the ledger (misconduct_nlp.ledger)
     E305 = ("claim {index} has no numeric value: {claim}: give each claim a number in \"value\" "
@@ -149,6 +147,10 @@ class Errors(metaclass=ErrorsWithCodes):
             "misconduct-nlp wrote, and report a bug if this one was")
     E312 = ("refusing to rebuild {tag!r}: not a dataclass; only read Docs that misconduct-nlp wrote, "
             "and report a bug if this one was")
+
+    # -- text given to the API (misconduct_nlp.extraction, misconduct_nlp.bounds)
+    E313 = "the article text must be a str, not {type}: pass a str ({hint})"
+    E314 = "chunk_bounds() needs a positive limit, not {limit}: give the most characters a piece may hold"
 
     # -- building pipelines (misconduct_nlp.pipeline, components)
     E401 = ("'{name}' reads what other components leave on the Doc, and this pipeline lacks "
