@@ -134,6 +134,8 @@ def _months(d: date) -> int:
 
 
 def _duration_months(text: str) -> int | None:
+    if re.search(r"\b(?:annual|yearly)\b", text, re.IGNORECASE):
+        return 12
     m = _DURATION_RE.search(text)
     if not m:
         return None
@@ -362,6 +364,7 @@ class ArticleAttribution:
         self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
         self.frame = self.main
         self.period_rule = "first_stated_period"
+        self.hold_period = False  # set for a sentence whose periods must not move the frame
         self.doc._.frame = self.article
         text = doc_text(self.doc)
         _, self.top = top_end(text, paragraphs(text))
@@ -454,7 +457,10 @@ class ArticleAttribution:
             self.frame = self.main
         elif len(keys) == 1:
             main_key = (self.main.force.id if self.main.force else None, self.main.region)
-            self.frame = self.main if keys == {main_key} else stated[0]
+            named = {sp._.force.id for sp in self.index.within("forces", sent.start, sent.end) if sp._.force}
+            # a sentence naming several forces ("City of London the fewest, 4, followed by
+            # Cumbria and Durham at 7") is a comparison: it does not move the frame
+            self.frame = self.main if keys == {main_key} or len(named) > 1 else stated[0]
         elif len(keys) > 1:
             self.frame = self.main
         elif self.main.force is not None:
@@ -547,7 +553,9 @@ class ArticleAttribution:
         in another figure's clause is that figure's ("From June 2019, 99 cases ..., 22 of which
         were in the first five months of 2022": the 2022 span is the 22's)."""
         doc = self.doc
-        spans = [sp for sp in self.index.within("periods", sent.start, sent.end) if not self.snapshot(sp)]
+        # a point at which a count was taken is its period only when the article states no window
+        spans = [sp for sp in self.index.within("periods", sent.start, sent.end)
+                 if not (self.windows and self.snapshot(sp))]
         if clauses:
             # (a period leading the sentence with an earlier figure still governs the later ones:
             # "Of the 184 investigated during these four years, 160 were constables")
@@ -619,6 +627,12 @@ class ArticleAttribution:
                     if self.period is None and seeds:
                         self.period = ref
 
+    def sub_period(self, ref: PeriodRef) -> bool:
+        """True for a period narrowed by "alone" ("In 2012 alone, 37 were sacked")."""
+        text = doc_text(self.doc)
+        k = text.find(ref.text)
+        return k >= 0 and text[k + len(ref.text):k + len(ref.text) + 7].strip().lower().startswith("alone")
+
     def _anecdote(self, sent: Span) -> bool:
         """True for a sentence about one person ("A PC was dismissed in 2016 for ...")."""
         first = first_content(sent)
@@ -631,6 +645,14 @@ class ArticleAttribution:
         stated one (anaphoric ones included: "over the three years" then "over the same
         period"); a sentence comparing periods ("rose from 11 in 2021 to 19 last year", "up from
         1,046 the year before") leaves the frame where it was."""
+        hold, self.hold_period = self.hold_period, False
+        weak = self.period is not None and self.period.rule != "unanchored_takes_window" \
+            and _UNANCHORED_RE.match(self.period.text) is not None
+        if hold and not weak:
+            # "34 in 2018/19, up from 19 in 2015/16", "In 2012 alone, 37 ...": the endpoints of a
+            # series or a part of the window, not a new frame (a bare "in two years" with no
+            # window of its length gives way)
+            return
         own = [p for p in stated if not _PREVIOUS_RE.search(p.text)]
         if len({(p.start, p.end) for p in own}) == 1:
             self.period = own[0]

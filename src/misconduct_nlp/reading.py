@@ -156,8 +156,10 @@ def _short_brackets(sent: Span) -> set[int]:
     while i < sent.end:
         if text[i] == "(":
             j = next((k for k in range(i + 1, min(sent.end, i + 10)) if text[k] == ")"), None)
-            if j is not None and j - i > 2 and i > sent.start and sent.doc[i - 1].is_alpha \
-                    and any(sent.doc[k].like_num for k in range(max(sent.start, i - 4), i)):
+            after_np = i > sent.start and sent.doc[i - 1].is_alpha \
+                and any(sent.doc[k].like_num for k in range(max(sent.start, i - 4), i))
+            after_figure = i > sent.start and sent.doc[i - 1].like_num  # "2,874 (11 per cent) were"
+            if j is not None and j - i > 2 and (after_np or after_figure):
                 out.update((i, j))
                 i = j
         i += 1
@@ -404,7 +406,7 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
 def _lead_measure(sent: Span, bounds: list[int], measures: list[Term]) -> Term | None:
     """The strongest term of a leading "Of those suspended," / "Of the 64 people investigated," clause."""
     first = next((t for t in sent if not t.is_space and t.text not in ("•", "-", "*")), None)
-    if first is None or first.lower_ != "of":
+    if first is None or first.lower_ not in ("of", "among", "amongst"):
         return None
     end = min([b for b in bounds if b > first.i], default=sent.end)
     inside = [t for t in measures if first.i <= t.start and t.end <= end]

@@ -57,8 +57,8 @@ def ranks_on(sent: Span, nums: list[Span]) -> bool:
     """True for a sentence with no outcome term of its own that ranks or breaks down the
     figures before it: a ranking word shortly before one of its figures ("had the most, 412",
     "followed by West Midlands Police with 96", "accounted for 277", "next on 41")."""
-    if span_index(sent.doc).within("measures", sent.start, sent.end):
-        return False
+    if any(not t.noun or t.strength > 0 or t.label != "reported" for t in terms(sent, "measures")):
+        return False  # an outcome of its own (plain counted nouns, "64 of the cases", do not count)
     low = token_table(sent.doc).lower
     return any(w in RANKING_WORDS for n in nums for w in low[max(sent.start, n.start - 6):n.start])
 
@@ -183,11 +183,10 @@ class ClaimBuilder:
         lead_in: tuple[str, str] | None = None
         ni = 0
         sent_before: Span | None = None
+        before_had_claims = False
         last_sent: Span | None = None
         claims_at_last = 0  # how many claims there were when the sentence before began
         for sent in doc.sents:
-            sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
-            last_sent, claims_at_last = sent, len(claims)
             nums = []
             while ni < len(numbers) and numbers[ni].start < sent.end:
                 if numbers[ni].start >= sent.start:
@@ -196,6 +195,10 @@ class ClaimBuilder:
             att.see_sentence_periods(sent, bool(nums))
             s_start, s_end = sentence_bounds(sent)
             text = full_text[s_start:s_end]
+            if text and not is_furniture(text):
+                # the sentence before, passing over page furniture ("Read more: ...")
+                sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
+                last_sent, claims_at_last = sent, len(claims)
             bullet = is_list_item(sent)
             if not bullet and text:
                 lead_in = list_lead_in(sent) if text.endswith(":") else None
@@ -269,7 +272,10 @@ class ClaimBuilder:
         period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
         total = _earlier_total(doc, num, claims_so_far)
         if period is not None:
-            if not att.is_comparison(num, r.left):
+            compared = att.is_comparison(num, r.left)
+            if (compared and not period.inherited) or att.sub_period(period):
+                att.hold_period = True  # the sentence compares stated periods or narrows one
+            if not compared:
                 stated_periods.append(period)
         elif total is not None and total.period is not None:
             # "Of the 61 suspended officers, ...": the period of the earlier figure of 61

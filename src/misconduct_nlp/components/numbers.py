@@ -36,6 +36,9 @@ from ..numbers import TokenNumber, is_number_word, parse_words, read_pair, read_
 _RATE_STOPS = frozenset({"in", "during", "between", "since", "over", "for", "the", "last", "this", "from",
                          "within", "of", "to", "by", "and", "or", "than", "were", "was", "had", "have"})
 _RATE_AFTER = frozenset({"ago", "earlier", "later", "old", "on"})
+# "takes the total up to 13": "up to" after these words gives the level reached, not a bound
+_TOTAL_VERBS = frozenset({"total", "it", "this", "that", "takes", "took", "taking", "brings", "brought",
+                          "bringing", "pushes", "pushed", "pushing", "figure", "number"})
 CLAIM_KINDS = frozenset({"COUNT", "PERCENT", "MONEY", "RATE", "PRISON"})
 _DIGIT_RUN = re.compile(r"\d+")
 # a unit written onto the digits: letters (a "/" part allowed, a trailing 2 or 3 for areas and
@@ -368,6 +371,8 @@ class NumberFinder:
             return
         for seq, label in self.t["approx"].get(low[start - 1], ()):
             if _match_seq(low, start - len(seq), seq):
+                if seq == ("up", "to") and start - 3 >= 0 and low[start - 3] in _TOTAL_VERBS:
+                    return  # "takes the total up to 13", "brought it up to 40": the new level
                 num.approx = label
                 num.lead = start - len(seq)
                 return
