@@ -192,7 +192,8 @@ def _chain(doc, first: Term, measures: list[Term], right: int) -> list[Term]:
             j += 1
             seps += 1
         fillers = 0
-        while j < right and j not in by_start and fillers < 2 and text[j].isalpha():
+        # ("dismissed, and three others resigned": a figure between ends the chain)
+        while j < right and j not in by_start and fillers < 2 and text[j].isalpha() and not doc[j].like_num:
             j += 1
             fillers += 1
         if seps == 0 or j not in by_start:
@@ -248,11 +249,10 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
     best: Term | None = None
     for lo, hi in ((2, 99), (1, 1), (0, 0)):
         f = [t for t in fwd if lo <= t.strength <= hi]
-        if len(f) > 1 and _modifies_noun(doc, f[0]) and (
-                f[1].start == f[0].end or (f[1].start - f[0].end <= 5 and any(
-                    w in VERB_LINKS for w in tt.lower[f[0].end:f[1].start]))):
+        if len(f) > 1 and _modifies_noun(doc, f[0]) and _main_verb_after(tt.lower, f[0], f[1]):
             # "one in five of the officers investigated resigned", "nine officers convicted of
-            # assault were still working": the verb is the later term
+            # assault were still working", "18 employees accused of abuse kept their jobs": the
+            # verb is the later term
             f = f[1:]
         if f:
             top = max(t.strength for t in f)
@@ -319,6 +319,22 @@ def _governs(doc, verb: Term, r: Reading, fwd: list[Term]) -> bool:
     if len(between) > 3 or any(not w.isalpha() for w in between):
         return False
     return all(any(w in PREPOSITIONS for w in low[r.num.end:t.start]) for t in fwd)
+
+
+def _main_verb_after(low: list[str], participle: Term, later: Term) -> bool:
+    """True when ``later`` is the clause's verb after a participle that modifies the figure's
+    noun: right after it, after a copula ("convicted of assault were still working"), or, as
+    strong, after a short phrase with no conjunction, comma or preposition ("accused of abuse
+    kept their jobs"; not "resigned before their misconduct hearings")."""
+    between = low[participle.end:later.start]
+    if not between:
+        return True
+    if len(between) > 5:
+        return False
+    if any(w in VERB_LINKS for w in between):
+        return True
+    return later.strength >= participle.strength and not any(
+        w in COORD or w in CLAUSE_PUNCT or w in PREPOSITIONS for w in between)
 
 
 def _modifies_noun(doc, t: Term) -> bool:
@@ -399,6 +415,12 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
             r.inherit_subject = "article"  # "Of the 196 complaints, ...": the figures given before
         return
     if r.bracketed:
+        return
+    # "the number of officers facing hearings fell to 412": the role the figure is the number of
+    number_of = [t for t in subjects if r.left <= t.start < r.num.start and t.start >= 2
+                 and low[t.start - 2:t.start] == ["number", "of"]]
+    if number_of and not after_of:
+        r.subject, r.subject_text = number_of[-1].label, number_of[-1].text
         return
     r.inherit_subject = "article" if after_of else "sentence"
 

@@ -180,6 +180,7 @@ class ClaimBuilder:
         att = ArticleAttribution(doc)
         full_text = doc_text(doc)
         prev_claim: Claim | None = None
+        prev_whole: Claim | None = None  # the last claim that is not a part ("29 were police officers")
         lead_in: tuple[str, str] | None = None
         ni = 0
         sent_before: Span | None = None
@@ -235,12 +236,16 @@ class ClaimBuilder:
             clauses = [(r.left, r.right, r.num.start) for r in readings]
             made = []
             for r in readings:
-                claim = self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods,
+                # "Of the 43, 29 were officers ... 17 of them remain in post": "of them" is the whole
+                prev = prev_whole if r.anaphoric and prev_whole is not None else prev_claim
+                claim = self._claim(doc, sent, r, sentence, att, prev, stated_frames, stated_periods,
                                     claims, clauses)
                 made.append((r, claim))
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
                     prev_claim = claim
+                    if not (r.copula or r.rank):
+                        prev_whole = claim
             link_changes(doc, made)  # the sentence's claims, completed in place
             att.after_sentence(sent, stated_frames)
             att.after_period(stated_periods)
