@@ -627,6 +627,16 @@ class ArticleAttribution:
                     if self.period is None and seeds:
                         self.period = ref
 
+    def holds_frame(self, num: Span, period: PeriodRef, compared: bool) -> bool:
+        """True when a figure's stated period must not become the frame: the sentence compares
+        stated periods, narrows one ("In 2012 alone"), or gives a yearly average over a window
+        ("an average of 29,400 a year between 2014/15 and 2018/19")."""
+        if period.inherited:
+            return self.sub_period(period)
+        before = token_table(self.doc).lower[max(0, num.start - 2):num.start]
+        average = num._.unit == "rate_per_year" or before == ["average", "of"]
+        return compared or average or self.sub_period(period)
+
     def sub_period(self, ref: PeriodRef) -> bool:
         """True for a period narrowed by "alone" ("In 2012 alone, 37 were sacked")."""
         text = doc_text(self.doc)

@@ -277,9 +277,10 @@ class ClaimBuilder:
         period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
         total = _earlier_total(doc, num, claims_so_far)
         if period is not None:
-            compared = att.is_comparison(num, r.left)
-            if (compared and not period.inherited) or att.sub_period(period):
-                att.hold_period = True  # the sentence compares stated periods or narrows one
+            # a change ("has grown by 60% over the past decade") compares periods too
+            compared = att.is_comparison(num, r.left) or bool(Span.has_extension("change") and num._.change)
+            if att.holds_frame(num, period, compared):
+                att.hold_period = True
             if not compared:
                 stated_periods.append(period)
         elif total is not None and total.period is not None:
