@@ -103,6 +103,7 @@ def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
     return any_word_between(doc, lo, hi, words)
 
 
+COORD_WORDS = frozenset({"and", "or", "&", "plus"})
 FIGURE_CUES = frozenset({":", "-", "–", "("})
 LOCATIVE = frozenset({"in", "of", "the", ",", "north", "south", "east", "west", "northeast", "northwest",
                       "southeast", "southwest", "north-east", "north-west", "south-east", "south-west",
@@ -559,7 +560,12 @@ class ArticleAttribution:
         if clauses:
             # (a period leading the sentence with an earlier figure still governs the later ones:
             # "Of the 184 investigated during these four years, 160 were constables")
-            others = [(a, b) for a, b, n in clauses if n > num.start and not (a <= num.start < b)]
+            # (a figure coordinated with ours shares its predicate and period: "170 staff and 34
+            # officers were also dismissed across the same annual period")
+            low = token_table(doc).lower
+            shared = right < len(low) and low[right] in COORD_WORDS
+            others = [(a, b) for a, b, n in clauses if n > num.start and not (a <= num.start < b)
+                      and not (shared and a == right + 1)]
             spans = [sp for sp in spans if left <= sp.start < right
                      or not any(a <= sp.start < b for a, b in others)]
         in_clause = [sp for sp in spans if left <= sp.start < right]
