@@ -101,13 +101,26 @@ def _value_cell(rec: Mapping[str, Any]) -> str:
     return f'<td class="num" data-sort="{_esc(key)}">{_esc(claim_label(rec).split(" · ")[0])}</td>'
 
 
+def _how(source: Any, rule: Any, default: str) -> str:
+    """The hover text saying how an attribute was decided ("from the article's frame: headline_force")."""
+    where = {"frame": "from the article's frame", "previous_claim": "from the figure it is part of",
+             "sentence": "named in the sentence", "clause": "named in the figure's clause",
+             "list_item": "named in the list item"}.get(str(source), default)
+    return f"{where}: rule {rule}" if rule else where
+
+
 def _force_cell(rec: Mapping[str, Any]) -> str:
     force = rec.get("force")
     name = force_name(rec)
     inherited = isinstance(force, Mapping) and force.get("inherited")
-    cls = ' class="inherited" title="from the headline or an earlier sentence"' if inherited else ""
+    cls = ""
+    if isinstance(force, Mapping) and (inherited or force.get("rule")):
+        how = _how(force.get("source"), force.get("rule"), "from the headline or an earlier sentence")
+        cls = f' class="inherited" title="{_esc(how)}"' if inherited else f' title="{_esc(how)}"'
     if not force and rec.get("region"):
-        cls = ' class="inherited" title="region of a national or multi-force figure"'
+        how = _how(rec.get("region_source"), rec.get("region_rule"),
+                   "region of a national or multi-force figure")
+        cls = f' class="inherited" title="{_esc(how)}"'
     return f"<td{cls}>{_esc(name)}</td>"
 
 
@@ -117,8 +130,31 @@ def _period_cell(rec: Mapping[str, Any]) -> str:
     words = period.get("text") if isinstance(period, Mapping) else None
     inherited = isinstance(period, Mapping) and period.get("inherited")
     cls = " inherited" if inherited else ""
-    title = f' title="{_esc(words)}"' if words else ""
+    rule = period.get("rule") if isinstance(period, Mapping) else None
+    how = f"{words} ({_how(period.get('source'), rule, 'inherited')})" if words and rule else words
+    title = f' title="{_esc(how)}"' if how else ""
     return f'<td class="period{cls}"{title} data-sort="{_esc(start or "")}">{_esc(period_text(rec))}</td>'
+
+
+def frame_summary(records: Sequence[Mapping[str, Any]]) -> str:
+    """The article's frame as its claims record it: the force or area and the period that
+    figures with none of their own took, and the rules that set them ("" when none did)."""
+    parts = []
+    for rec in records:
+        force = rec.get("force")
+        if isinstance(force, Mapping) and force.get("source") == "frame":
+            parts.append(f"force {force.get('name') or force.get('id')} ({force.get('rule')})")
+            break
+        if not force and rec.get("region") and rec.get("region_source") == "frame":
+            parts.append(f"national: {rec.get('region')} ({rec.get('region_rule')})")
+            break
+    for rec in records:
+        period = rec.get("period")
+        if isinstance(period, Mapping) and period.get("source") == "frame":
+            parts.append(f"period {period.get('start')} to {period.get('end')} from "
+                         f"\u201c{period.get('text')}\u201d ({period.get('rule')})")
+            break
+    return " · ".join(parts)
 
 
 def _row(rec: Mapping[str, Any], doc_index: int, sentence_html: str, claim_id: str | None) -> str:
@@ -197,8 +233,10 @@ def build_report(
         if lost and item.text is not None:
             body += (f'<p class="lost">{len(lost)} claim(s) could not be found in this text '
                      "(their sentence or number differs); they are listed in the table.</p>")
+        frame = frame_summary(records)
+        frame_html = f'<p class="frame">Frame: {_esc(frame)}</p>' if frame else ""
         docs.append(f'<article class="doc" id="a{d}"><h3>{_esc(item.id)}</h3>'
-                    f'<p class="meta">{" · ".join(meta)}</p>{body}</article>')
+                    f'<p class="meta">{" · ".join(meta)}</p>{frame_html}{body}</article>')
     script = _script()
     error_html = ""
     if errors:
