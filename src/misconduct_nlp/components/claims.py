@@ -72,6 +72,13 @@ def _total_before(doc: Doc, num: Span) -> bool:
     return i >= 2 and low[i - 1] == "of" and low[i - 2] == "out"
 
 
+def _more_than_one(doc: Doc, num: Span) -> bool:
+    """ "more than one allegation", "at least one officer": a vague amount, not a count."""
+    low = token_table(doc).lower
+    return num._.value == 1 and num._.approx in ("more_than", "at_least") and num.end < len(low) \
+        and low[num.end].isalpha() and not low[num.end].endswith("s")
+
+
 def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
     """Parts and breakdowns count what their total counts (ANNOTATION: a breakdown of a total
     takes the total's measure):
@@ -132,7 +139,8 @@ def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
         if k == 0 or num.start < 2:
             continue
         prev_r, prev = made[k - 1]
-        if low[num.start - 1] == "from" and prev.change is not None and prev_r.num.end == num.start - 1:
+        # (the span of "12%" may leave its "%" or "per cent" outside: up to two tokens between)
+        if low[num.start - 1] == "from" and prev.change is not None and num.start - 1 - prev_r.num.end <= 2:
             prev.change_from = claim.value  # "rose by 40% from 87": the base of the change
         elif (low[num.start - 2], low[num.start - 1]) in EARLIER_CUES:
             level = next((c for _, c in reversed(made[:k]) if c.change is None), None)
@@ -226,7 +234,7 @@ class ClaimBuilder:
                 # them, none of its figures is a claim
                 att.after_sentence(sent, [])
                 continue
-            readings = read_sentence(sent, nums, context)
+            readings = [r for r in read_sentence(sent, nums, context) if not _more_than_one(doc, r.num)]
             take_totals(doc, readings, claims)
             readings = [r for r in readings if r.measure is not None
                         and (r.num.label_ != "MONEY" or r.strength >= 1)]

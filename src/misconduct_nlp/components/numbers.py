@@ -34,7 +34,7 @@ from ..numbers import TokenNumber, is_number_word, parse_words, read_pair, read_
 # words a rate may not be read across ("40 officers in a year" is a period), and words after
 # "a year" that make it a point in time ("a year ago")
 _RATE_STOPS = frozenset({"in", "during", "between", "since", "over", "for", "the", "last", "this", "from",
-                         "within", "of", "to", "by", "and", "or", "than", "were", "was", "had", "have"})
+                         "within", "of", "to", "by", "and", "or", "than", "but", "while"})
 _RATE_AFTER = frozenset({"ago", "earlier", "later", "old", "on"})
 # "takes the total up to 13": "up to" after these words gives the level reached, not a bound
 _TOTAL_VERBS = frozenset({"total", "it", "this", "that", "takes", "took", "taking", "brings", "brought",
@@ -350,7 +350,7 @@ class NumberFinder:
             num.tail = num.end + 1
             return
         # "40 a year", and past the figure's noun: "160 officers on average each year"
-        for skip in range(3):
+        for skip in range(5):
             at = num.end + skip
             if at >= len(low) or (skip and not (low[at - 1].isalpha() and low[at - 1] not in _RATE_STOPS)):
                 break
