@@ -337,13 +337,17 @@ def _main_verb_after(low: list[str], participle: Term, later: Term) -> bool:
         w in COORD or w in CLAUSE_PUNCT or w in PREPOSITIONS for w in between)
 
 
+ROLE_NOUNS = frozenset({"officers", "staff", "workers", "employees", "individuals", "people", "constables",
+                        "pcsos", "those", "them"})
+
+
 def _modifies_noun(doc, t: Term) -> bool:
-    """True for a participle right after a role or counted noun ("officers investigated")."""
-    if t.start == 0:
-        return False
-    prev = token_table(doc).lower[t.start - 1]
-    return prev in counted_nouns() or prev in ("officers", "staff", "workers", "employees", "individuals",
-                                               "people", "constables", "pcsos", "those", "them")
+    """True for a participle right after a role or counted noun ("officers investigated") or
+    right before one ("one in 10 accused officers lost their jobs")."""
+    low = token_table(doc).lower
+    if t.start > 0 and (low[t.start - 1] in counted_nouns() or low[t.start - 1] in ROLE_NOUNS):
+        return True
+    return t.end - t.start == 1 and t.end < len(low) and low[t.end] in ROLE_NOUNS
 
 
 def _np_noun(doc, r: Reading) -> str | None:

@@ -193,6 +193,7 @@ class ClaimBuilder:
         ni = 0
         sent_before: Span | None = None
         before_had_claims = False
+        figures_gave_claims = False  # whether the last sentence with figures gave claims
         last_sent: Span | None = None
         claims_at_last = 0  # how many claims there were when the sentence before began
         for sent in doc.sents:
@@ -223,7 +224,7 @@ class ClaimBuilder:
                     context = before
                 elif prev_claim is not None:
                     context = (prev_claim.measure, prev_claim.measure_text or "")
-            if context is None and prev_claim is not None and before_had_claims and ranks_on(sent, nums):
+            if context is None and prev_claim is not None and figures_gave_claims and ranks_on(sent, nums):
                 # "The Met had the most, 412, followed by West Midlands Police with 96": a
                 # breakdown of the figures just given counts what they count
                 context = (prev_claim.measure, prev_claim.measure_text or "")
@@ -233,6 +234,7 @@ class ClaimBuilder:
                 # from the earlier figure it repeats ("Of the 394 officers, ..."): with none of
                 # them, none of its figures is a claim
                 att.after_sentence(sent, [])
+                figures_gave_claims = False
                 continue
             readings = [r for r in read_sentence(sent, nums, context) if not _more_than_one(doc, r.num)]
             take_totals(doc, readings, claims)
@@ -255,6 +257,7 @@ class ClaimBuilder:
                     if not (r.copula or r.rank):
                         prev_whole = claim
             link_changes(doc, made)  # the sentence's claims, completed in place
+            figures_gave_claims = bool(made)
             att.after_sentence(sent, stated_frames)
             att.after_period(stated_periods)
         doc._.claims = claims
