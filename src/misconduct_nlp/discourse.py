@@ -104,7 +104,6 @@ def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
 
 
 COORD_WORDS = frozenset({"and", "or", "&", "plus"})
-FIGURE_CUES = frozenset({":", "-", "–", "("})
 LOCATIVE = frozenset({"in", "of", "the", ",", "north", "south", "east", "west", "northeast", "northwest",
                       "southeast", "southwest", "north-east", "north-west", "south-east", "south-west",
                       "-", "east-", "west-", "northern", "southern", "eastern", "western", "central", "mid"})
@@ -408,10 +407,9 @@ class ArticleAttribution:
             before = [sp for sp in forces if left <= sp.start and sp.end <= num.start - 1]
             if before:
                 return Frame(force=_force_ref(before[-1])).tagged("clause", "bracket_force")
-        low = token_table(self.doc).lower
-        # a bare place just before its figure ("Thames Valley: 40", "Kent - 12") names the force
-        explicit = [sp for sp in forces if sp.label_ == "FORCE" or left <= sp.start < right
-                    or (0 < num.start - sp.end <= 2 and all(w in FIGURE_CUES for w in low[sp.end:num.start]))]
+        # every force mention is a candidate: a bare place is marked only where the force finder
+        # saw a force context ("In Cumbria, where nine officers were accused", "Thames Valley: 40")
+        explicit = forces
         # "Cleveland Police in the north-east of England logged ...": the area locates the force
         regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in explicit)]
         cands = [(sp, "force") for sp in explicit] + [(sp, "region") for sp in regions]
