@@ -103,6 +103,7 @@ def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
     return any_word_between(doc, lo, hi, words)
 
 
+NATIONAL_NOUNS = frozenset({"average", "total", "figure", "figures", "rate", "picture", "level"})
 COORD_WORDS = frozenset({"and", "or", "&", "plus"})
 LOCATIVE = frozenset({"in", "of", "the", ",", "north", "south", "east", "west", "northeast", "northwest",
                       "southeast", "southwest", "north-east", "north-west", "south-east", "south-west",
@@ -186,7 +187,9 @@ ASIDE_WORDS = frozenset({"while", "whereas", "whilst", "compared", "than", "like
                          "included", "example", "instance", "unlike", "matching", "e.g."})
 HEADLINE_NATIONAL = frozenset({"forces", "nationwide", "national", "nationally", "countrywide"})
 _NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
-                      r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:", re.IGNORECASE)
+                      r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:|"
+                      r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+\d{4}\b|"
+                      r"\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 _QUOTE_OPEN = "“‘"
 _QUOTE_CLOSE = "”’"
 
@@ -265,8 +268,12 @@ def build_frame(doc: Doc, index) -> ArticleFrame:
         words = low[max(sp.sent.start, sp.start - 5):sp.start]
         return any(w in ASIDE_WORDS for w in words)
 
+    def furniture_line(sp: Span) -> bool:  # a byline or dateline ("Tuesday 11 February 2025 06:00, UK")
+        a, b = _para_of(paras, sp.start_char)
+        return _NOT_TOP.search(text[a:b]) is not None
+
     forces = [sp for sp in index.all("forces") if sp._.force is not None and not quoted(sp) and not aside(sp)]
-    regions = [sp for sp in index.all("regions") if not quoted(sp)]
+    regions = [sp for sp in index.all("regions") if not quoted(sp) and not furniture_line(sp)]
     named_regions = [sp for sp in regions if sp._.region]
 
     def ev(sp: Span, rule: str) -> Evidence:
@@ -401,6 +408,11 @@ class ArticleAttribution:
     # -- force and region ------------------------------------------------------------------
     def force_for(self, sent: Span, num: Span, left: int, right: int, bracketed: bool) -> Frame | None:
         """The force or region a figure's own sentence gives it, or None to inherit."""
+        if self._national(left, right):
+            # "above the national average of 71", "Nationally, 300 were dismissed": all forces
+            area = self.main.region or next((sp._.region for sp in self.index.all("regions") if sp._.region),
+                                            None)
+            return Frame(region=area).tagged("clause", "national_figure")
         forces = [sp for sp in self.index.within("forces", sent.start, sent.end) if sp._.force]
         regions = self.index.within("regions", sent.start, sent.end)
         if bracketed:
@@ -438,6 +450,13 @@ class ArticleAttribution:
                 return Frame(region=region).tagged("sentence", "named_area_over_forces")
             return Frame(region=self.main.region).tagged(source, "multi_force_takes_article_area")
         return Frame(region=sp._.region).tagged(source, f"{source}_area")
+
+    def _national(self, left: int, right: int) -> bool:
+        """True for a clause that calls its figure national ("nationally", "the national average")."""
+        low = token_table(self.doc).lower
+        return any(low[k] in ("nationally", "nationwide")
+                   or (low[k] == "national" and k + 1 < right and low[k + 1] in NATIONAL_NOUNS)
+                   for k in range(left, right))
 
     def inherited_frame(self) -> Frame:
         """The frame for a figure whose sentence names no force or region."""
