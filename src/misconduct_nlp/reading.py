@@ -303,7 +303,7 @@ def _negated(doc, t: Term, left: int) -> bool:
     low = token_table(doc).lower
     if low[t.start] in NEGATION:
         return False
-    return any(w in NEGATION for w in low[max(left, t.start - 4):t.start])
+    return any(w in NEGATION for w in low[max(left, t.start - 6):t.start])
 
 
 INVOLVING = frozenset({"involving", "relating", "concerning", "against", "covering", "affecting"})
@@ -337,6 +337,8 @@ def _main_verb_after(low: list[str], participle: Term, later: Term) -> bool:
         w in COORD or w in CLAUSE_PUNCT or w in PREPOSITIONS for w in between)
 
 
+SHARE_VERBS = frozenset({("accounted", "for"), ("account", "for"), ("accounting", "for"), ("making", "up"),
+                         ("made", "up"), ("make", "up"), ("numbered", "just"), ("totalled", "just")})
 ROLE_NOUNS = frozenset({"officers", "staff", "workers", "employees", "individuals", "people", "constables",
                         "pcsos", "those", "them"})
 
@@ -420,6 +422,13 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
         return
     if r.bracketed:
         return
+    # "Officers accounted for 1,310 of those accused", "with police staff making up 301": the
+    # role named before the verb of share
+    if r.num.start >= 3 and tuple(low[r.num.start - 2:r.num.start]) in SHARE_VERBS:
+        before = [t for t in subjects if t.end == r.num.start - 2]
+        if before:
+            r.subject, r.subject_text = before[0].label, before[0].text
+            return
     # "the number of officers facing hearings fell to 412": the role the figure is the number of
     number_of = [t for t in subjects if r.left <= t.start < r.num.start and t.start >= 2
                  and low[t.start - 2:t.start] == ["number", "of"]]

@@ -395,8 +395,8 @@ class NumberFinder:
         tail = "".join(text[a1:a1 + 4]).lower().replace(" ", "")
         if tail.startswith(("-year-old", "yearold", "years-old", "year-old", "yearsold", "-years-old")):
             return "AGE"
-        if before in ("aged", "age"):
-            return "AGE"
+        if before in ("aged", "age") or (before2 == "aged" and before in ("under", "over", "between")):
+            return "AGE"  # "aged 17", "children aged under 18"
         if before2 in ("age", "ages") and before == "of":
             return "AGE"
         if prev is not None and prev.kind == "AGE" and before in ("and", "to") and prev.end == num.start - 1:
