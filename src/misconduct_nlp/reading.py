@@ -382,6 +382,14 @@ def _subject_window(doc, r: Reading) -> tuple[int, int]:
 
 
 def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], measures: list[Term]) -> None:
+    low = token_table(doc).lower
+    # "Officers accounted for 1,310 of those accused", "with police staff making up 301": the
+    # role named before the verb of share
+    if r.num.start >= 3 and tuple(low[r.num.start - 2:r.num.start]) in SHARE_VERBS:
+        before = [t for t in subjects if t.end == r.num.start - 2]
+        if before:
+            r.subject, r.subject_text = before[0].label, before[0].text
+            return
     a, b = _subject_window(doc, r)
     # a role that starts in the window may run past it ("34 officers from the Special Constabulary")
     found = [t for t in subjects if a <= t.start < b]
@@ -421,14 +429,9 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
             r.inherit_subject = "article"  # "Of the 196 complaints, ...": the figures given before
         return
     if r.bracketed:
+        # "West Midlands (24), Greater Manchester (21)": a league table shares the role before it
+        r.inherit_subject = "sentence"
         return
-    # "Officers accounted for 1,310 of those accused", "with police staff making up 301": the
-    # role named before the verb of share
-    if r.num.start >= 3 and tuple(low[r.num.start - 2:r.num.start]) in SHARE_VERBS:
-        before = [t for t in subjects if t.end == r.num.start - 2]
-        if before:
-            r.subject, r.subject_text = before[0].label, before[0].text
-            return
     # "the number of officers facing hearings fell to 412": the role the figure is the number of
     number_of = [t for t in subjects if r.left <= t.start < r.num.start and t.start >= 2
                  and low[t.start - 2:t.start] == ["number", "of"]]
