@@ -466,11 +466,20 @@ def _is_sentence_anaphoric(sent: Span) -> bool:
                for k, w in enumerate(head))
 
 
+TOTAL_NOUNS = frozenset({"total", "figure", "tally", "number", "rise", "increase", "fall", "drop", "count"})
+
+
 def refers_back(sent: Span) -> bool:
-    """True when the sentence opens by pointing at figures before it ("They include 14 ...")."""
+    """True when the sentence opens by pointing at figures before it ("They include 14 ...",
+    "The total was up from 399", but not "The number of officers ...")."""
     first = first_content(sent)
-    return first is not None and (token_table(sent.doc).lower[first] in ANAPHORIC_STARTS
-                                  or _is_sentence_anaphoric(sent))
+    if first is None:
+        return False
+    low = token_table(sent.doc).lower
+    if low[first] == "the" and first + 2 < sent.end and low[first + 1] in TOTAL_NOUNS \
+            and low[first + 2] != "of":
+        return True
+    return low[first] in ANAPHORIC_STARTS or _is_sentence_anaphoric(sent)
 
 
 def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None = None) -> list[Reading]:
