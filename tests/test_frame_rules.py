@@ -19,7 +19,7 @@ def _cases():
     for rule in RULES:
         for k, ex in enumerate(rule["examples"]):
             for want in ex["expect"]:
-                yield pytest.param(rule, ex, want, id=f"{rule['name']}:{k}:{want['value']}")
+                yield pytest.param(rule, ex, want, id=f"{rule['name']}:{k}:{want.get('value', '')}")
 
 
 def _decided_by(claim: dict, attribute: str) -> tuple[str | None, str | None]:
@@ -31,6 +31,16 @@ def _decided_by(claim: dict, attribute: str) -> tuple[str | None, str | None]:
 
 @pytest.mark.parametrize(("rule", "example", "want"), list(_cases()))
 def test_frame_rule_example(rule, example, want, nlp):
+    if rule["attribute"] == "window":  # the frame's own window, not a claim's attribute
+        from datetime import date
+
+        doc = nlp.make_doc(example["text"])
+        doc._.published = date.fromisoformat(example["published"])
+        frame = nlp(doc)._.frame
+        window = frame.window
+        assert [window.start.isoformat(), window.end.isoformat()] == want["window"]
+        assert (frame.evidence["window"].rule, window.rule) == (rule["name"], rule["name"])
+        return
     claims = [c.to_dict() for c in extract(example["text"], published=example["published"], nlp=nlp)]
     hits = [c for c in claims if abs(c["value"] - want["value"]) < 1e-6
             and want.get("quote", "") in c["sentence"]["text"]]
@@ -55,7 +65,7 @@ def test_rules_are_well_formed():
     names = [r["name"] for r in RULES]
     assert len(names) == len(set(names))
     for r in RULES:
-        assert r["attribute"] in ("force", "region", "period", "subject")
+        assert r["attribute"] in ("force", "region", "period", "subject", "window")
         assert r["sources"] and set(r["sources"]) <= set(SOURCES)
         assert r["statement"] and r["examples"]
         for ex in r["examples"]:

@@ -383,6 +383,11 @@ class ArticleAttribution:
                   and sp._.period is not None and not self.unanchored(sp) and not self.snapshot(sp)]
         stated.sort(key=lambda sp: sp.label_ != "ABSOLUTE")  # stable: article order within each
         self.windows = [PeriodRef(sp._.period.start, sp._.period.end, span_text(sp)) for sp in stated]
+        if stated:
+            # the data window: what "the period covered by the figures" and unanchored spans read
+            sp = stated[0]
+            self.article.window = replace(self.windows[0], source="frame", rule="data_window")
+            self.article.evidence["window"] = Evidence(sp.text, sp.start_char, sp.end_char, "data_window")
 
     # -- kinds of period mention ------------------------------------------------------------
     @staticmethod
