@@ -72,11 +72,19 @@ def _total_before(doc: Doc, num: Span) -> bool:
     return i >= 2 and low[i - 1] == "of" and low[i - 2] == "out"
 
 
-def _more_than_one(doc: Doc, num: Span) -> bool:
-    """ "more than one allegation", "at least one officer": a vague amount, not a count."""
+ONE_CASE = frozenset({"case", "instance", "incident", "example", "occasion", "investigation", "hearing"})
+
+
+def _not_a_count(doc: Doc, num: Span) -> bool:
+    """ "more than one allegation", "at least one officer": a vague amount, not a count; and
+    "In one case, an officer ...": an illustration, not a count."""
     low = token_table(doc).lower
-    return num._.value == 1 and num._.approx in ("more_than", "at_least") and num.end < len(low) \
-        and low[num.end].isalpha() and not low[num.end].endswith("s")
+    if num._.value != 1 or num.end >= len(low):
+        return False
+    if num.start > 0 and low[num.start - 1] in ("in", "on") and low[num.end] in ONE_CASE:
+        return True
+    singular = low[num.end].isalpha() and not low[num.end].endswith("s")
+    return num._.approx in ("more_than", "at_least") and singular
 
 
 def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
@@ -236,7 +244,7 @@ class ClaimBuilder:
                 att.after_sentence(sent, [])
                 figures_gave_claims = False
                 continue
-            readings = [r for r in read_sentence(sent, nums, context) if not _more_than_one(doc, r.num)]
+            readings = [r for r in read_sentence(sent, nums, context) if not _not_a_count(doc, r.num)]
             take_totals(doc, readings, claims)
             readings = [r for r in readings if r.measure is not None
                         and (r.num.label_ != "MONEY" or r.strength >= 1)]
