@@ -374,7 +374,7 @@ class ArticleAttribution:
         self.hold_period = False  # set for a sentence whose periods must not move the frame
         self.doc._.frame = self.article
         text = doc_text(self.doc)
-        _, self.top = top_end(text, paragraphs(text))
+        self.headline_end, self.top = top_end(text, paragraphs(text))
         # the windows the article states outright (not "over five years", not "the end of 2021"):
         # an unanchored duration takes the one of its length
         # explicit dates before relative phrases ("between June 2019 and May 2022" before "in the
@@ -433,6 +433,9 @@ class ArticleAttribution:
         if not cands:
             return None
         in_clause = [c for c in cands if left <= c[0].start < right]
+        if len(self._force_list(forces, [sp for sp, kind in in_clause if kind == "force"])) >= 3:
+            # "logged by South Wales, Gwent, Dyfed-Powys and North Wales police": the forces together
+            return Frame(region=self.main.region).tagged("clause", "several_forces")
         # a force in a contrasting clause ("..., while the Met alone held 402") is not this figure's
         pool = in_clause or [c for c in cands if not _contrast_between(sent.doc, c[0], num)]
         if not pool:
@@ -462,6 +465,23 @@ class ArticleAttribution:
         return any(low[k] in ("nationally", "nationwide")
                    or (low[k] == "national" and k + 1 < right and low[k + 1] in NATIONAL_NOUNS)
                    for k in range(left, right))
+
+    def _force_list(self, forces: list[Span], start: list[Span]) -> set[str]:
+        """The forces of a list that begins with one of ``start`` ("South Wales, Gwent,
+        Dyfed-Powys and North Wales police"): neighbours joined by commas and "and"/"or"."""
+        if not start:
+            return set()
+        low = token_table(self.doc).lower
+        ordered = sorted(forces, key=lambda sp: sp.start)
+        k = ordered.index(start[0])
+        ids = {ordered[k]._.force.id}
+        while k + 1 < len(ordered):
+            between = low[ordered[k].end:ordered[k + 1].start]
+            if not (0 < len(between) <= 2 and all(w in (",", "and", "or", "&") for w in between)):
+                break
+            k += 1
+            ids.add(ordered[k]._.force.id)
+        return ids
 
     def inherited_frame(self) -> Frame:
         """The frame for a figure whose sentence names no force or region."""
@@ -638,6 +658,15 @@ class ArticleAttribution:
             return None
         p = self.period
         return PeriodRef(p.start, p.end, p.text, inherited=True, source="frame", rule=self.period_rule)
+
+    def sentence_period(self, sent: Span) -> PeriodRef | None:
+        """The first period a sentence states outright (a table heading's), resolved."""
+        for sp in self.index.within("periods", sent.start, sent.end):
+            if sp.label_ != "ANAPHORIC" and not self.snapshot(sp):
+                ref = self._resolved(sp)
+                if ref is not None:
+                    return ref
+        return None
 
     def see_sentence_periods(self, sent: Span, has_figures: bool = True) -> None:
         """Remember the periods a sentence mentions (for "during these four years"). Before any

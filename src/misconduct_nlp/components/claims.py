@@ -171,6 +171,23 @@ def is_list_item(sent: Span) -> bool:
     return first is not None and token_table(sent.doc).text[first] in LEADING_NOISE
 
 
+def table_heading(sent: Span, text: str, att: ArticleAttribution) -> bool:
+    """True for a short title line below the headline, with no closing punctuation, that
+    names what a table counts ("Dismissals by force, 2017-18 to 2021-22")."""
+    closed = text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
+    return (sent.start_char >= att.headline_end and not closed and len(text.split()) <= 12
+            and bool(span_index(sent.doc).within("measures", sent.start, sent.end)))
+
+
+def table_row(sent: Span, nums: list[Span]) -> bool:
+    """True for a short line of a table: a force and its figure, no outcome words
+    ("Metropolitan police 402", "Grampian Police: 498", "Gwent Police – 1,893")."""
+    index = span_index(sent.doc)
+    short = len(nums) == 1 and sent.end - sent.start <= 10
+    return (short and bool(index.within("forces", sent.start, sent.end))
+            and not index.within("measures", sent.start, sent.end))
+
+
 def list_lead_in(sent: Span) -> tuple[str, str] | None:
     """The measure a list's lead-in sentence gives its items ("The forces that held most hearings:")."""
     found = terms(sent, "measures")
@@ -198,6 +215,7 @@ class ClaimBuilder:
         prev_claim: Claim | None = None
         prev_whole: Claim | None = None  # the last claim that is not a part ("29 were police officers")
         lead_in: tuple[str, str] | None = None
+        list_period: PeriodRef | None = None  # the period of the list heading being read
         ni = 0
         sent_before: Span | None = None
         before_had_claims = False
@@ -218,12 +236,20 @@ class ClaimBuilder:
                 sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
                 last_sent, claims_at_last = sent, len(claims)
             bullet = is_list_item(sent)
-            if not bullet and text:
-                lead_in = list_lead_in(sent) if text.endswith(":") else None
+            row = not bullet and table_row(sent, nums)
+            if not bullet and not row and text:
+                lead_in, list_period = None, None
+                if text.endswith(":") or table_heading(sent, text, att):
+                    # "The forces holding most hearings were:", "Dismissals by force, 2017-18 to
+                    # 2021-22": what the items below count (else what the figures before did)
+                    last = prev_whole or prev_claim
+                    lead_in = list_lead_in(sent) or (
+                        (last.measure, last.measure_text or "") if last else None)
+                    list_period = att.sentence_period(sent)
             if not nums or is_furniture(text):
                 att.after_sentence(sent, [])
                 continue
-            context = lead_in if bullet else None
+            context = lead_in if bullet or row else None
             if context is None and refers_back(sent):
                 # "They included 36 in Dorset Police": what the sentence before counted, when it
                 # named an outcome but gave no figure; else the figure before
@@ -256,13 +282,17 @@ class ClaimBuilder:
             for r in readings:
                 # "Of the 43, 29 were officers ... 17 of them remain in post": "of them" is the whole
                 prev = prev_whole if r.anaphoric and prev_whole is not None else prev_claim
+                if r.anaphoric and r.strength <= 0 and r.measure == "reported" and prev_whole is not None \
+                        and prev_whole.measure not in (None, "reported") and prev_whole.unit == "count":
+                    # "Facebook was involved in 611 of the cases": the cases the figure before counted
+                    r.measure, r.measure_text = prev_whole.measure, prev_whole.measure_text
                 claim = self._claim(doc, sent, r, sentence, att, prev, stated_frames, stated_periods,
-                                    claims, clauses)
+                                    claims, clauses, list_period)
                 made.append((r, claim))
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
                     prev_claim = claim
-                    if not (r.copula or r.rank):
+                    if not (r.copula or r.rank or r.anaphoric):
                         prev_whole = claim
             link_changes(doc, made)  # the sentence's claims, completed in place
             figures_gave_claims = bool(made)
@@ -274,7 +304,8 @@ class ClaimBuilder:
 
     def _claim(self, doc: Doc, sent: Span, r: Reading, sentence: TextSpan, att: ArticleAttribution,
                prev: Claim | None, stated_frames: list[Frame], stated_periods: list[PeriodRef],
-               claims_so_far: list[Claim], clauses: list[tuple[int, int, int]]) -> Claim:
+               claims_so_far: list[Claim], clauses: list[tuple[int, int, int]],
+               list_period: PeriodRef | None = None) -> Claim:
         num = r.num
         subject, subject_text = r.subject, r.subject_text
         if subject is None and r.inherit_subject is not None and prev is not None:
@@ -294,6 +325,9 @@ class ClaimBuilder:
         else:
             frame = att.inherited_frame()
         period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
+        if period is None and list_period is not None and (is_list_item(sent) or table_row(sent, [num])):
+            # a table row under "Dismissals by force, 2017-18 to 2021-22": the heading's period
+            period = replace(list_period, inherited=True, source="list_item", rule="list_heading_period")
         total = _earlier_total(doc, num, claims_so_far)
         if period is not None:
             # a change ("has grown by 60% over the past decade") compares periods too
