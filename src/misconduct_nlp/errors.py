@@ -141,6 +141,12 @@ class Errors(metaclass=ErrorsWithCodes):
     E312 = ("refusing to rebuild {tag!r}: not a dataclass; only read Docs that misconduct-nlp wrote, "
             "and report a bug if this one was")
 
+    # -- the probability model (misconduct_nlp.probability; PackageDataError)
+    E320 = ("cannot read the probability model file {path} ({reason}): reinstall misconduct-nlp, "
+            "or rerun benchmarks/fit_probability.py")
+    E321 = ("the probability model file {problem}: rerun benchmarks/fit_probability.py "
+            "on this version of misconduct-nlp")
+
     # -- building pipelines (misconduct_nlp.pipeline, components)
     E401 = ("'{name}' reads what other components leave on the Doc, and this pipeline lacks "
             "{missing}. Add them before it, in this order: nlp.add_pipe(...) for each of "
