@@ -222,10 +222,21 @@ def collect(corpora: list[Path], scorer: Any) -> tuple[list[dict[str, float]], l
     from misconduct_nlp import extract, probability
     from misconduct_nlp.probability import Logistic, claim_features
 
-    # the claims' features do not depend on the model being replaced: extract with neutral ones
+    # the claims' features do not depend on the model being replaced (which may not match the
+    # code any more): extract with neutral models, and put the real loader back afterwards
     neutral = {name: Logistic(0.0, {}) for name in probability.MODELS}
+    loader = probability.load_models
     probability.load_models = lambda: neutral
+    try:
+        return _collect(corpora, scorer, extract, claim_features)
+    finally:
+        probability.load_models = loader
 
+
+def _collect(corpora: list[Path], scorer: Any, extract: Callable[..., Any],
+             claim_features: Callable[..., dict[str, float]]) -> tuple[list[dict[str, float]],
+                                                                    list[dict[str, Any]], list[str],
+                                                                    dict[str, Any]]:
     feats, labels, groups = [], [], []
     counts = {"articles": 0, "claims": 0, "matched_core": 0, "false_positives": 0, "extra_left_out": 0,
               "confidence": []}

@@ -43,7 +43,7 @@ def _sentence_kind(claim: Claim, text: str) -> tuple[bool, bool]:
     """(headline, list item) for the claim's sentence in the article ``text``."""
     start = claim.sentence.start
     before = text[:start] if 0 <= start <= len(text) else ""
-    headline = "\n" not in before.strip()
+    headline = "\n" not in before.lstrip()  # on the first line of the text
     line_start = before.rfind("\n") + 1
     prefix = before[line_start:].strip()
     list_item = bool(prefix) and all(ch in BULLETS or ch.isspace() for ch in prefix)
@@ -139,7 +139,7 @@ def parse_models(data: dict[str, Any]) -> dict[str, Logistic]:
         if unknown:
             names = ", ".join(sorted(unknown))
             raise PackageDataError(Errors.E321.format(
-                problem=f"model {name!r} uses features the code does not compute ({names})"))
+                problem=f"has a model {name!r} that uses features the code does not compute ({names})"))
         models[name] = Logistic(float(spec["intercept"]), {k: float(v) for k, v in spec["weights"].items()})
     return models
 
