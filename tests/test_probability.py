@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from dataclasses import replace
 from datetime import date
@@ -224,3 +225,16 @@ def test_fit_script_runs_on_a_tiny_corpus(tmp_path):
     assert 0 <= data["cv"]["claim"]["ece"] <= 1
     from misconduct_nlp import probability
     assert probability.load_models is load_models  # the script put the real loader back
+
+
+def test_report_sorts_and_filters_by_probability():
+    from misconduct_nlp.report import CHECK_BELOW, ReportItem, build_report
+
+    records = [c.to_dict() for c in extract(TEXT, published="2022-01-10", article_id="t")]
+    records[0]["probability"] = None  # a claims file from before probabilities
+    page = build_report([ReportItem("t", TEXT, records)])
+    assert '<th data-key="probability" data-type="num"' in page
+    assert f'id="f-check" type="checkbox" data-below="{CHECK_BELOW}"' in page
+    got = re.findall(r'<tr [^>]*data-probability="([^"]*)"', page)
+    assert got == ["" if r["probability"] is None else f"{r['probability']:.3f}" for r in records]
+    assert re.findall(r'<td class="num prob" data-sort="([^"]*)">', page) == got
