@@ -144,8 +144,8 @@ class Errors(metaclass=ErrorsWithCodes):
     # -- the probability model (misconduct_nlp.probability; PackageDataError)
     E320 = ("cannot read the probability model file {path} ({reason}): reinstall misconduct-nlp, "
             "or rerun benchmarks/fit_probability.py")
-    E321 = ("the probability model file {problem}: rerun benchmarks/fit_probability.py "
-            "on this version of misconduct-nlp")
+    E321 = ("the probability model file {problem}: reinstall misconduct-nlp, or run "
+            "benchmarks/fit_probability.py again on this version")
 
     # -- building pipelines (misconduct_nlp.pipeline, components)
     E401 = ("'{name}' reads what other components leave on the Doc, and this pipeline lacks "
