@@ -4,7 +4,8 @@ by name (``_fake_extract:extract_many``), so it lives in its own module.
 
 Text containing ``RAISE`` makes ``extract_many`` raise; text containing ``EXIT`` kills the
 worker process that extracts it (only in a worker, never the test process); ``SLOW``
-sleeps a little per article (for interrupting a run).
+sleeps a little per article (for interrupting a run); ``SURROGATE`` puts a lone surrogate
+in its claims' sentence text (a record no output can encode).
 """
 
 from __future__ import annotations
@@ -39,4 +40,8 @@ def extract_many(items, *, nlp=None, batch_size=32):
             os._exit(3)
         if "SLOW" in text and os.environ.get("FAKE_EXTRACT_SLOW") == "1":
             time.sleep(0.05)
-        yield [claim(text, article_id, published, m) for m in re.finditer(r"\d+", text)]
+        claims = [claim(text, article_id, published, m) for m in re.finditer(r"\d+", text)]
+        if "SURROGATE" in text:
+            for c in claims:
+                c["sentence"]["text"] += "\udcff"
+        yield claims

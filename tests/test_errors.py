@@ -230,3 +230,15 @@ def test_errors_raised_at_run_time_have_codes(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert misconduct_nlp.Claim  # importing the errors module warns about nothing
+
+
+def test_no_code_is_assigned_twice_in_the_source():
+    """A class body silently keeps the last of two assignments: read the source instead."""
+    import re
+    from pathlib import Path
+
+    import misconduct_nlp.errors as errors_module
+
+    source = Path(errors_module.__file__).read_text(encoding="utf-8")
+    assigned = re.findall(r"^    ([EW]\d{3}) =", source, re.M)
+    assert len(assigned) == len(set(assigned)), sorted(c for c in assigned if assigned.count(c) > 1)

@@ -194,3 +194,19 @@ def test_report_of_the_corpus_with_real_extraction(corpus, tmp_path):
     assert len(links) == len(found)
     assert all(f'id="{anchor}"' in page for anchor in links)
     assert "could not be found" not in page
+
+
+def test_article_frame_and_rules_are_shown(tmp_path):
+    """The page shows each article's frame at its top and how an inherited value was decided."""
+    from misconduct_nlp import extract
+    from misconduct_nlp.report import ReportItem, build_report, frame_summary
+
+    text = ("Essex Police suspended 20 officers in 2021\n\nThe force said another eight resigned "
+            "before their hearings.\n")
+    records = [c.to_dict() for c in extract(text, published="2022-03-01")]
+    summary = frame_summary(records)
+    assert "force Essex Police (headline_force)" in summary
+    page = build_report([ReportItem("essex", text, records)])
+    assert '<p class="frame">Frame: force Essex Police (headline_force)' in page
+    assert "from the article&#x27;s frame: rule headline_force" in page or \
+        "from the article's frame: rule headline_force" in page

@@ -40,7 +40,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,7 +54,7 @@ from misconduct_nlp.errors import (
     code_of,
 )
 from misconduct_nlp.formats import FORMATS, format_for_path
-from misconduct_nlp.io import DEFAULT_MAX_BYTES, discover, read_article
+from misconduct_nlp.io import DEFAULT_MAX_BYTES, discover, printable, read_article
 from misconduct_nlp.model import Published
 
 __all__ = [
@@ -73,6 +73,7 @@ CHUNK_BYTES = 400_000
 MIN_PARALLEL_BYTES = 300_000
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OUTPUT = 3  # the output could not be written (disk full, closed pipe): what is written is kept
 #: The code of an article result that means no article can be extracted: the run stops.
 PIPELINE_FAILURE = "E201"
 
@@ -108,6 +109,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write failures as JSON lines (path, article, reason) to FILE")
     parser.add_argument("--max-bytes", type=MAX_BYTES, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"skip files larger than N bytes (default {DEFAULT_MAX_BYTES}; 0: no limit)")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="read symlinks that lead outside the folders given (skipped by default)")
+    parser.add_argument("--csv-raw", action="store_true",
+                        help="CSV: write cells starting with = + - @ as they are (default: a leading ')")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no summary (failures are still reported)")
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -150,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
             min_confidence=args.min_confidence,
             batch_size=args.batch_size,
             partitioned=bool(args.output) and args.engine == "dask" and _is_folder_arg(args.output),
+            follow_links=args.follow_links,
+            csv_raw=args.csv_raw,
         )
         summary = run_batch(args.paths, options)
     except UsageError as e:
@@ -188,6 +195,8 @@ class BatchOptions:
     min_parallel_bytes: int = MIN_PARALLEL_BYTES
     extractor: str = DEFAULT_EXTRACTOR
     loader: str = DEFAULT_LOADER
+    follow_links: bool = False
+    csv_raw: bool = False
 
     def __post_init__(self) -> None:
         for name in ("output", "errors"):
@@ -206,7 +215,7 @@ class BatchOptions:
 
     def worker_config(self) -> WorkerConfig:
         return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader,
-                            self.min_confidence)
+                            self.min_confidence, self.csv_raw)
 
 
 @dataclass(frozen=True)
@@ -243,6 +252,7 @@ class WorkerConfig:
     extractor: str = DEFAULT_EXTRACTOR
     loader: str = DEFAULT_LOADER
     min_confidence: float = 0.0
+    csv_raw: bool = False  # for writers on workers (Dask partitions)
 
 
 @dataclass
@@ -254,15 +264,18 @@ class Failure:
     article: str | None = None
 
 
-def plan(paths: Iterable[str | Path], published: date | None = None) -> tuple[list[Task], list[Failure]]:
+def plan(paths: Iterable[str | Path], published: date | None = None, *,
+         follow_links: bool = False) -> tuple[list[Task], list[Failure]]:
     """Sorted, numbered tasks for the article files under ``paths``, and the paths that failed.
 
     A date from a ``manifest.jsonl`` wins (source ``manifest``); otherwise ``published``
     (source ``argument``); otherwise none. Problems that are not failures (a folder with no
     articles, a manifest line that cannot be used) are given as ``warnings.warn``
     (:class:`~misconduct_nlp.errors.MisconductWarning`); :func:`plan_and_warnings` collects them.
+    Hidden files and symlinks leading out of a folder given are left out with a warning
+    (``io.discover``), the symlinks unless ``follow_links``.
     """
-    files, errors = discover(paths)
+    files, errors = discover(paths, follow_links=follow_links)
     tasks = []
     for i, f in enumerate(files):
         if f.published is not None:
@@ -275,15 +288,15 @@ def plan(paths: Iterable[str | Path], published: date | None = None) -> tuple[li
     return tasks, [Failure(str(e.path), e.reason) for e in errors]
 
 
-def plan_and_warnings(paths: Iterable[str | Path], published: date | None = None
-                      ) -> tuple[list[Task], list[Failure], list[str]]:
+def plan_and_warnings(paths: Iterable[str | Path], published: date | None = None, *,
+                      follow_links: bool = False) -> tuple[list[Task], list[Failure], list[str]]:
     """:func:`plan`, with the misconduct warnings it gives collected as messages (in order).
 
     Other warnings are passed on as usual.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tasks, failures = plan(paths, published)
+        tasks, failures = plan(paths, published, follow_links=follow_links)
     messages = []
     for w in caught:
         if issubclass(w.category, MisconductWarning):
@@ -559,8 +572,10 @@ class BatchOutput:
     """
 
     def __init__(self, path: Path | None, fmt: str, *, resume: bool = False, force: bool = False,
-                 stdout: IO[bytes] | None = None) -> None:
-        from misconduct_nlp.formats import make_writer
+                 stdout: IO[bytes] | None = None, csv_raw: bool = False) -> None:
+        from misconduct_nlp.formats import make_writer as make
+
+        make_writer = partial(make, csv_raw=csv_raw)
 
         self.path, self.format = path, fmt
         self.done: Counter[tuple[str, str]] = Counter()
@@ -763,6 +778,7 @@ class BatchSummary:
     interrupted: bool = False
     warnings: list[str] = field(default_factory=list)
     found: int | None = None
+    output_error: str | None = None  # why the output could not be written; the run stopped there
 
     @property
     def words_per_second(self) -> float:
@@ -770,6 +786,8 @@ class BatchSummary:
 
     @property
     def exit_status(self) -> int:
+        if self.output_error:
+            return EXIT_OUTPUT
         if self.interrupted:
             return EXIT_INTERRUPTED
         return EXIT_FAILED if self.failed or self.found == 0 else EXIT_OK
@@ -803,9 +821,10 @@ class _Reporter:
         self.say(f"misconduct-nlp: warning: {message}")
 
     def failure(self, f: Failure) -> None:
-        self.say(f"misconduct-nlp: {f.path}: {f.reason}")
+        path = printable(f.path)
+        self.say(f"misconduct-nlp: {path}: {f.reason}")
         if self.log is not None:
-            self.log.write(json.dumps({"path": f.path, "article": f.article, "reason": f.reason},
+            self.log.write(json.dumps({"path": path, "article": f.article, "reason": printable(f.reason)},
                                       ensure_ascii=False) + "\n")
             self.log.flush()
 
@@ -832,12 +851,23 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
 
         return run_partitioned(paths, options, stderr=stderr)
 
-    tasks, path_failures, notes = plan_and_warnings(paths, options.published)
-    if fmt == "parquet":
-        out: BatchOutput | _ParquetOutput = _ParquetOutput(options.output, resume=options.resume,
-                                                           force=options.force)
-    else:
-        out = BatchOutput(options.output, fmt, resume=options.resume, force=options.force, stdout=stdout)
+    tasks, path_failures, notes = plan_and_warnings(paths, options.published,
+                                                    follow_links=options.follow_links)
+    lock = _lock_output(options.output)  # before the output is opened, truncated or repaired
+    try:
+        if fmt == "parquet":
+            out: BatchOutput | _ParquetOutput = _ParquetOutput(options.output, resume=options.resume,
+                                                               force=options.force)
+        else:
+            out = BatchOutput(options.output, fmt, resume=options.resume, force=options.force,
+                              stdout=stdout, csv_raw=options.csv_raw)
+    except BaseException as e:
+        if lock is not None:
+            lock.release()
+        if isinstance(e, OSError):  # a read-only folder, a full disk, no permission
+            raise UsageError(Errors.E015.format(path=options.output or "standard output",
+                                                reason=e.strerror or e)) from None
+        raise
     summary = BatchSummary(found=len(tasks))
     bar = _progress_bar(paths, len(tasks), options, stderr)
     report = _Reporter(options, stderr, bar)
@@ -871,13 +901,20 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
                 summary.failures.append(Failure(res.path, res.error, res.id))
                 report.say(f"misconduct-nlp: {res.error}; stopping")
                 break
+            if res.error is None:
+                try:
+                    out.write(res)  # encodes everything before writing anything
+                except (UnicodeError, ValueError, TypeError) as e:
+                    res.error = Errors.E207.format(error=_describe(e))
+                except OSError as e:  # nothing more can be written: stop, keep what is
+                    summary.output_error = e.strerror or str(e)
+                    break
             if res.error is not None:
                 f = Failure(res.path, res.error, res.id)
                 summary.failed += 1
                 summary.failures.append(f)
                 report.failure(f)
             else:
-                out.write(res)
                 summary.read += 1
                 summary.claims += len(res.claims or [])
                 summary.words += res.words
@@ -891,15 +928,51 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
         _restore_sigterm(previous)
         if bar is not None:
             bar.close()
-        out.close()
+        try:
+            out.close()
+        except OSError as e:
+            summary.output_error = summary.output_error or e.strerror or str(e)
+        finally:
+            if lock is not None:
+                lock.release()
         report.close()
     summary.seconds = time.perf_counter() - t0
-    if summary.interrupted:
-        hint = " (run again with --resume to continue)" if options.output and fmt != "parquet" else ""
+    resumable = options.output is not None and fmt != "parquet"
+    if summary.output_error:
+        if options.output is None and stdout is None:
+            _quiet_closed_stdout()
+        hint = " (make room, then run again with --resume to continue)" if resumable else ""
+        print(f"misconduct-nlp: cannot write {options.output or 'standard output'}: "
+              f"{summary.output_error}; stopped after {summary.read} articles{hint}", file=stderr)
+    elif summary.interrupted:
+        hint = " (run again with --resume to continue)" if resumable else ""
         print(f"misconduct-nlp: interrupted after {summary.read} articles{hint}", file=stderr)
     elif not options.quiet:
         print(f"misconduct-nlp: {summary.line()}", file=stderr, flush=True)
     return summary
+
+
+def _quiet_closed_stdout() -> None:
+    """After standard output failed (a closed pipe), point it at /dev/null so that Python's
+    own flush at exit does not print a second traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests), or no fd
+        pass
+
+
+def _lock_output(output: Path | None) -> Any:
+    """The lock of a file output (``lock.OutputLock``), or ``None`` for standard output.
+
+    Raises :class:`UsageError` when another run holds it.
+    """
+    if output is None:
+        return None
+    from misconduct_nlp.lock import OutputLock
+
+    return OutputLock.acquire(output)
 
 
 def _skip_done(tasks: list[Task], out: BatchOutput | _ParquetOutput, summary: BatchSummary) -> list[Task]:

@@ -162,14 +162,18 @@ def write_part(part: tuple[int, list[Task]], folder: str, fmt: str, config: Work
     else:
         partial = final.with_name(final.name + ".partial")
         fh = open(partial, "wb")  # noqa: SIM115
-        writer = make_writer(fmt, fh)
+        writer = make_writer(fmt, fh, csv_raw=config.csv_raw)
         writer.write_header()
         write = writer.write
     for res in results:
+        if res.error is None:
+            try:
+                write(res.claims or [])  # encodes everything before writing anything
+            except (UnicodeError, ValueError, TypeError) as e:
+                res.error = Errors.E207.format(error=f"{type(e).__name__}: {e}")
         if res.error is not None:
             out.failures.append(Failure(res.path, res.error, res.id))
             continue
-        write(res.claims or [])
         out.read += 1
         out.claims += len(res.claims or [])
         out.words += res.words
@@ -225,7 +229,8 @@ def run_partitioned(paths: Sequence[str | Path], options: BatchOptions, *,
         raise UsageError(Errors.E013.format(folder=folder))
     for p in old:
         p.unlink()
-    tasks, path_failures, notes = plan_and_warnings(paths, options.published)
+    tasks, path_failures, notes = plan_and_warnings(paths, options.published,
+                                                    follow_links=options.follow_links)
     summary = BatchSummary(found=len(tasks))
     report = _Reporter(options, stderr)
     try:

@@ -103,7 +103,8 @@ def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
     return any_word_between(doc, lo, hi, words)
 
 
-FIGURE_CUES = frozenset({":", "-", "–", "("})
+NATIONAL_NOUNS = frozenset({"average", "total", "figure", "figures", "rate", "picture", "level"})
+COORD_WORDS = frozenset({"and", "or", "&", "plus"})
 LOCATIVE = frozenset({"in", "of", "the", ",", "north", "south", "east", "west", "northeast", "northwest",
                       "southeast", "southwest", "north-east", "north-west", "south-east", "south-west",
                       "-", "east-", "west-", "northern", "southern", "eastern", "western", "central", "mid"})
@@ -134,6 +135,8 @@ def _months(d: date) -> int:
 
 
 def _duration_months(text: str) -> int | None:
+    if re.search(r"\b(?:annual|yearly)\b", text, re.IGNORECASE):
+        return 12
     m = _DURATION_RE.search(text)
     if not m:
         return None
@@ -184,7 +187,9 @@ ASIDE_WORDS = frozenset({"while", "whereas", "whilst", "compared", "than", "like
                          "included", "example", "instance", "unlike", "matching", "e.g."})
 HEADLINE_NATIONAL = frozenset({"forces", "nationwide", "national", "nationally", "countrywide"})
 _NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
-                      r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:", re.IGNORECASE)
+                      r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:|"
+                      r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+\d{4}\b|"
+                      r"\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 _QUOTE_OPEN = "“‘"
 _QUOTE_CLOSE = "”’"
 
@@ -263,8 +268,12 @@ def build_frame(doc: Doc, index) -> ArticleFrame:
         words = low[max(sp.sent.start, sp.start - 5):sp.start]
         return any(w in ASIDE_WORDS for w in words)
 
+    def furniture_line(sp: Span) -> bool:  # a byline or dateline ("Tuesday 11 February 2025 06:00, UK")
+        a, b = _para_of(paras, sp.start_char)
+        return _NOT_TOP.search(text[a:b]) is not None
+
     forces = [sp for sp in index.all("forces") if sp._.force is not None and not quoted(sp) and not aside(sp)]
-    regions = [sp for sp in index.all("regions") if not quoted(sp)]
+    regions = [sp for sp in index.all("regions") if not quoted(sp) and not furniture_line(sp)]
     named_regions = [sp for sp in regions if sp._.region]
 
     def ev(sp: Span, rule: str) -> Evidence:
@@ -362,6 +371,7 @@ class ArticleAttribution:
         self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
         self.frame = self.main
         self.period_rule = "first_stated_period"
+        self.hold_period = False  # set for a sentence whose periods must not move the frame
         self.doc._.frame = self.article
         text = doc_text(self.doc)
         _, self.top = top_end(text, paragraphs(text))
@@ -398,16 +408,20 @@ class ArticleAttribution:
     # -- force and region ------------------------------------------------------------------
     def force_for(self, sent: Span, num: Span, left: int, right: int, bracketed: bool) -> Frame | None:
         """The force or region a figure's own sentence gives it, or None to inherit."""
+        if self._national(left, right):
+            # "above the national average of 71", "Nationally, 300 were dismissed": all forces
+            area = self.main.region or next((sp._.region for sp in self.index.all("regions") if sp._.region),
+                                            None)
+            return Frame(region=area).tagged("clause", "national_figure")
         forces = [sp for sp in self.index.within("forces", sent.start, sent.end) if sp._.force]
         regions = self.index.within("regions", sent.start, sent.end)
         if bracketed:
             before = [sp for sp in forces if left <= sp.start and sp.end <= num.start - 1]
             if before:
                 return Frame(force=_force_ref(before[-1])).tagged("clause", "bracket_force")
-        low = token_table(self.doc).lower
-        # a bare place just before its figure ("Thames Valley: 40", "Kent - 12") names the force
-        explicit = [sp for sp in forces if sp.label_ == "FORCE" or left <= sp.start < right
-                    or (0 < num.start - sp.end <= 2 and all(w in FIGURE_CUES for w in low[sp.end:num.start]))]
+        # every force mention is a candidate: a bare place is marked only where the force finder
+        # saw a force context ("In Cumbria, where nine officers were accused", "Thames Valley: 40")
+        explicit = forces
         # "Cleveland Police in the north-east of England logged ...": the area locates the force
         regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in explicit)]
         cands = [(sp, "force") for sp in explicit] + [(sp, "region") for sp in regions]
@@ -437,6 +451,13 @@ class ArticleAttribution:
             return Frame(region=self.main.region).tagged(source, "multi_force_takes_article_area")
         return Frame(region=sp._.region).tagged(source, f"{source}_area")
 
+    def _national(self, left: int, right: int) -> bool:
+        """True for a clause that calls its figure national ("nationally", "the national average")."""
+        low = token_table(self.doc).lower
+        return any(low[k] in ("nationally", "nationwide")
+                   or (low[k] == "national" and k + 1 < right and low[k + 1] in NATIONAL_NOUNS)
+                   for k in range(left, right))
+
     def inherited_frame(self) -> Frame:
         """The frame for a figure whose sentence names no force or region."""
         f = self.frame
@@ -454,7 +475,10 @@ class ArticleAttribution:
             self.frame = self.main
         elif len(keys) == 1:
             main_key = (self.main.force.id if self.main.force else None, self.main.region)
-            self.frame = self.main if keys == {main_key} else stated[0]
+            named = {sp._.force.id for sp in self.index.within("forces", sent.start, sent.end) if sp._.force}
+            # a sentence naming several forces ("City of London the fewest, 4, followed by
+            # Cumbria and Durham at 7") is a comparison: it does not move the frame
+            self.frame = self.main if keys == {main_key} or len(named) > 1 else stated[0]
         elif len(keys) > 1:
             self.frame = self.main
         elif self.main.force is not None:
@@ -547,11 +571,18 @@ class ArticleAttribution:
         in another figure's clause is that figure's ("From June 2019, 99 cases ..., 22 of which
         were in the first five months of 2022": the 2022 span is the 22's)."""
         doc = self.doc
-        spans = [sp for sp in self.index.within("periods", sent.start, sent.end) if not self.snapshot(sp)]
+        # a point at which a count was taken is its period only when the article states no window
+        spans = [sp for sp in self.index.within("periods", sent.start, sent.end)
+                 if not (self.windows and self.snapshot(sp))]
         if clauses:
             # (a period leading the sentence with an earlier figure still governs the later ones:
             # "Of the 184 investigated during these four years, 160 were constables")
-            others = [(a, b) for a, b, n in clauses if n > num.start and not (a <= num.start < b)]
+            # (a figure coordinated with ours shares its predicate and period: "170 staff and 34
+            # officers were also dismissed across the same annual period")
+            low = token_table(doc).lower
+            shared = right < len(low) and low[right] in COORD_WORDS
+            others = [(a, b) for a, b, n in clauses if n > num.start and not (a <= num.start < b)
+                      and not (shared and a == right + 1)]
             spans = [sp for sp in spans if left <= sp.start < right
                      or not any(a <= sp.start < b for a, b in others)]
         in_clause = [sp for sp in spans if left <= sp.start < right]
@@ -619,6 +650,22 @@ class ArticleAttribution:
                     if self.period is None and seeds:
                         self.period = ref
 
+    def holds_frame(self, num: Span, period: PeriodRef, compared: bool) -> bool:
+        """True when a figure's stated period must not become the frame: the sentence compares
+        stated periods, narrows one ("In 2012 alone"), or gives a yearly average over a window
+        ("an average of 29,400 a year between 2014/15 and 2018/19")."""
+        if period.inherited:
+            return self.sub_period(period)
+        before = token_table(self.doc).lower[max(0, num.start - 2):num.start]
+        average = num._.unit == "rate_per_year" or before == ["average", "of"]
+        return compared or average or self.sub_period(period)
+
+    def sub_period(self, ref: PeriodRef) -> bool:
+        """True for a period narrowed by "alone" ("In 2012 alone, 37 were sacked")."""
+        text = doc_text(self.doc)
+        k = text.find(ref.text)
+        return k >= 0 and text[k + len(ref.text):k + len(ref.text) + 7].strip().lower().startswith("alone")
+
     def _anecdote(self, sent: Span) -> bool:
         """True for a sentence about one person ("A PC was dismissed in 2016 for ...")."""
         first = first_content(sent)
@@ -631,6 +678,14 @@ class ArticleAttribution:
         stated one (anaphoric ones included: "over the three years" then "over the same
         period"); a sentence comparing periods ("rose from 11 in 2021 to 19 last year", "up from
         1,046 the year before") leaves the frame where it was."""
+        hold, self.hold_period = self.hold_period, False
+        weak = self.period is not None and self.period.rule != "unanchored_takes_window" \
+            and _UNANCHORED_RE.match(self.period.text) is not None
+        if hold and not weak:
+            # "34 in 2018/19, up from 19 in 2015/16", "In 2012 alone, 37 ...": the endpoints of a
+            # series or a part of the window, not a new frame (a bare "in two years" with no
+            # window of its length gives way)
+            return
         own = [p for p in stated if not _PREVIOUS_RE.search(p.text)]
         if len({(p.start, p.end) for p in own}) == 1:
             self.period = own[0]

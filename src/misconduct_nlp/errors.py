@@ -77,6 +77,9 @@ class Errors(metaclass=ErrorsWithCodes):
     E012 = ("--resume works with single-file output (-o FILE), not partitioned output: use -o FILE, "
             "or --force to write the partitions again")
     E013 = "{folder} already holds partitions: use --force to replace them"
+    E014 = ("{path} is being written by another run{holder}: wait for it to finish, or write to "
+            "another file with -o")
+    E015 = "cannot write {path}: {reason}: check that you may write there and that there is room"
 
     # -- option values (argparse-style usage errors: exit status 2)
     E020 = "{option} must be a whole number, not {value!r}: give {hint}"
@@ -103,6 +106,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E111 = "symlink loop (links back to a folder above it): remove the link, or point it elsewhere"
     E112 = "cannot list folder: {reason}: check that you may read the folder"
     E113 = "cannot read: {error}: check the file; if it looks fine, report a bug with it"
+    E114 = ("binary file (not text after its {encoding} byte order mark): not a text article; "
+            "convert it to .txt, or leave it out")
 
     # -- extraction (the batch reports these per article and goes on)
     E201 = ("cannot load the pipeline: {error}: check --model (an installed spaCy pipeline's name or "
@@ -114,6 +119,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E205 = "dask task failed: {error}: check the cluster's logs, then run again with --resume"
     E206 = ("the extractor gave {got} results for {expected} articles: make it yield one list "
             "of claims per article, in order")
+    E207 = ("cannot write its claims: {error}: the article is left out; report a bug with the "
+            "article if you can")
 
     # -- other input and the Python API
     E301 = "{path}:{line}: not JSON ({reason}): give the JSONL file that 'misconduct-nlp extract' writes"
@@ -141,6 +148,10 @@ class Errors(metaclass=ErrorsWithCodes):
     E312 = ("refusing to rebuild {tag!r}: not a dataclass; only read Docs that misconduct-nlp wrote, "
             "and report a bug if this one was")
 
+    # -- text given to the API (misconduct_nlp.extraction, misconduct_nlp.bounds)
+    E313 = "the article text must be a str, not {type}: pass a str ({hint})"
+    E314 = "chunk_bounds() needs a positive limit, not {limit}: give the most characters a piece may hold"
+
     # -- the probability model (misconduct_nlp.probability; PackageDataError)
     E320 = ("cannot read the probability model file {path} ({reason}): reinstall misconduct-nlp, "
             "or rerun benchmarks/fit_probability.py")
@@ -163,6 +174,10 @@ class Warnings(metaclass=ErrorsWithCodes):
     W001 = ("{path} holds no articles (.txt, .md, .html or .htm files): check the path, or name the "
             "article files")
     W002 = "{path} is left out; fix it and run again to include it: {reason}"
+    W003 = ("{path} is a symlink to {target}, outside {root}: it is left out; give --follow-links "
+            "to read it")
+    W004 = ("{count} hidden file(s) or folder(s) in {path} are left out ({names}): name them on "
+            "the command line to read them")
     W010 = ("{path}:{line}: not a JSON object: {value}: write one object a line, such as "
             '{{"id": "a1", "published": "2021-03-01"}}; the line is ignored')
     W011 = ('{path}:{line}: no article id in {value}: add "id" (the article\'s file name without '

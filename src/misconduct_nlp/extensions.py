@@ -23,6 +23,8 @@ SPAN_EXTENSIONS = {
     "value": None,        # float: the number a "numbers" span stands for
     "unit": None,         # str: unit hint of a number span ("count", "percent", ...)
     "approx": None,       # str: approximation of a "numbers" span ("exact", "about", ...)
+    "value_max": None,    # float | None: top of a range ("between 12 and 15": value 12, value_max 15)
+    "change": None,       # str | None: "up" / "down" for a figure that is a change ("rose by 40%")
     "label": None,        # str: lexicon label of a span (measure, subject, rank, platform id)
     "force": None,        # misconduct_nlp.forces.Force: the force a "forces" span names
     "region": None,       # str: the region a "regions" span names

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .bounds import SENTENCE_LIMIT, chunk_bounds, prepare_text, quotable, sentence_window
+from .errors import Errors, InputTypeError
 from .model import Claim, Published, TextSpan
 
 PublishedLike = date | str | Published | None
-MAX_CHARS = 2_000_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # C0 controls but tab and newline
 
 
 @lru_cache(maxsize=1)
@@ -46,12 +46,37 @@ def resolve_published(text: str, published: PublishedLike) -> Published | None:
     return Published(found, "dateline") if found else None
 
 
-def _clean(text: object) -> str:
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    # spaCy's tokenizer is fine with any str; NUL and other C0 controls only get in the way
-    # (replaced one for one, so offsets still point into the caller's text)
-    return _CONTROL.sub(" ", text[:MAX_CHARS])
+def _require_str(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    hint = ("decode bytes first, e.g. data.decode('utf-8')"
+            if isinstance(text, (bytes, bytearray, memoryview)) else "the article's text")
+    raise InputTypeError(Errors.E313.format(type=type(text).__name__, hint=hint))
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One Doc's share of an article: where it starts in the text the claims quote."""
+
+    published: Published | None
+    quoted: str  # the caller's text with lone surrogates replaced (bounds.quotable)
+    offset: int
+    rebuild: bool  # the Doc's text differs from ``quoted`` or starts past 0: re-cut the claims' text
+    last: bool
+
+
+def _docs(nlp: Language, text: str, article_id: str | None,
+          published: PublishedLike) -> Iterator[tuple[Doc, _Piece]]:
+    """The Docs of one article, made as they are needed (several when it is over ``nlp.max_length``)."""
+    quoted = quotable(_require_str(text))
+    prepared = prepare_text(quoted)
+    pub = resolve_published(prepared, published)
+    n = len(prepared)
+    bounds = chunk_bounds(prepared, nlp.max_length) if n > nlp.max_length else [(0, n)]
+    for a, b in bounds:
+        piece_text = prepared if (a, b) == (0, n) else prepared[a:b]
+        piece = _Piece(pub, quoted, a, prepared is not quoted or a > 0, b == n)
+        yield _prepare(nlp, piece_text, article_id, pub), piece
 
 
 def _prepare(nlp: Language, text: str, article_id: str | None, published: Published | None) -> Doc:
@@ -61,22 +86,23 @@ def _prepare(nlp: Language, text: str, article_id: str | None, published: Publis
     return doc
 
 
-def _finish(doc: Doc, published: Published | None, original: str, cleaned: bool) -> list[Claim]:
-    """Claims with their publication date, quoting the caller's text (control characters and all:
-    ``cleaned`` says some were replaced in the text the Doc was made from).
+def _finish(doc: Doc, piece: _Piece) -> list[Claim]:
+    """Claims with their publication date, quoting the caller's text (control characters and all)
+    at offsets into it; a sentence over ``SENTENCE_LIMIT`` characters becomes a window.
 
     The Doc is this module's own (made by :func:`_prepare`, never handed out), so its claims
     are completed in place rather than copied.
     """
-    out = []
-    for c in doc._.claims or []:
-        if not cleaned:
-            c.published = published
-            out.append(c)
-            continue
-        sentence = TextSpan(original[c.sentence.start:c.sentence.end], c.sentence.start, c.sentence.end)
-        span = TextSpan(original[c.span.start:c.span.end], c.span.start, c.span.end)
-        out.append(replace(c, published=published, sentence=sentence, span=span))
+    out = doc._.claims or []
+    quoted, off = piece.quoted, piece.offset
+    for c in out:
+        c.published = piece.published
+        sent, num = c.sentence, c.span
+        if piece.rebuild:
+            n0, n1 = num.start + off, num.end + off
+            c.span = TextSpan(quoted[n0:n1], n0, n1)
+        if piece.rebuild or sent.end - sent.start > SENTENCE_LIMIT:
+            c.sentence = sentence_window(quoted, sent.start + off, sent.end + off, c.span.start, c.span.end)
     return out
 
 
@@ -87,35 +113,37 @@ def extract(text: str, *, published: PublishedLike = None, article_id: str | Non
     ``published`` (a date, "YYYY-MM-DD" or :class:`Published`) anchors relative periods
     ("over the past five years"); without it a dateline in the text is looked for.
     Offsets and quoted text in the claims point into ``text`` exactly as given (control
-    characters are read as spaces, one for one). Never raises on a ``str``.
+    characters are read as spaces, one for one; lone surrogates are quoted as U+FFFD).
+    A text longer than ``nlp.max_length`` is read in pieces cut at paragraph breaks; a
+    sentence over 1,000 characters is recorded as a 400-character window around the figure
+    (``sentence.truncated``). Never raises on a ``str``; raises ``TypeError`` on anything else.
     """
     nlp = nlp or default_nlp()
-    original = text if isinstance(text, str) else _clean(text)
-    clean = _clean(original)
-    pub = resolve_published(clean, published)
-    doc = nlp(_prepare(nlp, clean, article_id, pub))
-    return _finish(doc, pub, original[:MAX_CHARS], clean is not original[:MAX_CHARS])
+    out: list[Claim] = []
+    for doc, piece in _docs(nlp, text, article_id, published):
+        out.extend(_finish(nlp(doc), piece))
+    return out
 
 
 def extract_many(items: Iterable[tuple[str, str | None, PublishedLike]], *, nlp: Language | None = None,
                  batch_size: int = 32) -> Iterator[list[Claim]]:
     """Claims for many articles, one list per ``(text, article_id, published)`` item, in order.
 
-    Uses ``nlp.pipe`` so spaCy batches the work.
+    Uses ``nlp.pipe`` so spaCy batches the work; each text is read as :func:`extract` reads it.
     """
     nlp = nlp or default_nlp()
-    pending: list[tuple[Published | None, str, bool]] = []
+    pending: deque[_Piece] = deque()
 
     def docs() -> Iterator[Doc]:
         for text, article_id, published in items:
-            original = text if isinstance(text, str) else _clean(text)
-            original = original[:MAX_CHARS]
-            clean = _clean(original)
-            pub = resolve_published(clean, published)
-            pending.append((pub, original, clean is not original))
-            yield _prepare(nlp, clean, article_id, pub)
+            for doc, piece in _docs(nlp, text, article_id, published):
+                pending.append(piece)
+                yield doc
 
-    for k, doc in enumerate(nlp.pipe(docs(), batch_size=batch_size)):
-        pub, original, cleaned = pending[k]
-        pending[k] = (None, "", False)
-        yield _finish(doc, pub, original, cleaned)
+    claims: list[Claim] = []
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
+        piece = pending.popleft()
+        claims.extend(_finish(doc, piece))
+        if piece.last:
+            yield claims
+            claims = []

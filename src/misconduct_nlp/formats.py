@@ -6,14 +6,18 @@ CSV, Parquet and :func:`to_dataframe` flatten it: ``force.id`` becomes ``force_i
 (``;``-joined in CSV). pandas and pyarrow are imported only when used.
 
 The streaming writers encode one article's claims at a time into bytes, so the batch
-command can write article by article, remember byte offsets and resume after a crash.
+command can write article by article, remember byte offsets and resume after a crash. An
+article whose claims cannot be encoded raises before anything of it is written.
+
+CSV cells of text that start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get
+a leading ``'`` so that a spreadsheet shows them instead of running them as formulas
+(OWASP's advice on CSV injection); numbers are never changed. ``csv_raw=True`` turns it off.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -37,7 +41,8 @@ COLUMNS = (
     "period_start", "period_end", "period_text", "period_inherited", "period_source", "period_rule",
     "period_probability",
     "platforms",
-    "sentence_text", "sentence_start", "sentence_end", "span_text", "span_start", "span_end",
+    "sentence_text", "sentence_start", "sentence_end", "sentence_truncated",
+    "span_text", "span_start", "span_end",
     "confidence", "probability", "measure_probability", "subject_probability",
     "published", "published_source",
 )
@@ -45,7 +50,7 @@ _DATE_COLUMNS = ("period_start", "period_end", "published")
 _NESTED = {
     "force": ("id", "name", "text", "score", "inherited", "source", "rule", "probability"),
     "period": ("start", "end", "text", "inherited", "source", "rule", "probability"),
-    "sentence": ("text", "start", "end"),
+    "sentence": ("text", "start", "end", "truncated"),
     "span": ("text", "start", "end"),
 }
 
@@ -84,6 +89,7 @@ def flatten(claim: Claim | Mapping[str, Any], *, join_lists: bool = False) -> di
             row[key] = value
     platforms = row.get("platforms") or []
     row["platforms"] = ";".join(platforms) if join_lists else list(platforms)
+    row["sentence_truncated"] = bool(row.get("sentence_truncated"))
     for col in COLUMNS:
         row.setdefault(col, None)
     return row
@@ -110,14 +116,26 @@ def to_dataframe(claims: Iterable[Claim | Mapping[str, Any]]) -> pd.DataFrame:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
     for col in ("force_inherited", "period_inherited"):
         df[col] = df[col].astype("boolean")
+    df["sentence_truncated"] = df["sentence_truncated"].astype(bool)
     return df
 
 
-def _csv_value(value: Any) -> Any:
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(text: str) -> str:
+    """``text`` with a leading ``'`` when it starts with a :data:`FORMULA_STARTS` character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_value(value: Any, raw: bool = False) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and not raw:
+        return neutralise_cell(value)
     return value
 
 
@@ -164,16 +182,37 @@ class JsonlWriter(Writer):
         return "".join(lines).encode("utf-8")
 
 
+_CSV_QUOTE = re.compile(r'[,"\n\r]')
+
+
+def _csv_line(cells: Iterable[Any]) -> str:
+    """One CSV row as Python's ``csv`` module writes it (minimal quoting, ``\\n`` line ends),
+    except that a cell holding a carriage return is quoted too (the module leaves it bare,
+    which splits the row in a spreadsheet)."""
+    out = []
+    for value in cells:
+        text = value if isinstance(value, str) else str(value)
+        if _CSV_QUOTE.search(text):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out) + "\n"
+
+
 class CsvWriter(Writer):
-    """Flattened columns (:data:`COLUMNS`), a header row, platforms joined with ``;``."""
+    """Flattened columns (:data:`COLUMNS`), a header row, platforms joined with ``;``.
+
+    Text cells that a spreadsheet would run as a formula start with ``'`` unless ``raw``
+    (:func:`neutralise_cell`); numeric cells (a value of -5 included) are written as they are.
+    """
 
     format = "csv"
 
+    def __init__(self, stream: BinaryIO, *, raw: bool = False) -> None:
+        super().__init__(stream)
+        self.raw = raw
+
     def _rows(self, rows: Iterable[Iterable[Any]]) -> bytes:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerows(rows)
-        return buf.getvalue().encode("utf-8")
+        return "".join(_csv_line(row) for row in rows).encode("utf-8")
 
     def header(self) -> bytes:
         return self._rows([COLUMNS])
@@ -182,7 +221,7 @@ class CsvWriter(Writer):
         rows = []
         for c in claims:
             flat = flatten(c, join_lists=True)
-            rows.append([_csv_value(flat[col]) for col in COLUMNS])
+            rows.append([_csv_value(flat[col], self.raw) for col in COLUMNS])
         return self._rows(rows) if rows else b""
 
 
@@ -208,12 +247,18 @@ class ParquetWriter:
         self._rows: list[dict[str, Any]] = []
 
     def write(self, claims: Iterable[Claim | Mapping[str, Any]]) -> int:
+        """Buffer one article's claims; raises (buffering none of them) when one cannot be encoded."""
+        rows = []
         for c in claims:
             row = flatten(c)
             for col in _DATE_COLUMNS:
                 if isinstance(row[col], str):
                     row[col] = _date_or_none(row[col])
-            self._rows.append(row)
+            for value in row.values():  # fail this article now, not a whole row group later
+                if isinstance(value, str) and not value.isascii():
+                    value.encode("utf-8")
+            rows.append(row)
+        self._rows.extend(rows)
         if len(self._rows) >= self.ROW_GROUP:
             self._flush()
         return 0
@@ -255,14 +300,19 @@ def parquet_schema():  # -> pyarrow.Schema
         "period_start": d, "period_end": d, "published": d,
         "platforms": pa.list_(s),
         "sentence_start": i, "sentence_end": i, "span_start": i, "span_end": i,
+        "sentence_truncated": b,
     }
     return pa.schema([(col, types.get(col, s)) for col in COLUMNS])
 
 
 def write_claims(
-    claims: Iterable[Claim | Mapping[str, Any]], path: str | Path, format: str | None = None
+    claims: Iterable[Claim | Mapping[str, Any]], path: str | Path, format: str | None = None,
+    *, csv_raw: bool = False,
 ) -> int:
-    """Write claims to ``path`` in one go (format from ``format`` or the suffix); the number written."""
+    """Write claims to ``path`` in one go (format from ``format`` or the suffix); the number written.
+
+    ``csv_raw`` leaves CSV text cells that start like a formula as they are.
+    """
     fmt = format or format_for_path(path)
     claims = list(claims)
     if fmt == "parquet":
@@ -271,19 +321,19 @@ def write_claims(
         pw.close()
         return len(claims)
     with open(path, "wb") as fh:
-        w = make_writer(fmt, fh)
+        w = make_writer(fmt, fh, csv_raw=csv_raw)
         w.write_header()
         w.write(claims)
         w.close()
     return len(claims)
 
 
-def make_writer(format: str, stream: BinaryIO) -> Writer:
-    """The streaming writer for ``jsonl`` or ``csv``."""
+def make_writer(format: str, stream: BinaryIO, *, csv_raw: bool = False) -> Writer:
+    """The streaming writer for ``jsonl`` or ``csv`` (``csv_raw``: no formula neutralising)."""
     if format == "jsonl":
         return JsonlWriter(stream)
     if format == "csv":
-        return CsvWriter(stream)
+        return CsvWriter(stream, raw=csv_raw)
     raise UsageError(Errors.E009.format(format=format))
 
 

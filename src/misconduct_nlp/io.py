@@ -3,6 +3,11 @@
 Every failure is an :class:`~misconduct_nlp.errors.ArticleError` with a one-line reason, so a
 batch can report it and go on. A ``manifest.jsonl`` line that cannot be used is a
 :class:`~misconduct_nlp.errors.ManifestWarning` naming the file, the line and the value.
+
+File names are whatever bytes the file system holds: Python decodes the bytes that are not
+UTF-8 as lone surrogates (``os.fsdecode``'s ``surrogateescape``), which no output can
+encode, so article ids and names shown to people go through :func:`printable`
+(``caf\\xe9`` for the Latin-1 byte of "café"), while the paths used to open files keep them.
 """
 
 from __future__ import annotations
@@ -42,6 +47,25 @@ class Article:
     path: Path | None = None
     encoding: str = "utf-8"
     sha256: str = ""
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` valid in any UTF-8 output: the undecodable bytes of a file name (surrogate
+    escapes) are written ``\\xNN``, any other lone surrogate ``\\udNNN``. Unchanged when clean."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate surrogateescape did not make
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def article_id(path: str | Path) -> str:
+    """The id of the article in ``path``: its file stem, :func:`printable`."""
+    return printable(Path(path).stem)
 
 
 _BLOCK_TAGS = {
@@ -108,21 +132,36 @@ def html_to_text(html: str) -> str:
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls but tab, newline, form feed, CR
 
 
+#: Byte order marks of the UTF-16 and UTF-32 encodings (UTF-32 first: its LE mark starts like UTF-16's).
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+              (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode article bytes: UTF-8 (with or without BOM), else Windows-1252.
+    """Decode article bytes: UTF-16 or UTF-32 with a byte order mark, UTF-8 (with or without
+    BOM), else Windows-1252.
 
     Raises ArticleError for binary data (NUL bytes or mostly control characters).
     """
     if not data.strip():
         raise ArticleError(Errors.E101)
-    if b"\x00" in data[:8192]:
+    wide = next(((bom, enc) for bom, enc in _WIDE_BOMS if data.startswith(bom)), None)
+    if wide is not None:
+        text, enc = data[len(wide[0]):].decode(wide[1], errors="replace"), wide[1]
+        if not text.strip():
+            raise ArticleError(Errors.E101)
+        head = text[:8192]
+        if "\x00" in head or head.count("\ufffd") > len(head) // 10:
+            raise ArticleError(Errors.E114.format(encoding=enc))
+    elif b"\x00" in data[:8192]:
         raise ArticleError(Errors.E102)
-    if data.startswith(b"\xef\xbb\xbf"):
+    elif data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    try:
-        text, enc = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        text, enc = data.decode("cp1252", errors="replace"), "cp1252"
+    else:
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, enc = data.decode("cp1252", errors="replace"), "cp1252"
     sample = text[:8192]
     controls = len(_CONTROLS.findall(sample))
     if controls > max(8, len(sample) // 20):
@@ -157,7 +196,7 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Art
         if not text.strip():
             raise ArticleError(Errors.E106)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Article(id=p.stem, text=text, path=p, encoding=enc, sha256=hashlib.sha256(data).hexdigest())
+    return Article(id=article_id(p), text=text, path=p, encoding=enc, sha256=hashlib.sha256(data).hexdigest())
 
 
 def os_reason(err: OSError, path: Path | None = None) -> str:
@@ -290,7 +329,7 @@ class ManifestIndex:
         """The date listed for ``path.stem`` in its folder's manifest, else in a parent's up to ``root``."""
         folder = path.parent
         while True:
-            found = self.manifest(folder).get(path.stem)
+            found = self.manifest(folder).get(article_id(path))
             if found is not None or root is None or folder == root or folder == folder.parent:
                 return found
             if root not in folder.parents:
@@ -298,18 +337,24 @@ class ManifestIndex:
             folder = folder.parent
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[ArticleFile], list[PathError]]:
+def discover(paths: Iterable[str | Path], *,
+             follow_links: bool = False) -> tuple[list[ArticleFile], list[PathError]]:
     """Article files under ``paths`` (files, or folders searched recursively), sorted by id then path.
 
     In folders, files with an article suffix are taken, except ``manifest.jsonl``,
-    ``gold.jsonl``, ``README.md`` and the like, and hidden files or folders. A file named
-    explicitly is taken whatever its suffix, unless it is a manifest or gold file. Symlinked
-    folders are followed; a loop is reported, not followed. Each file is found once even when
-    reached by two paths. Publication dates come from the nearest ``manifest.jsonl``. Paths
-    that cannot be used come back as :class:`PathError`. A folder given that holds no articles
-    (and no unusable paths) gives a :class:`~misconduct_nlp.errors.PathWarning`; manifest lines
-    that cannot be used give :class:`~misconduct_nlp.errors.ManifestWarning` (see
-    :func:`load_manifest`).
+    ``gold.jsonl``, ``README.md`` and the like. A file named explicitly is taken whatever its
+    suffix, unless it is a manifest or gold file. Each file is found once even when reached by
+    two paths. Publication dates come from the nearest ``manifest.jsonl``. Paths that cannot
+    be used (missing, broken links, symlink loops, unlistable folders) come back as
+    :class:`PathError`.
+
+    Left out on purpose, each with a :class:`~misconduct_nlp.errors.PathWarning`: hidden files
+    and folders (names starting with a dot, ``..x`` included: one warning per folder given,
+    naming them), and, unless ``follow_links``, symlinks in a folder that lead outside the
+    folder given (a link to ``/etc/passwd`` is not an article). Symlinks that stay inside it
+    are followed; a loop is reported, not followed. A folder given that holds no articles (and
+    no unusable paths) gives a PathWarning too; manifest lines that cannot be used give
+    :class:`~misconduct_nlp.errors.ManifestWarning` (see :func:`load_manifest`).
     """
     found: list[ArticleFile] = []
     errors: list[PathError] = []
@@ -322,9 +367,15 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[ArticleFile], list[PathE
         if key in seen_files:
             return
         seen_files.add(key)
-        found.append(ArticleFile(p, p.stem, st.st_size, manifests.lookup(p, root)))
+        found.append(ArticleFile(p, article_id(p), st.st_size, manifests.lookup(p, root)))
 
-    def walk(folder: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> None:
+    def leaves(p: Path, inside: str) -> str | None:
+        """Where the symlink ``p`` leads when that is outside the folder ``inside``."""
+        target = os.path.realpath(p)
+        return None if target == inside or target.startswith(inside.rstrip(os.sep) + os.sep) else target
+
+    def walk(folder: Path, root: Path, inside: str, ancestors: frozenset[tuple[int, int]],
+             hidden: list[Path]) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as e:
@@ -333,6 +384,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[ArticleFile], list[PathE
         for entry in entries:
             p = Path(entry.path)
             if entry.name.startswith("."):
+                hidden.append(p)
                 continue
             try:
                 st = entry.stat(follow_symlinks=True)
@@ -340,13 +392,20 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[ArticleFile], list[PathE
                 if entry.is_symlink() or p.suffix.lower() in ARTICLE_SUFFIXES:
                     errors.append(PathError(p, os_reason(e, p)))
                 continue
-            if entry.is_dir(follow_symlinks=True):
+            is_dir = entry.is_dir(follow_symlinks=True)
+            if not follow_links and entry.is_symlink() and (is_dir or is_article_path(p)):
+                target = leaves(p, inside)
+                if target is not None:
+                    warnings.warn(Warnings.W003.format(path=printable(str(p)), target=printable(target),
+                                                       root=printable(str(root))), PathWarning, stacklevel=3)
+                    continue
+            if is_dir:
                 key = (st.st_dev, st.st_ino)
                 if key in ancestors:
                     errors.append(PathError(p, Errors.E111))
                 elif key not in seen_dirs:
                     seen_dirs.add(key)
-                    walk(p, root, ancestors | {key})
+                    walk(p, root, inside, ancestors | {key}, hidden)
             elif is_article_path(p):
                 add_file(p, st, root)
 
@@ -362,7 +421,13 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[ArticleFile], list[PathE
             if key not in seen_dirs:
                 seen_dirs.add(key)
                 before = len(found) + len(errors)
-                walk(p, p, frozenset({key}))
+                hidden: list[Path] = []
+                walk(p, p, os.path.realpath(p), frozenset({key}), hidden)
+                if hidden:
+                    names = ", ".join(printable(str(h.relative_to(p))) for h in hidden[:5])
+                    more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
+                    warnings.warn(Warnings.W004.format(path=printable(str(p)), count=len(hidden),
+                                                       names=names + more), PathWarning, stacklevel=2)
                 if len(found) + len(errors) == before:
                     warnings.warn(Warnings.W001.format(path=p), PathWarning, stacklevel=2)
         elif p.name not in NOT_ARTICLES:

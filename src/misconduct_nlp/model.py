@@ -31,14 +31,21 @@ def _round(p: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class TextSpan:
-    """A piece of the article text with its character offsets (``text == article[start:end]``)."""
+    """A piece of the article text with its character offsets (``text == article[start:end]``).
+
+    ``truncated`` marks a sentence recorded as a window around its figure (CLAIM_SCHEMA.md).
+    """
 
     text: str
     start: int
     end: int
+    truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end}
+        out: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
+        if self.truncated:
+            out["truncated"] = True
+        return out
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Reading numbers: digits ("1,368", "2.5", "1.5bn") and number words ("Thirty-seven",
+"""Reading numbers: digits ("1,368", "2.5", "1.5bn"), digits with what is glued to them
+("£3m", "1.38pc", "164p", "10kW", "-1.3", "12–15") and number words ("Thirty-seven",
 "two hundred and fifty-three"). Pure functions, no spaCy.
 
 Simple word numbers are read from the table in data/numbers.json; longer spelled-out
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import numbers_data
@@ -26,6 +28,54 @@ def parse_digits(text: str) -> float | None:
     if m:
         return float(m.group(1)) * numbers_data()["suffix_scales"][m.group(2).lower()]
     return None
+
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# one token: [sign][~][currency prefix]number[suffix]; the prefix and suffix are checked
+# against data/numbers.json by the caller's tables, not here
+TOKEN_RE = re.compile(
+    r"^(?P<sub>sub-)?(?P<sign>[-\u2212+]|minus-)?(?P<tilde>[~\u2248])?(?P<pre>[^\W\d_]{1,3}\$?|[£$€¥]|Y=)?"
+    rf"(?P<num>{_NUM})(?P<suf>[^\d\s].*)?$", re.IGNORECASE)
+PAIR_RE = re.compile(rf"^(?P<sep>[-\u2013\u2014/])(?P<num>{_NUM})(?P<suf>[^\W\d_]{{1,3}}\.?)?$")
+
+
+@dataclass(frozen=True)
+class TokenNumber:
+    """What one token says about a number: "£3m" → value 3, prefix "£", suffix "m"."""
+
+    value: float
+    prefix: str = ""       # a currency prefix glued to the digits ("£", "USD", "PS", "Y=")
+    suffix: str = ""       # what is glued after the digits ("m", "pc", "kW", "–15")
+    negative: bool = False  # a minus glued in front ("-1.3", "minus-5"; "+0.2" is not)
+    tilde: bool = False     # "~25": about
+    grouped: bool = False   # written with thousands separators ("1,368")
+    decimal: bool = False   # written with a decimal point ("2.5")
+    below: bool = False     # "sub-300": less than
+
+
+def read_token(text: str) -> TokenNumber | None:
+    """Split a token into sign, currency prefix, number and glued suffix, or None when the
+    token has no number in that shape ("M21", "COVID-19", "Section").
+
+    >>> read_token("£3m")
+    TokenNumber(value=3.0, prefix='£', suffix='m', negative=False, tilde=False, grouped=False, decimal=False)
+    """
+    m = TOKEN_RE.match(text)
+    if m is None:
+        return None
+    num = m.group("num")
+    return TokenNumber(float(num.replace(",", "")), m.group("pre") or "", m.group("suf") or "",
+                       m.group("sign") not in (None, "+"), m.group("tilde") is not None,
+                       "," in num, "." in num, m.group("sub") is not None)
+
+
+def read_pair(suffix: str) -> tuple[str, float, str] | None:
+    """The second number of a glued pair and what is glued to it: "–15" of "12–15" →
+    ("–", 15.0, ""); "-15m" of "10-15m" → ("-", 15.0, "m"); "/20" → ("/", 20.0, "")."""
+    m = PAIR_RE.match(suffix)
+    if m is None:
+        return None
+    return m.group("sep"), float(m.group("num").replace(",", "")), (m.group("suf") or "").rstrip(".")
 
 
 def word_value(word: str) -> int | None:

@@ -35,7 +35,7 @@ NEGATION = frozenset({"no", "not", "none", "never", "nobody", "neither", "nor", 
 # a preposition may stand between "and" and the next figure: "and in the other four cases"
 COORD_PREPS = frozenset({"in", "of", "for", "with", "among", "amongst", "at", "from"})
 # nouns that break a total down by reason or kind: they count what the total counts
-BREAKDOWN_NOUNS = frozenset({"instances", "instance", "reasons", "reason", "types", "categories",
+BREAKDOWN_NOUNS = frozenset({"instances", "instance", "reasons", "reason", "types", "categories", "entries",
                              "counts", "breaches", "grounds"})
 COORD = frozenset({"and", "or", "ore", "&", "plus"})
 COORD_FILLERS = frozenset({"a", "an", "the", "another", "further", "additional", "other", "just", "only"})
@@ -156,8 +156,10 @@ def _short_brackets(sent: Span) -> set[int]:
     while i < sent.end:
         if text[i] == "(":
             j = next((k for k in range(i + 1, min(sent.end, i + 10)) if text[k] == ")"), None)
-            if j is not None and j - i > 2 and i > sent.start and sent.doc[i - 1].is_alpha \
-                    and any(sent.doc[k].like_num for k in range(max(sent.start, i - 4), i)):
+            after_np = i > sent.start and sent.doc[i - 1].is_alpha \
+                and any(sent.doc[k].like_num for k in range(max(sent.start, i - 4), i))
+            after_figure = i > sent.start and sent.doc[i - 1].like_num  # "2,874 (11 per cent) were"
+            if j is not None and j - i > 2 and (after_np or after_figure):
                 out.update((i, j))
                 i = j
         i += 1
@@ -190,7 +192,8 @@ def _chain(doc, first: Term, measures: list[Term], right: int) -> list[Term]:
             j += 1
             seps += 1
         fillers = 0
-        while j < right and j not in by_start and fillers < 2 and text[j].isalpha():
+        # ("dismissed, and three others resigned": a figure between ends the chain)
+        while j < right and j not in by_start and fillers < 2 and text[j].isalpha() and not doc[j].like_num:
             j += 1
             fillers += 1
         if seps == 0 or j not in by_start:
@@ -246,11 +249,10 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
     best: Term | None = None
     for lo, hi in ((2, 99), (1, 1), (0, 0)):
         f = [t for t in fwd if lo <= t.strength <= hi]
-        if len(f) > 1 and _modifies_noun(doc, f[0]) and (
-                f[1].start == f[0].end or (f[1].start - f[0].end <= 5 and any(
-                    w in VERB_LINKS for w in tt.lower[f[0].end:f[1].start]))):
+        if len(f) > 1 and _modifies_noun(doc, f[0]) and _main_verb_after(tt.lower, f[0], f[1]):
             # "one in five of the officers investigated resigned", "nine officers convicted of
-            # assault were still working": the verb is the later term
+            # assault were still working", "18 employees accused of abuse kept their jobs": the
+            # verb is the later term
             f = f[1:]
         if f:
             top = max(t.strength for t in f)
@@ -301,7 +303,7 @@ def _negated(doc, t: Term, left: int) -> bool:
     low = token_table(doc).lower
     if low[t.start] in NEGATION:
         return False
-    return any(w in NEGATION for w in low[max(left, t.start - 4):t.start])
+    return any(w in NEGATION for w in low[max(left, t.start - 6):t.start])
 
 
 INVOLVING = frozenset({"involving", "relating", "concerning", "against", "covering", "affecting"})
@@ -319,13 +321,35 @@ def _governs(doc, verb: Term, r: Reading, fwd: list[Term]) -> bool:
     return all(any(w in PREPOSITIONS for w in low[r.num.end:t.start]) for t in fwd)
 
 
-def _modifies_noun(doc, t: Term) -> bool:
-    """True for a participle right after a role or counted noun ("officers investigated")."""
-    if t.start == 0:
+def _main_verb_after(low: list[str], participle: Term, later: Term) -> bool:
+    """True when ``later`` is the clause's verb after a participle that modifies the figure's
+    noun: right after it, after a copula ("convicted of assault were still working"), or, as
+    strong, after a short phrase with no conjunction, comma or preposition ("accused of abuse
+    kept their jobs"; not "resigned before their misconduct hearings")."""
+    between = low[participle.end:later.start]
+    if not between:
+        return True
+    if len(between) > 5:
         return False
-    prev = token_table(doc).lower[t.start - 1]
-    return prev in counted_nouns() or prev in ("officers", "staff", "workers", "employees", "individuals",
-                                               "people", "constables", "pcsos", "those", "them")
+    if any(w in VERB_LINKS for w in between):
+        return True
+    return later.strength >= participle.strength and not any(
+        w in COORD or w in CLAUSE_PUNCT or w in PREPOSITIONS for w in between)
+
+
+SHARE_VERBS = frozenset({("accounted", "for"), ("account", "for"), ("accounting", "for"), ("making", "up"),
+                         ("made", "up"), ("make", "up"), ("numbered", "just"), ("totalled", "just")})
+ROLE_NOUNS = frozenset({"officers", "staff", "workers", "employees", "individuals", "people", "constables",
+                        "pcsos", "those", "them"})
+
+
+def _modifies_noun(doc, t: Term) -> bool:
+    """True for a participle right after a role or counted noun ("officers investigated") or
+    right before one ("one in 10 accused officers lost their jobs")."""
+    low = token_table(doc).lower
+    if t.start > 0 and (low[t.start - 1] in counted_nouns() or low[t.start - 1] in ROLE_NOUNS):
+        return True
+    return t.end - t.start == 1 and t.end < len(low) and low[t.end] in ROLE_NOUNS
 
 
 def _np_noun(doc, r: Reading) -> str | None:
@@ -358,6 +382,14 @@ def _subject_window(doc, r: Reading) -> tuple[int, int]:
 
 
 def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], measures: list[Term]) -> None:
+    low = token_table(doc).lower
+    # "Officers accounted for 1,310 of those accused", "with police staff making up 301": the
+    # role named before the verb of share
+    if r.num.start >= 3 and tuple(low[r.num.start - 2:r.num.start]) in SHARE_VERBS:
+        before = [t for t in subjects if t.end == r.num.start - 2]
+        if before:
+            r.subject, r.subject_text = before[0].label, before[0].text
+            return
     a, b = _subject_window(doc, r)
     # a role that starts in the window may run past it ("34 officers from the Special Constabulary")
     found = [t for t in subjects if a <= t.start < b]
@@ -397,6 +429,14 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
             r.inherit_subject = "article"  # "Of the 196 complaints, ...": the figures given before
         return
     if r.bracketed:
+        # "West Midlands (24), Greater Manchester (21)": a league table shares the role before it
+        r.inherit_subject = "sentence"
+        return
+    # "the number of officers facing hearings fell to 412": the role the figure is the number of
+    number_of = [t for t in subjects if r.left <= t.start < r.num.start and t.start >= 2
+                 and low[t.start - 2:t.start] == ["number", "of"]]
+    if number_of and not after_of:
+        r.subject, r.subject_text = number_of[-1].label, number_of[-1].text
         return
     r.inherit_subject = "article" if after_of else "sentence"
 
@@ -404,7 +444,7 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
 def _lead_measure(sent: Span, bounds: list[int], measures: list[Term]) -> Term | None:
     """The strongest term of a leading "Of those suspended," / "Of the 64 people investigated," clause."""
     first = next((t for t in sent if not t.is_space and t.text not in ("•", "-", "*")), None)
-    if first is None or first.lower_ != "of":
+    if first is None or first.lower_ not in ("of", "among", "amongst"):
         return None
     end = min([b for b in bounds if b > first.i], default=sent.end)
     inside = [t for t in measures if first.i <= t.start and t.end <= end]
@@ -426,11 +466,20 @@ def _is_sentence_anaphoric(sent: Span) -> bool:
                for k, w in enumerate(head))
 
 
+TOTAL_NOUNS = frozenset({"total", "figure", "tally", "number", "rise", "increase", "fall", "drop", "count"})
+
+
 def refers_back(sent: Span) -> bool:
-    """True when the sentence opens by pointing at figures before it ("They include 14 ...")."""
+    """True when the sentence opens by pointing at figures before it ("They include 14 ...",
+    "The total was up from 399", but not "The number of officers ...")."""
     first = first_content(sent)
-    return first is not None and (token_table(sent.doc).lower[first] in ANAPHORIC_STARTS
-                                  or _is_sentence_anaphoric(sent))
+    if first is None:
+        return False
+    low = token_table(sent.doc).lower
+    if low[first] == "the" and first + 2 < sent.end and low[first + 1] in TOTAL_NOUNS \
+            and low[first + 2] != "of":
+        return True
+    return low[first] in ANAPHORIC_STARTS or _is_sentence_anaphoric(sent)
 
 
 def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None = None) -> list[Reading]:

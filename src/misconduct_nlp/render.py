@@ -3,7 +3,9 @@
 ``render(text_or_doc, claims=None)`` returns an :class:`HTML` string (a ``str`` that Jupyter
 displays inline). The review report (``misconduct-nlp report``) builds on the same pieces.
 
-Everything taken from an article or a claim is escaped: article text is untrusted.
+Everything taken from an article or a claim is escaped: article text is untrusted. Lone
+surrogates (in an API caller's text, or a file name's undecodable bytes) are escaped too, so
+the HTML can always be written as UTF-8.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .bounds import quotable
 from .errors import Errors, InputTypeError
 from .formats import claim_record
+from .io import printable
 
 __all__ = [
     "HTML", "Placed", "claim_label", "claim_record", "claim_title", "force_name", "highlight",
@@ -178,7 +182,7 @@ def claim_title(rec: Mapping[str, Any]) -> str:
 
 
 def _attr(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(printable(str(value)), quote=True)
 
 
 def _style(inline: bool, name: str) -> str:
@@ -227,7 +231,7 @@ def highlight(
             groups.append((a, b, [i]))
 
     def esc(a: int, b: int) -> str:
-        return html.escape(text[a:b], quote=False)
+        return html.escape(quotable(text[a:b]), quote=False)
 
     def anchor(i: int) -> str:
         return f' id="{_attr(ids[i])}"' if ids and i in ids else ""
@@ -240,7 +244,7 @@ def highlight(
                  f' title="{_attr(title)}"{_style(inline, "num")}>{esc(a, b)}</mark>')
         if labels:
             for i, rec in zip(members, recs, strict=True):
-                label = html.escape(claim_label(rec), quote=False)
+                label = html.escape(printable(claim_label(rec)), quote=False)
                 html_ += f'<span class="mn-label"{anchor(i)}{_style(inline, "label")}>{label}</span>'
         return html_
 
@@ -302,6 +306,7 @@ def render(
     if published is not None:
         opts["published"] = published
     text, claims, article_id = _text_and_claims(text_or_doc, claims, opts)
+    text = quotable(text)  # what extract() quotes: lone surrogates as U+FFFD, one for one
     if claims is None:
         from .extraction import extract
 
@@ -318,7 +323,7 @@ def render(
     summary = f"{len(placed)} claim{'s' if len(placed) != 1 else ''}"
     head = f'<p class="mn-note"{_style(True, "note")}>{html.escape(summary)}'
     if article_id:
-        head += f" in {html.escape(str(article_id))}"
+        head += f" in {html.escape(printable(str(article_id)))}"
     head += "</p>"
     return HTML(f'<div class="mn-render">{head}<div class="mn-article"'
                 f'{_style(True, "article")}>{body}</div>{note}</div>')

@@ -27,6 +27,7 @@ from typing import Any
 
 from .batch import MIN_CONFIDENCE, iso_date
 from .errors import ClaimsFileError, Errors, PackageDataError
+from .io import printable
 from .model import Published
 from .render import Placed, claim_label, claim_record, force_name, highlight, period_text, place
 
@@ -67,6 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="page title (default: %(default)r)")
     parser.add_argument("--no-text", action="store_true",
                         help="show only the claimed sentences of each article, not its full text")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="read symlinks that lead outside the folders given (skipped by default)")
 
 
 # --------------------------------------------------------------------------- building the page
@@ -78,7 +81,7 @@ def _asset(name: str) -> str:
 
 
 def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return html.escape("" if value is None else printable(str(value)), quote=True)
 
 
 def _script() -> str:
@@ -101,13 +104,26 @@ def _value_cell(rec: Mapping[str, Any]) -> str:
     return f'<td class="num" data-sort="{_esc(key)}">{_esc(claim_label(rec).split(" · ")[0])}</td>'
 
 
+def _how(source: Any, rule: Any, default: str) -> str:
+    """The hover text saying how an attribute was decided ("from the article's frame: headline_force")."""
+    where = {"frame": "from the article's frame", "previous_claim": "from the figure it is part of",
+             "sentence": "named in the sentence", "clause": "named in the figure's clause",
+             "list_item": "named in the list item"}.get(str(source), default)
+    return f"{where}: rule {rule}" if rule else where
+
+
 def _force_cell(rec: Mapping[str, Any]) -> str:
     force = rec.get("force")
     name = force_name(rec)
     inherited = isinstance(force, Mapping) and force.get("inherited")
-    cls = ' class="inherited" title="from the headline or an earlier sentence"' if inherited else ""
+    cls = ""
+    if isinstance(force, Mapping) and (inherited or force.get("rule")):
+        how = _how(force.get("source"), force.get("rule"), "from the headline or an earlier sentence")
+        cls = f' class="inherited" title="{_esc(how)}"' if inherited else f' title="{_esc(how)}"'
     if not force and rec.get("region"):
-        cls = ' class="inherited" title="region of a national or multi-force figure"'
+        how = _how(rec.get("region_source"), rec.get("region_rule"),
+                   "region of a national or multi-force figure")
+        cls = f' class="inherited" title="{_esc(how)}"'
     return f"<td{cls}>{_esc(name)}</td>"
 
 
@@ -117,8 +133,31 @@ def _period_cell(rec: Mapping[str, Any]) -> str:
     words = period.get("text") if isinstance(period, Mapping) else None
     inherited = isinstance(period, Mapping) and period.get("inherited")
     cls = " inherited" if inherited else ""
-    title = f' title="{_esc(words)}"' if words else ""
+    rule = period.get("rule") if isinstance(period, Mapping) else None
+    how = f"{words} ({_how(period.get('source'), rule, 'inherited')})" if words and rule else words
+    title = f' title="{_esc(how)}"' if how else ""
     return f'<td class="period{cls}"{title} data-sort="{_esc(start or "")}">{_esc(period_text(rec))}</td>'
+
+
+def frame_summary(records: Sequence[Mapping[str, Any]]) -> str:
+    """The article's frame as its claims record it: the force or area and the period that
+    figures with none of their own took, and the rules that set them ("" when none did)."""
+    parts = []
+    for rec in records:
+        force = rec.get("force")
+        if isinstance(force, Mapping) and force.get("source") == "frame":
+            parts.append(f"force {force.get('name') or force.get('id')} ({force.get('rule')})")
+            break
+        if not force and rec.get("region") and rec.get("region_source") == "frame":
+            parts.append(f"national: {rec.get('region')} ({rec.get('region_rule')})")
+            break
+    for rec in records:
+        period = rec.get("period")
+        if isinstance(period, Mapping) and period.get("source") == "frame":
+            parts.append(f"period {period.get('start')} to {period.get('end')} from "
+                         f"\u201c{period.get('text')}\u201d ({period.get('rule')})")
+            break
+    return " · ".join(parts)
 
 
 def _row(rec: Mapping[str, Any], doc_index: int, sentence_html: str, claim_id: str | None) -> str:
@@ -200,8 +239,10 @@ def build_report(
         if lost and item.text is not None:
             body += (f'<p class="lost">{len(lost)} claim(s) could not be found in this text '
                      "(their sentence or number differs); they are listed in the table.</p>")
+        frame = frame_summary(records)
+        frame_html = f'<p class="frame">Frame: {_esc(frame)}</p>' if frame else ""
         docs.append(f'<article class="doc" id="a{d}"><h3>{_esc(item.id)}</h3>'
-                    f'<p class="meta">{" · ".join(meta)}</p>{body}</article>')
+                    f'<p class="meta">{" · ".join(meta)}</p>{frame_html}{body}</article>')
     script = _script()
     error_html = ""
     if errors:
@@ -266,10 +307,20 @@ grey italics mark a force or period taken from the headline or an earlier senten
 
 
 def write_report(items: Iterable[ReportItem], output: str | Path, **options: Any) -> Path:
-    """Build the page (see :func:`build_report`) and write it to ``output``; returns the path."""
+    """Build the page (see :func:`build_report`) and write it to ``output``; returns the path.
+
+    The page is built and encoded in full first, then written beside ``output`` and renamed
+    over it, so a failure never leaves an empty or half-written page.
+    """
     out = Path(output)
+    data = build_report(items, **options).encode("utf-8", "backslashreplace")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(build_report(items, **options), encoding="utf-8")
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     return out
 
 
@@ -311,10 +362,11 @@ def run(args: argparse.Namespace) -> int:
     default_pub = args.published
     if isinstance(default_pub, str):  # a Namespace built by hand
         default_pub = date.fromisoformat(default_pub)
-    tasks, failures, notes = plan_and_warnings(args.paths, default_pub)
+    tasks, failures, notes = plan_and_warnings(args.paths, default_pub,
+                                               follow_links=getattr(args, "follow_links", False))
     for message in notes:
         print(f"misconduct-nlp report: warning: {message}", file=sys.stderr)
-    errors = [(f.path, f.reason) for f in failures]
+    errors = [(printable(f.path), f.reason) for f in failures]
     try:
         given = _read_claims(args.claims) if args.claims else None
     except ClaimsFileError as e:
@@ -326,7 +378,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             article = read_article(task.path)
         except ArticleError as e:
-            errors.append((task.path, str(e)))
+            errors.append((printable(task.path), str(e)))
             continue
         if given is not None:
             claims = given.pop(article.id, [])
@@ -341,7 +393,7 @@ def run(args: argparse.Namespace) -> int:
             claims = [c.to_dict() for c in found]
         claims = [c for c in claims if (c.get("confidence") or 0) >= args.min_confidence]
         pub = _published_of(claims, task.published)
-        items.append(ReportItem(article.id, article.text, claims, pub, task.path))
+        items.append(ReportItem(article.id, article.text, claims, pub, printable(task.path)))
     for article_id, claims in sorted((given or {}).items()):
         claims = [c for c in claims if (c.get("confidence") or 0) >= args.min_confidence]
         items.append(ReportItem(article_id, None, claims, _published_of(claims, None)))
@@ -352,7 +404,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     options = {"title": args.title, "errors": errors, "full_text": not args.no_text}
     if args.output == "-":
-        sys.stdout.write(build_report(items, **options))
+        page = build_report(items, **options)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(page)
+        else:
+            sys.stdout.flush()
+            buffer.write(page.encode("utf-8", "backslashreplace"))
+            buffer.flush()
     else:
         write_report(items, args.output, **options)
     n_claims = sum(len(i.claims) for i in items)

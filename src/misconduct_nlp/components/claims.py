@@ -49,6 +49,21 @@ def _earlier_total(doc: Doc, num: Span, claims: list[Claim]) -> Claim | None:
     return next((c for c in reversed(claims) if c.value == num._.value and c.unit == num._.unit), None)
 
 
+RANKING_WORDS = frozenset({"most", "highest", "lowest", "fewest", "largest", "smallest", "followed",
+                           "accounted",
+                           "contributed", "next", "topped", "top", "bottom", "ahead", "behind", "entries"})
+
+
+def ranks_on(sent: Span, nums: list[Span]) -> bool:
+    """True for a sentence with no outcome term of its own that ranks or breaks down the
+    figures before it: a ranking word shortly before one of its figures ("had the most, 412",
+    "followed by West Midlands Police with 96", "accounted for 277", "next on 41")."""
+    if any(not t.noun or t.strength > 0 or t.label != "reported" for t in terms(sent, "measures")):
+        return False  # an outcome of its own (plain counted nouns, "64 of the cases", do not count)
+    low = token_table(sent.doc).lower
+    return any(w in RANKING_WORDS for n in nums for w in low[max(sent.start, n.start - 6):n.start])
+
+
 def _total_before(doc: Doc, num: Span) -> bool:
     """True for the total of "12 cases out of the 99", "27 cases – out of 75 investigations"."""
     low = token_table(doc).lower
@@ -56,6 +71,13 @@ def _total_before(doc: Doc, num: Span) -> bool:
     while i > 1 and low[i - 1] in ("the", "a", "total", "of") and low[i - 2:i] != ["out", "of"]:
         i -= 1
     return i >= 2 and low[i - 1] == "of" and low[i - 2] == "out"
+
+
+def _more_than_one(doc: Doc, num: Span) -> bool:
+    """ "more than one allegation", "at least one officer": a vague amount, not a count."""
+    low = token_table(doc).lower
+    return num._.value == 1 and num._.approx in ("more_than", "at_least") and num.end < len(low) \
+        and low[num.end].isalpha() and not low[num.end].endswith("s")
 
 
 def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
@@ -118,7 +140,8 @@ def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
         if k == 0 or num.start < 2:
             continue
         prev_r, prev = made[k - 1]
-        if low[num.start - 1] == "from" and prev.change is not None and prev_r.num.end == num.start - 1:
+        # (the span of "12%" may leave its "%" or "per cent" outside: up to two tokens between)
+        if low[num.start - 1] == "from" and prev.change is not None and num.start - 1 - prev_r.num.end <= 2:
             prev.change_from = claim.value  # "rose by 40% from 87": the base of the change
         elif (low[num.start - 2], low[num.start - 1]) in EARLIER_CUES:
             level = next((c for _, c in reversed(made[:k]) if c.change is None), None)
@@ -166,14 +189,15 @@ class ClaimBuilder:
         att = ArticleAttribution(doc)
         full_text = doc_text(doc)
         prev_claim: Claim | None = None
+        prev_whole: Claim | None = None  # the last claim that is not a part ("29 were police officers")
         lead_in: tuple[str, str] | None = None
         ni = 0
         sent_before: Span | None = None
+        before_had_claims = False
+        figures_gave_claims = False  # whether the last sentence with figures gave claims
         last_sent: Span | None = None
         claims_at_last = 0  # how many claims there were when the sentence before began
         for sent in doc.sents:
-            sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
-            last_sent, claims_at_last = sent, len(claims)
             nums = []
             while ni < len(numbers) and numbers[ni].start < sent.end:
                 if numbers[ni].start >= sent.start:
@@ -182,6 +206,10 @@ class ClaimBuilder:
             att.see_sentence_periods(sent, bool(nums))
             s_start, s_end = sentence_bounds(sent)
             text = full_text[s_start:s_end]
+            if text and not is_furniture(text):
+                # the sentence before, passing over page furniture ("Read more: ...")
+                sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
+                last_sent, claims_at_last = sent, len(claims)
             bullet = is_list_item(sent)
             if not bullet and text:
                 lead_in = list_lead_in(sent) if text.endswith(":") else None
@@ -197,14 +225,19 @@ class ClaimBuilder:
                     context = before
                 elif prev_claim is not None:
                     context = (prev_claim.measure, prev_claim.measure_text or "")
+            if context is None and prev_claim is not None and figures_gave_claims and ranks_on(sent, nums):
+                # "The Met had the most, 412, followed by West Midlands Police with 96": a
+                # breakdown of the figures just given counts what they count
+                context = (prev_claim.measure, prev_claim.measure_text or "")
             if context is None and not span_index(doc).within("measures", sent.start, sent.end) \
                     and not any(_earlier_total(doc, n, claims) for n in nums):
                 # a figure's measure comes from the sentence's outcome terms, from the context or
                 # from the earlier figure it repeats ("Of the 394 officers, ..."): with none of
                 # them, none of its figures is a claim
                 att.after_sentence(sent, [])
+                figures_gave_claims = False
                 continue
-            readings = read_sentence(sent, nums, context)
+            readings = [r for r in read_sentence(sent, nums, context) if not _more_than_one(doc, r.num)]
             take_totals(doc, readings, claims)
             readings = [r for r in readings if r.measure is not None
                         and (r.num.label_ != "MONEY" or r.strength >= 1)]
@@ -214,13 +247,18 @@ class ClaimBuilder:
             clauses = [(r.left, r.right, r.num.start) for r in readings]
             made = []
             for r in readings:
-                claim = self._claim(doc, sent, r, sentence, att, prev_claim, stated_frames, stated_periods,
+                # "Of the 43, 29 were officers ... 17 of them remain in post": "of them" is the whole
+                prev = prev_whole if r.anaphoric and prev_whole is not None else prev_claim
+                claim = self._claim(doc, sent, r, sentence, att, prev, stated_frames, stated_periods,
                                     claims, clauses)
                 made.append((r, claim))
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
                     prev_claim = claim
+                    if not (r.copula or r.rank):
+                        prev_whole = claim
             link_changes(doc, made)  # the sentence's claims, completed in place
+            figures_gave_claims = bool(made)
             att.after_sentence(sent, stated_frames)
             att.after_period(stated_periods)
         doc._.claims = [assign_probabilities(c, full_text) for c in claims]
@@ -251,7 +289,11 @@ class ClaimBuilder:
         period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
         total = _earlier_total(doc, num, claims_so_far)
         if period is not None:
-            if not att.is_comparison(num, r.left):
+            # a change ("has grown by 60% over the past decade") compares periods too
+            compared = att.is_comparison(num, r.left) or bool(Span.has_extension("change") and num._.change)
+            if att.holds_frame(num, period, compared):
+                att.hold_period = True
+            if not compared:
                 stated_periods.append(period)
         elif total is not None and total.period is not None:
             # "Of the 61 suspended officers, ...": the period of the earlier figure of 61
