@@ -111,8 +111,11 @@ def test_sentence_kind_and_distance_features():
     assert by_sentence["Kent Police dismissed 14 officers in 2021, figures show."]["headline"] == 0.0
     assert by_sentence["4 officers were dismissed"]["list_item"] == 1.0
     assert by_sentence["\u201cWe suspended 9 officers,\u201d a spokesman said."]["quote"] == 1.0
-    rate = by_sentence["The force recorded 52 complaints per 1,000 officers last year."]
-    assert rate["rate_words"] == 1.0
+    # a count in a sentence of rates is of ambiguous kind; a figure read as a rate is not
+    per_year = make_claim("Kent Police dismissed 14 officers per year.", "14")
+    assert claim_features(per_year, "")["rate_words"] == 1.0
+    assert claim_features(replace(per_year, unit="rate_per_year"), "")["rate_words"] == 0.0
+    assert claim_features(make_claim("Kent Police dismissed 14 officers.", "14"), "")["rate_words"] == 0.0
     near = make_claim("Kent Police dismissed 14 officers.", "14")
     far = make_claim("Kent Police dismissed, after long and careful hearings, 14 officers.", "14")
     assert measure_distance(near) == 0
@@ -136,15 +139,6 @@ def test_probability_moves_with_the_fitted_weights():
     for name, claim in variants.items():
         p = probabilities(claim, body)["claim"]
         assert np.sign(p - p0) == np.sign(w[name]), name
-
-
-def test_justified_directions_of_the_shipped_fit():
-    """What the fit should say on any sensible data: a stated period beats an inherited one; an
-    ambiguous kind ("per 1,000") and a weak reading lower the estimate."""
-    w = load_models()["claim"].weights
-    assert w["period_inherited"] < 0
-    assert w["rate_words"] < 0
-    assert w["weak_reading"] < 0
 
 
 def test_assign_sets_every_field():
