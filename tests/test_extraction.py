@@ -21,7 +21,11 @@ def test_claim_sentence(case, nlp):
     assert [c["value"] for c in claims] == [w["value"] for w in want], claims
     for got, exp in zip(claims, want, strict=True):
         for field, value in exp.items():
-            assert got[field] == value, (field, got)
+            if isinstance(value, dict) and isinstance(got[field], dict):
+                # the keys the case names (a fitted probability on the force is not the case's point)
+                assert {k: got[field].get(k) for k in value} == value, (field, got)
+            else:
+                assert got[field] == value, (field, got)
 
 
 def test_offsets_point_into_the_text(nlp):

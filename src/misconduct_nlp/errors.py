@@ -152,6 +152,12 @@ class Errors(metaclass=ErrorsWithCodes):
     E313 = "the article text must be a str, not {type}: pass a str ({hint})"
     E314 = "chunk_bounds() needs a positive limit, not {limit}: give the most characters a piece may hold"
 
+    # -- the probability model (misconduct_nlp.probability; PackageDataError)
+    E320 = ("cannot read the probability model file {path} ({reason}): reinstall misconduct-nlp, "
+            "or rerun benchmarks/fit_probability.py")
+    E321 = ("the probability model file {problem}: reinstall misconduct-nlp, or run "
+            "benchmarks/fit_probability.py again on this version")
+
     # -- building pipelines (misconduct_nlp.pipeline, components)
     E401 = ("'{name}' reads what other components leave on the Doc, and this pipeline lacks "
             "{missing}. Add them before it, in this order: nlp.add_pipe(...) for each of "

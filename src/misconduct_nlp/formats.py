@@ -36,17 +36,20 @@ COLUMNS = (
     "article", "value", "unit", "approx", "measure", "measure_text", "subject", "subject_text",
     "rank", "value_max", "change", "change_from",
     "force_id", "force_name", "force_text", "force_score", "force_inherited", "force_source", "force_rule",
+    "force_probability",
     "region", "region_source", "region_rule",
     "period_start", "period_end", "period_text", "period_inherited", "period_source", "period_rule",
+    "period_probability",
     "platforms",
     "sentence_text", "sentence_start", "sentence_end", "sentence_truncated",
     "span_text", "span_start", "span_end",
-    "confidence", "published", "published_source",
+    "confidence", "probability", "measure_probability", "subject_probability",
+    "published", "published_source",
 )
 _DATE_COLUMNS = ("period_start", "period_end", "published")
 _NESTED = {
-    "force": ("id", "name", "text", "score", "inherited", "source", "rule"),
-    "period": ("start", "end", "text", "inherited", "source", "rule"),
+    "force": ("id", "name", "text", "score", "inherited", "source", "rule", "probability"),
+    "period": ("start", "end", "text", "inherited", "source", "rule", "probability"),
     "sentence": ("text", "start", "end", "truncated"),
     "span": ("text", "start", "end"),
 }

@@ -25,6 +25,10 @@ RANKS = (
 REGIONS = ("England and Wales", "UK", "Scotland", "Northern Ireland", "Wales", "England")
 
 
+def _round(p: float | None) -> float | None:
+    return None if p is None else round(float(p), 3)
+
+
 @dataclass(frozen=True)
 class TextSpan:
     """A piece of the article text with its character offsets (``text == article[start:end]``).
@@ -55,11 +59,12 @@ class ForceRef:
     inherited: bool = False
     source: str | None = None   # one of SOURCES: where in the article the force was found
     rule: str | None = None     # the name of the attribution rule that decided it
+    probability: float | None = None  # estimated probability that the force is right
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "text": self.text,
                 "score": round(float(self.score), 1), "inherited": self.inherited,
-                "source": self.source, "rule": self.rule}
+                "source": self.source, "rule": self.rule, "probability": _round(self.probability)}
 
 
 @dataclass(frozen=True)
@@ -72,12 +77,13 @@ class PeriodRef:
     inherited: bool = False
     source: str | None = None   # one of SOURCES: where in the article the period was found
     rule: str | None = None     # the name of the attribution rule that decided it
+    probability: float | None = None  # estimated probability that the period is right
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start.isoformat() if self.start else None,
                 "end": self.end.isoformat() if self.end else None,
                 "text": self.text, "inherited": self.inherited,
-                "source": self.source, "rule": self.rule}
+                "source": self.source, "rule": self.rule, "probability": _round(self.probability)}
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,9 @@ class Claim:
     value_max: int | float | None = None    # upper end of a range ("between 12 and 15")
     change: str | None = None               # "up"/"down" when the figure is a change ("rose by 40%")
     change_from: int | float | None = None  # the earlier value a level or change is set against
+    probability: float | None = None          # estimated probability the claim is right as a whole
+    measure_probability: float | None = None  # ... that its measure is right
+    subject_probability: float | None = None  # ... that its subject is right
 
     def to_dict(self) -> dict[str, Any]:
         """The claim as the JSON-ready record described in CLAIM_SCHEMA.md."""
@@ -145,5 +154,8 @@ class Claim:
             "sentence": self.sentence.to_dict(),
             "span": self.span.to_dict(),
             "confidence": round(self.confidence, 3),
+            "probability": _round(self.probability),
+            "measure_probability": _round(self.measure_probability),
+            "subject_probability": _round(self.subject_probability),
             "published": self.published.to_dict() if self.published else None,
         }

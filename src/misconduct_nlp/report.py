@@ -31,7 +31,10 @@ from .io import printable
 from .model import Published
 from .render import Placed, claim_label, claim_record, force_name, highlight, period_text, place
 
-__all__ = ["ReportItem", "add_arguments", "build_report", "run", "write_report"]
+__all__ = ["CHECK_BELOW", "ReportItem", "add_arguments", "build_report", "run", "write_report"]
+
+#: "Check these first" shows the claims whose probability is below this (and those without one).
+CHECK_BELOW = 0.9
 
 
 @dataclass
@@ -161,17 +164,20 @@ def _row(rec: Mapping[str, Any], doc_index: int, sentence_html: str, claim_id: s
     force = rec.get("force")
     force_id = force.get("id") if isinstance(force, Mapping) else (force or "")
     conf = rec.get("confidence")
+    prob = rec.get("probability")
+    prob_key = "" if prob is None else f"{float(prob):.3f}"
     article = rec.get("article") or ""
     name = _esc(article).replace("_", "_<wbr>").replace("-", "-<wbr>")  # break long ids at joins
     link = f'<a href="#{claim_id}">{name}</a>' if claim_id else name
     attrs = (f'data-article="a{doc_index}" data-force="{_esc(force_id)}" '
              f'data-force-name="{_esc(force_name(rec) if force_id else "")}" '
-             f'data-measure="{_esc(rec.get("measure") or "")}"')
+             f'data-measure="{_esc(rec.get("measure") or "")}" data-probability="{prob_key}"')
     return (
         f'<tr {attrs}><td class="article">{link}</td>{_value_cell(rec)}'
         f"<td>{_esc(rec.get('measure'))}</td><td>{_esc(rec.get('subject'))}</td>"
         f"{_force_cell(rec)}{_period_cell(rec)}"
         f'<td class="num" data-sort="{_esc(conf if conf is not None else "")}">{_esc(conf)}</td>'
+        f'<td class="num prob" data-sort="{prob_key}">{"" if prob is None else f"{float(prob):.2f}"}</td>'
         f'<td class="sentence">{sentence_html}</td></tr>'
     )
 
@@ -249,7 +255,9 @@ def build_report(
     head = ("<tr><th data-key=\"article\">Article</th><th data-key=\"value\" data-type=\"num\">Value</th>"
             "<th data-key=\"measure\">Measure</th><th data-key=\"subject\">Subject</th>"
             "<th data-key=\"force\">Force</th><th data-key=\"period\">Period</th>"
-            "<th data-key=\"confidence\" data-type=\"num\">Confidence</th><th>Sentence</th></tr>")
+            "<th data-key=\"confidence\" data-type=\"num\">Confidence</th>"
+            "<th data-key=\"probability\" data-type=\"num\" title=\"estimated probability that the claim is "
+            "right as a whole\">Probability</th><th>Sentence</th></tr>")
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -272,6 +280,8 @@ grey italics mark a force or period taken from the headline or an earlier senten
 <label>Force <select id="f-force"><option value="">All forces</option></select></label>
 <label>Measure <select id="f-measure"><option value="">All measures</option></select></label>
 <label>Search <input id="f-text" type="search" placeholder="words in any column"></label>
+<label title="only claims whose probability of being right is below {CHECK_BELOW}, least likely first">
+<input id="f-check" type="checkbox" data-below="{CHECK_BELOW}"> Check these first</label>
 <span id="shown">{n_claims} claims</span>
 </nav>
 <main>

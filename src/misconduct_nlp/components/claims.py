@@ -18,6 +18,7 @@ from .. import extensions  # noqa: F401
 from ..discourse import ArticleAttribution, Frame
 from ..doccache import doc_text, drop_cache, first_content, span_index, span_text, token_table
 from ..model import Claim, PeriodRef, TextSpan
+from ..probability import assign_probabilities
 from ..reading import BREAKDOWN_NOUNS, Reading, read_sentence, refers_back, terms
 from .numbers import CLAIM_KINDS
 from .sentencizer import is_furniture
@@ -298,7 +299,7 @@ class ClaimBuilder:
             figures_gave_claims = bool(made)
             att.after_sentence(sent, stated_frames)
             att.after_period(stated_periods)
-        doc._.claims = claims
+        doc._.claims = [assign_probabilities(c, full_text) for c in claims]
         drop_cache(doc)  # the last component: the token table and span index are not needed now
         return doc
 

@@ -1,5 +1,6 @@
-// misconduct-nlp review report: filters by force and measure, text search, sortable columns.
-// State lives in the address fragment (#force=...&measure=...&q=...&sort=...&dir=...), so a
+// misconduct-nlp review report: filters by force and measure, text search, sortable columns,
+// and "check these first" (claims whose probability is below the threshold, least likely first).
+// State lives in the address fragment (#force=...&measure=...&q=...&check=1&sort=...&dir=...), so a
 // filtered, sorted view can be bookmarked or sent to a colleague.
 (function () {
   "use strict";
@@ -12,9 +13,18 @@
   var fForce = document.getElementById("f-force");
   var fMeasure = document.getElementById("f-measure");
   var fText = document.getElementById("f-text");
+  var fCheck = document.getElementById("f-check");
+  var below = parseFloat(fCheck.getAttribute("data-below"));
   var shown = document.getElementById("shown");
   var NONE = "(none)";
-  var state = { force: "", measure: "", q: "", sort: "", dir: "asc" };
+  var EMPTY = { force: "", measure: "", q: "", check: "", sort: "", dir: "asc" };
+  var state = Object.assign({}, EMPTY);
+
+  function toCheck(row) {
+    // a claim without a probability is one to check too
+    var p = parseFloat(row.getAttribute("data-probability"));
+    return isNaN(p) || p < below;
+  }
 
   function fill(select, attr, labelAttr) {
     var counts = {}, labels = {};
@@ -94,17 +104,19 @@
     rows.forEach(function (r) {
       var ok = (!state.force || (r.getAttribute("data-force") || NONE) === state.force) &&
                (!state.measure || (r.getAttribute("data-measure") || NONE) === state.measure) &&
-               (!q || r.textContent.toLowerCase().indexOf(q) >= 0);
+               (!q || r.textContent.toLowerCase().indexOf(q) >= 0) &&
+               (!state.check || toCheck(r));
       r.hidden = !ok;
       if (ok) { visible += 1; articles[r.getAttribute("data-article")] = true; }
     });
-    var filtering = state.force || state.measure || q;
+    var filtering = state.force || state.measure || q || state.check;
     docs.forEach(function (d) { d.hidden = !!filtering && !articles[d.id]; });
     shown.textContent = "Showing " + visible + " of " + rows.length + " claims in " +
       Object.keys(articles).length + " of " + docs.length + " articles";
     show(fForce, state.force);
     show(fMeasure, state.measure);
     if (fText.value !== state.q) { fText.value = state.q; }
+    fCheck.checked = !!state.check;
     sortRows();
     writeHash();
   }
@@ -129,9 +141,14 @@
   fForce.addEventListener("change", function () { state.force = fForce.value; apply(); });
   fMeasure.addEventListener("change", function () { state.measure = fMeasure.value; apply(); });
   fText.addEventListener("input", function () { state.q = fText.value; apply(); });
+  fCheck.addEventListener("change", function () {
+    state.check = fCheck.checked ? "1" : "";
+    if (state.check && !state.sort) { state.sort = "probability"; state.dir = "asc"; }
+    apply();
+  });
   window.addEventListener("hashchange", function () {
     if (window.location.hash.indexOf("=") < 0) { return; }  // a jump to an article or claim
-    state = { force: "", measure: "", q: "", sort: "", dir: "asc" };
+    state = Object.assign({}, EMPTY);
     readHash();
     apply();
   });

@@ -1,0 +1,183 @@
+"""How likely a claim is to be right: calibrated probabilities from small logistic regressions.
+
+:func:`claim_features` turns a :class:`~misconduct_nlp.model.Claim` and its article's text
+into a few numbers the pipeline already knows (how force, region and period were decided,
+how far the figure is from its outcome term, the kind of sentence, how strong the reading
+was). :func:`assign_probabilities` puts the models' estimates on the claim: ``probability``
+(right as a whole), ``measure_probability``, ``subject_probability``, ``force.probability``
+and ``period.probability``.
+
+The weights live in ``data/probability.json``, written offline by
+``benchmarks/fit_probability.py`` from real articles with gold annotations; nothing is fitted
+at run time. See ``docs/probability.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import Errors, PackageDataError
+from .model import Claim
+
+#: Where a force, region or period taken from outside the figure's own sentence comes from.
+INHERITED_SOURCES = frozenset({"frame", "previous_claim"})
+#: The models, by what they estimate; "claim" is the claim right as a whole.
+MODELS = ("claim", "force", "period", "measure", "subject")
+BULLETS = frozenset("•▪●◦‣*-–—►")
+QUOTE_MARKS = ("\u201c", "\u201d", '"')
+_WORD = re.compile(r"\S+")
+#: Words that make a figure's kind ambiguous (a count, or a rate: "per 1,000", "on average").
+_RATE_WORDS = re.compile(r"\b(?:per|average|averaged|averaging)\b", re.IGNORECASE)
+#: Below this ``confidence`` the reading found no strong outcome term (strength 0).
+WEAK_CONFIDENCE = 0.7
+
+
+def _sentence_kind(claim: Claim, text: str) -> tuple[bool, bool]:
+    """(headline, list item) for the claim's sentence in the article ``text``."""
+    start = claim.sentence.start
+    before = text[:start] if 0 <= start <= len(text) else ""
+    headline = "\n" not in before.lstrip()  # on the first line of the text
+    line_start = before.rfind("\n") + 1
+    prefix = before[line_start:].strip()
+    list_item = bool(prefix) and all(ch in BULLETS or ch.isspace() for ch in prefix)
+    return headline, list_item
+
+
+def measure_distance(claim: Claim) -> int | None:
+    """Words between the figure and the nearest occurrence of its ``measure_text`` in the
+    sentence; None when the outcome words are not in the sentence (a list's lead-in, the
+    figure before)."""
+    if not claim.measure_text:
+        return None
+    sent = claim.sentence.text
+    low, needle = sent.lower(), claim.measure_text.lower()
+    a = claim.span.start - claim.sentence.start
+    b = claim.span.end - claim.sentence.start
+    best: int | None = None
+    i = low.find(needle)
+    while i >= 0:
+        j = i + len(needle)
+        gap = sent[b:i] if i >= b else sent[j:a] if j <= a else ""
+        words = len(_WORD.findall(gap))
+        best = words if best is None else min(best, words)
+        i = low.find(needle, i + 1)
+    return best
+
+
+def claim_features(claim: Claim, text: str) -> dict[str, float]:
+    """The features of one claim, each 0–1, from the claim and its article's ``text``
+    (offsets as in the claim)."""
+    force, period = claim.force, claim.period
+    if force is not None:
+        place_inherited = force.inherited or force.source in INHERITED_SOURCES
+    else:
+        place_inherited = claim.region is not None and claim.region_source in INHERITED_SOURCES
+    headline, list_item = _sentence_kind(claim, text)
+    dist = measure_distance(claim)
+    sent = claim.sentence.text
+    return {
+        "place_inherited": float(place_inherited),
+        "place_none": float(force is None and claim.region is None),
+        "period_inherited": float(period is not None
+                                  and (period.inherited or period.source in INHERITED_SOURCES)),
+        "period_none": float(period is None),
+        "measure_far": 0.0 if dist is None else min(dist, 10) / 10,
+        "measure_outside": float(dist is None),
+        "headline": float(headline),
+        "list_item": float(list_item),
+        "quote": float(any(q in sent for q in QUOTE_MARKS)),
+        "weak_reading": float(claim.confidence < WEAK_CONFIDENCE),
+        "percent": float(claim.unit == "percent"),
+        "no_subject": float(claim.subject is None),
+        "rate_words": float(claim.unit not in ("rate_per_year", "per_1000")
+                            and bool(_RATE_WORDS.search(sent))),
+        "change": float(claim.change is not None or claim.change_from is not None),
+        "hedged": float(claim.approx != "exact"),
+    }
+
+
+#: The names :func:`claim_features` computes, in order.
+FEATURE_NAMES = ("place_inherited", "place_none", "period_inherited", "period_none", "measure_far",
+                 "measure_outside", "headline", "list_item", "quote", "weak_reading", "percent",
+                 "no_subject", "rate_words", "change", "hedged")
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """One fitted logistic regression: ``p = 1 / (1 + exp(-(intercept + sum w_f x_f)))``."""
+
+    intercept: float
+    weights: dict[str, float]
+
+    def predict(self, features: dict[str, float]) -> float:
+        """The probability for one claim's features."""
+        z = self.intercept + sum(w * features[name] for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _model_path() -> Path:
+    return Path(str(resources.files("misconduct_nlp") / "data" / "probability.json"))
+
+
+def parse_models(data: dict[str, Any]) -> dict[str, Logistic]:
+    """The models of a probability file's JSON; raises
+    :class:`~misconduct_nlp.errors.PackageDataError` if one is missing or uses a feature
+    :func:`claim_features` does not compute."""
+    models = {}
+    for name in MODELS:
+        spec = (data.get("models") or {}).get(name)
+        if spec is None:
+            raise PackageDataError(Errors.E321.format(problem=f"has no model {name!r}"))
+        unknown = set(spec["weights"]) - set(FEATURE_NAMES)
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise PackageDataError(Errors.E321.format(
+                problem=f"has a model {name!r} that uses features the code does not compute ({names})"))
+        models[name] = Logistic(float(spec["intercept"]), {k: float(v) for k, v in spec["weights"].items()})
+    return models
+
+
+@lru_cache(maxsize=1)
+def load_models() -> dict[str, Logistic]:
+    """The fitted models from ``data/probability.json``, read once."""
+    path = _model_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise PackageDataError(Errors.E320.format(path=path, reason=e)) from e
+    return parse_models(data)
+
+
+def probabilities(claim: Claim, text: str,
+                  models: dict[str, Logistic] | None = None) -> dict[str, float | None]:
+    """The estimates for one claim: ``claim``, ``measure``, ``subject``, and ``force`` and
+    ``period`` (None when the claim has none)."""
+    models = models or load_models()
+    x = claim_features(claim, text)
+    return {
+        "claim": models["claim"].predict(x),
+        "measure": models["measure"].predict(x),
+        "subject": models["subject"].predict(x),
+        "force": models["force"].predict(x) if claim.force is not None else None,
+        "period": models["period"].predict(x) if claim.period is not None else None,
+    }
+
+
+def assign_probabilities(claim: Claim, text: str, models: dict[str, Logistic] | None = None) -> Claim:
+    """Sets the claim's probability fields in place (and its force's and period's) and returns it."""
+    p = probabilities(claim, text, models)
+    claim.probability = p["claim"]
+    claim.measure_probability = p["measure"]
+    claim.subject_probability = p["subject"]
+    if claim.force is not None:
+        claim.force = replace(claim.force, probability=p["force"])
+    if claim.period is not None:
+        claim.period = replace(claim.period, probability=p["period"])
+    return claim
