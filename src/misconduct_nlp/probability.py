@@ -100,13 +100,28 @@ def claim_features(claim: Claim, text: str) -> dict[str, float]:
                             and bool(_RATE_WORDS.search(sent))),
         "change": float(claim.change is not None or claim.change_from is not None),
         "hedged": float(claim.approx != "exact"),
+        # how the frame decided place and period: the weaker rules (a force named only in the
+        # body, a frame moved by the sentence before; a period the frame gave or stretched)
+        "place_weak_rule": float(((force.rule if force else claim.region_rule) or "") in WEAK_PLACE_RULES),
+        "period_weak_rule": float(period is not None and (period.rule or "") in WEAK_PERIOD_RULES),
+        "period_relative": float(period is not None and bool(_RELATIVE.search(period.text or ""))),
+        "crowded": float(len(_FIGURES.findall(sent)) > 3),
     }
 
 
 #: The names :func:`claim_features` computes, in order.
 FEATURE_NAMES = ("place_inherited", "place_none", "period_inherited", "period_none", "measure_far",
                  "measure_outside", "headline", "list_item", "quote", "weak_reading", "percent",
-                 "no_subject", "rate_words", "change", "hedged")
+                 "no_subject", "rate_words", "change", "hedged", "place_weak_rule", "period_weak_rule",
+                 "period_relative", "crowded")
+#: Frame rules (data/frame_rules.json) that decide on weaker evidence.
+WEAK_PLACE_RULES = frozenset({"body_repeated_force", "body_region", "previous_sentence_frame", "no_frame",
+                              "multi_force_takes_article_area", "sentence_force", "sentence_area"})
+WEAK_PERIOD_RULES = frozenset({"first_stated_period", "anaphora_to_frame", "unanchored_takes_window",
+                               "since_event_point", "open_start_from_frame", "compared_year_before",
+                               "sentence_period", "list_heading_period"})
+_RELATIVE = re.compile(r"\b(?:last|this|past|previous|preceding|since)\b", re.IGNORECASE)
+_FIGURES = re.compile(r"\d[\d,.]*")
 
 
 @dataclass(frozen=True)
