@@ -48,6 +48,8 @@ DATA_WORDS = frozenset({"figures", "data", "statistics", "stats", "foi", "reques
                         "records", "cover", "covering", "covered", "period"})
 CONTRAST = frozenset({"while", "whereas", "whilst", "but", "although", "though", "followed",
                       "ahead", "behind", "then", "next"})
+COMPARED = frozenset({"compared", "compares", "comparing"})
+FORCE_CONTRAST = frozenset({"than", "compared", "compares", "versus", "vs"})
 COMPARE = frozenset({"compared", "comparison", "up", "down", "than", "versus", "vs", "against"})
 COMPARE_WORDS = frozenset({"than", "double", "treble", "triple", "versus", "vs"})
 CHANGE_VERBS = frozenset({"up", "down", "rose", "rise", "risen", "fell", "fall", "fallen", "increase",
@@ -120,7 +122,10 @@ def _locates(doc: Doc, force: Span, region: Span) -> bool:
 
 
 def _contrast_between(doc: Doc, a: Span, num: Span) -> bool:
-    return _between(doc, a, num, CONTRAST)
+    """A contrast ("while", "but") stands between a force or area and the figure, or the force
+    is named after a comparison that follows the figure ("24 ..., higher than the 19 recorded
+    by the Met"; but "GMP dismissed 38, compared with 21 the year before" keeps GMP for 21)."""
+    return _between(doc, a, num, CONTRAST) or (a.start >= num.end and _between(doc, a, num, FORCE_CONTRAST))
 
 
 def _shift_year(d: date, years: int) -> date:
@@ -420,6 +425,14 @@ class ArticleAttribution:
             return Frame(region=area).tagged("clause", "national_figure")
         forces = [sp for sp in self.index.within("forces", sent.start, sent.end) if sp._.force]
         regions = self.index.within("regions", sent.start, sent.end)
+        low = token_table(self.doc).lower
+        others = any(sp._.force.id != self.main.force.id for sp in forces) if self.main.force else False
+        if self.article.scope == "single_force" and others and any(
+                low[k] == "the" and low[k + 1] in ("force", "constabulary", "service")
+                and (k + 2 >= len(low) or low[k + 2] not in ("of", "'s", "’s"))
+                for k in range(left, min(right, num.start) - 1)):
+            # "The force recorded 24 ..., higher than the 19 recorded by the Met": the story's force
+            return Frame(force=replace(self.main.force, inherited=False)).tagged("clause", "the_force")
         if bracketed:
             before = [sp for sp in forces if left <= sp.start and sp.end <= num.start - 1]
             if before:
@@ -635,7 +648,7 @@ class ArticleAttribution:
         if words and words[-1] == "to" and "from" in words:
             return True
         return any(w in ("from", "with", "to") and k > 0
-                   and (words[k - 1] in CHANGE_VERBS or words[k - 1] == "compared")
+                   and (words[k - 1] in CHANGE_VERBS or words[k - 1] in COMPARED)
                    for k, w in enumerate(words))
 
     def _compared_to_earlier(self, num: Span, stated: list[PeriodRef]) -> PeriodRef | None:
@@ -644,7 +657,7 @@ class ArticleAttribution:
         i = num.start
         prev = token_table(doc).lower[max(0, i - 3):i]
         if not (len(prev) >= 2 and prev[-1] in ("from", "with") and
-                (prev[-2] in CHANGE_VERBS or prev[-2] == "compared")):
+                (prev[-2] in CHANGE_VERBS or prev[-2] in COMPARED)):
             return None
         base = next((p for p in reversed(stated) if p.start and p.end), self.period)
         if base is None or not (base.start and base.end) or _months(base.end) - _months(base.start) > 12:
