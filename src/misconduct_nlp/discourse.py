@@ -41,6 +41,7 @@ _UNANCHORED_RE = re.compile(
     r"^(?:over|across|in|within|during)\s+(?:the\s+course\s+of\s+)?(?:just\s+|only\s+)?(?:an?\s+|one\s+)?"
     r"(?:period\s+of\s+)?(?:(?P<n>\w+)[-\s]+)?(?P<unit>year|month|decade)s?(?:[-\s]+long)?(?:\s+period)?$",
     re.IGNORECASE)
+_PAST_RE = re.compile(r"\b(?:past|last|previous)\s+(?:\w+\s+)?(?:years?|months?|decade)\b", re.IGNORECASE)
 _COVERED_RE = re.compile(r"^\s*(?:covered\s+by|of\s+the\s+(?:figures|data|request|foi|statistics)|"
                          r"in\s+question|the\s+figures\s+cover)", re.IGNORECASE)
 SNAPSHOT_BEFORE = (("end", "of"), ("as", "at"), ("as", "of"), ("start", "of"), ("beginning", "of"))
@@ -705,7 +706,19 @@ class ArticleAttribution:
             return self.sub_period(period)
         before = token_table(self.doc).lower[max(0, num.start - 2):num.start]
         average = num._.unit == "rate_per_year" or before == ["average", "of"]
-        return compared or average or self.sub_period(period)
+        return compared or average or self.sub_period(period) or self._aside_span(period)
+
+    def _aside_span(self, period: PeriodRef) -> bool:
+        """True for "in the past three years" stated for one figure of an article whose frame is
+        an explicit window of another length ("complaints in 2011-12 ... In the past three years
+        the force has dismissed 37"): a look back, not the data the article reports."""
+        frame = self.period
+        if frame is None or not (frame.start and frame.end and period.start and period.end):
+            return False
+        relative = _PAST_RE.search(period.text) is not None
+        explicit = _PAST_RE.search(frame.text) is None and _UNANCHORED_RE.match(frame.text) is None
+        lengths = (_months(period.end) - _months(period.start), _months(frame.end) - _months(frame.start))
+        return relative and explicit and abs(lengths[0] - lengths[1]) > 3
 
     def sub_period(self, ref: PeriodRef) -> bool:
         """True for a period narrowed by "alone" ("In 2012 alone, 37 were sacked")."""
