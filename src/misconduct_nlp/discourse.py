@@ -122,6 +122,24 @@ def _locates(doc: Doc, force: Span, region: Span) -> bool:
     return bool(between) and between[0] in ("in", ",") and all(w in LOCATIVE for w in between)
 
 
+def _clauses_at(clauses: list[tuple[int, int, int]], pos: int) -> list[tuple[int, int, int]]:
+    """The (left, right, figure) clauses that hold token ``pos``; ``clauses`` are in sentence
+    order, so only those starting at or before ``pos`` are looked at, nearest first, and the
+    look stops at the first that ends before it (clauses do not nest deeply)."""
+    lo, hi = 0, len(clauses)  # bisect on the clauses' left ends, without building a key list
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if clauses[mid][0] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    out = []
+    for a, b, n in reversed(clauses[max(0, lo - 8):lo]):
+        if a <= pos < b:
+            out.append((a, b, n))
+    return out
+
+
 def _contrast_between(doc: Doc, a: Span, num: Span) -> bool:
     """A contrast ("while", "but") stands between a force or area and the figure, or the force
     is named after a comparison that follows the figure ("24 ..., higher than the 19 recorded
@@ -620,10 +638,11 @@ class ArticleAttribution:
             # officers were also dismissed across the same annual period")
             low = token_table(doc).lower
             shared = right < len(low) and low[right] in COORD_WORDS
-            others = [(a, b) for a, b, n in clauses if n > num.start and not (a <= num.start < b)
-                      and not (shared and a == right + 1)]
-            spans = [sp for sp in spans if left <= sp.start < right
-                     or not any(a <= sp.start < b for a, b in others)]
+            def owned_by_later(pos: int) -> bool:  # pos lies in a later figure's clause
+                return any(n > num.start and not (a <= num.start < b) and not (shared and a == right + 1)
+                           for a, b, n in _clauses_at(clauses, pos))
+
+            spans = [sp for sp in spans if left <= sp.start < right or not owned_by_later(sp.start)]
         in_clause = [sp for sp in spans if left <= sp.start < right]
         # a period across a comparison ("..., compared with 21 the year before") is the other figure's
         pool = in_clause or [sp for sp in spans if not _between(doc, sp, num, COMPARE)]

@@ -39,13 +39,28 @@ _RATE_WORDS = re.compile(r"\b(?:per|average|averaged|averaging)\b", re.IGNORECAS
 WEAK_CONFIDENCE = 0.7
 
 
+MEASURE_WINDOW = 160  # characters either side of a figure searched for its outcome words
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+@lru_cache(maxsize=64)
+def _sentence_facts(sent: str) -> tuple[bool, bool, bool]:
+    """(rate words, more than three figures, quotation marks) of a sentence, read once for all
+    its claims."""
+    return (bool(_RATE_WORDS.search(sent)), len(_FIGURES.findall(sent)) > 3,
+            any(q in sent for q in QUOTE_MARKS))
+
+
 def _sentence_kind(claim: Claim, text: str) -> tuple[bool, bool]:
-    """(headline, list item) for the claim's sentence in the article ``text``."""
+    """(headline, list item) for the claim's sentence in the article ``text``; reads only the
+    first line and the claim's own line, so it costs the same in an article of any length."""
     start = claim.sentence.start
-    before = text[:start] if 0 <= start <= len(text) else ""
-    headline = "\n" not in before.lstrip()  # on the first line of the text
-    line_start = before.rfind("\n") + 1
-    prefix = before[line_start:].strip()
+    if not 0 <= start <= len(text):
+        return False, False
+    first = _LEADING_SPACE.match(text).end()
+    headline = first >= start or text.find("\n", first, start) == -1  # on the first line of the text
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start].strip()
     list_item = bool(prefix) and all(ch in BULLETS or ch.isspace() for ch in prefix)
     return headline, list_item
 
@@ -53,21 +68,26 @@ def _sentence_kind(claim: Claim, text: str) -> tuple[bool, bool]:
 def measure_distance(claim: Claim) -> int | None:
     """Words between the figure and the nearest occurrence of its ``measure_text`` in the
     sentence; None when the outcome words are not in the sentence (a list's lead-in, the
-    figure before)."""
+    figure before). Only a window around the figure is searched (the distance is capped at
+    10 words anyway), so a sentence of any length costs the same."""
     if not claim.measure_text:
         return None
     sent = claim.sentence.text
-    low, needle = sent.lower(), claim.measure_text.lower()
+    needle = claim.measure_text.lower()
     a = claim.span.start - claim.sentence.start
     b = claim.span.end - claim.sentence.start
+    lo, hi = max(0, a - MEASURE_WINDOW - len(needle)), min(len(sent), b + MEASURE_WINDOW + len(needle))
+    low = sent[lo:hi].lower()
     best: int | None = None
     i = low.find(needle)
     while i >= 0:
-        j = i + len(needle)
-        gap = sent[b:i] if i >= b else sent[j:a] if j <= a else ""
+        at, j = lo + i, lo + i + len(needle)
+        gap = sent[b:at] if at >= b else sent[j:a] if j <= a else ""
         words = len(_WORD.findall(gap))
         best = words if best is None else min(best, words)
         i = low.find(needle, i + 1)
+    if best is None and needle in sent.lower():
+        best = 10  # in the sentence, but far from the figure
     return best
 
 
@@ -92,12 +112,12 @@ def claim_features(claim: Claim, text: str) -> dict[str, float]:
         "measure_outside": float(dist is None),
         "headline": float(headline),
         "list_item": float(list_item),
-        "quote": float(any(q in sent for q in QUOTE_MARKS)),
+        "quote": float(_sentence_facts(sent)[2]),
         "weak_reading": float(claim.confidence < WEAK_CONFIDENCE),
         "percent": float(claim.unit == "percent"),
         "no_subject": float(claim.subject is None),
         "rate_words": float(claim.unit not in ("rate_per_year", "per_1000")
-                            and bool(_RATE_WORDS.search(sent))),
+                            and _sentence_facts(sent)[0]),
         "change": float(claim.change is not None or claim.change_from is not None),
         "hedged": float(claim.approx != "exact"),
         # how the frame decided place and period: the weaker rules (a force named only in the
@@ -105,7 +125,7 @@ def claim_features(claim: Claim, text: str) -> dict[str, float]:
         "place_weak_rule": float(((force.rule if force else claim.region_rule) or "") in WEAK_PLACE_RULES),
         "period_weak_rule": float(period is not None and (period.rule or "") in WEAK_PERIOD_RULES),
         "period_relative": float(period is not None and bool(_RELATIVE.search(period.text or ""))),
-        "crowded": float(len(_FIGURES.findall(sent)) > 3),
+        "crowded": float(_sentence_facts(sent)[1]),
     }
 
 

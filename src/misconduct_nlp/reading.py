@@ -21,6 +21,7 @@ writes these figures:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -226,7 +227,8 @@ def _is_total_of_part(doc, r: Reading) -> bool:
         and (low[i - 3] in ("half", "third", "quarter", "fifth", "tenth") or doc[i - 3].like_num)
 
 
-def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
+def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int,
+                  starts: list[int] | None = None) -> None:
     tt = token_table(doc)
     if _is_total_of_part(doc, r):
         # the total is what its own noun counts ("2,537 allegations" → reported)
@@ -234,12 +236,14 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int) -> None:
         if own:
             r.measure, r.measure_text, r.strength = own[0].label, own[0].text, own[0].strength
         return
-    fwd = [t for t in measures if r.num.end <= t.start < r.right and not _negated(doc, t, r.left)] \
+    starts = starts if starts is not None else [t.start for t in measures]
+    in_clause = measures[bisect_left(starts, r.left):bisect_left(starts, r.right)]
+    fwd = [t for t in in_clause if r.num.end <= t.start and not _negated(doc, t, r.left)] \
         if not r.bracketed else []
     # "the analysis found 547 allegations were logged": "found" before a figure whose clause has a
     # verb of its own reports the figure, it upholds nothing ("we found seven cases where ..." does)
     own_verb = any(not t.noun for t in fwd)
-    bwd = [t for t in measures if r.left <= t.start and t.end <= r.num.start and not _negated(doc, t, r.left)
+    bwd = [t for t in in_clause if t.end <= r.num.start and not _negated(doc, t, r.left)
            and not (own_verb and t.label == "upheld" and t.strength < 2)]
     bwd.reverse()
     if bwd and bwd[0].strength >= 2 and not bwd[0].noun and _governs(doc, bwd[0], r, fwd):
@@ -496,12 +500,13 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     ranks = terms(sent, "ranks")
     platforms = terms(sent, "platforms")
     bounds = _boundaries(sent, nums)
+    measure_starts = [t.start for t in measures]  # the terms of a figure's clause, by bisection
     readings = []
     for num in nums:
         left, right, bracketed = _clause(sent, num, bounds)
         r = Reading(num=num, left=left, right=right, bracketed=bracketed)
         _pick_subject(doc, r, subjects, ranks, measures)
-        _pick_measure(doc, r, measures, sent.end)
+        _pick_measure(doc, r, measures, sent.end, measure_starts)
         r.platforms = sorted({t.label for t in platforms if left <= t.start < max(right, num.end)})
         readings.append(r)
     # figures coordinated with the next one share its measure: "three officers and four staff were sacked"
