@@ -72,7 +72,7 @@ def test_script_runs_and_builds_the_filters(browser, tmp_path, page):
     assert dumped.count('<mark class="mn-num"') == 1 + 4 + 4
     assert dumped.count('<span class="mn-label"') == 1 + 4
     # sort buttons were added to the sortable headers
-    assert dumped.count('<th data-key=') == dumped.count("<button") == 7
+    assert dumped.count("<th data-key=") == dumped.count("<button") == 8  # probability column included
 
 
 def test_article_script_does_not_run(browser, tmp_path, page):
