@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from .bounds import SENTENCE_LIMIT, chunk_bounds, prepare_text, quotable, sentence_window
 from .errors import Errors, InputTypeError
 from .model import Claim, Published, TextSpan
+from .probability import assign_probabilities
 
 PublishedLike = date | str | Published | None
 
@@ -101,6 +102,12 @@ def _finish(doc: Doc, piece: _Piece) -> list[Claim]:
         if piece.rebuild:
             n0, n1 = num.start + off, num.end + off
             c.span = TextSpan(quoted[n0:n1], n0, n1)
+        if off:
+            # a later piece of a long article: the probability features read the article's own
+            # first line and the whole sentence, as they do when the article is read in one piece
+            c.sentence = TextSpan(quoted[sent.start + off:sent.end + off], sent.start + off, sent.end + off)
+            assign_probabilities(c, quoted)
+            sent = TextSpan(c.sentence.text, sent.start, sent.end)
         if piece.rebuild or sent.end - sent.start > SENTENCE_LIMIT:
             c.sentence = sentence_window(quoted, sent.start + off, sent.end + off, c.span.start, c.span.end)
     return out
