@@ -393,6 +393,10 @@ def _read_text(option: str, path: str) -> str:
         raise UsageError(Errors.E027.format(option=option, path=path, reason=reason)) from None
 
 
+def _row_error(path: str, line: int, reason: str) -> str:
+    return Errors.E028.format(path=path, line=line, reason=reason)
+
+
 def _lexicon_rows(group: str | None, path: str) -> list[LexiconRow]:
     from misconduct_nlp.lexicon import entries
 
@@ -402,36 +406,34 @@ def _lexicon_rows(group: str | None, path: str) -> list[LexiconRow]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-
-        def bad(reason: str, n: int = n) -> UsageError:
-            return UsageError(Errors.E028.format(path=path, line=n, reason=reason))
-
         try:
             row = json.loads(line)
         except ValueError as e:
-            raise bad(f"not JSON: {e}") from None
+            raise UsageError(_row_error(path, n, f"not JSON: {e}")) from None
         if not isinstance(row, dict):
-            raise bad("not a JSON object")
+            raise UsageError(_row_error(path, n, "not a JSON object"))
         own = row.get("group")
         if own is not None and group is not None and own != group:
-            raise bad(f"its group is {own!r}, and --lexicon names {group!r}")
+            raise UsageError(_row_error(path, n, f"its group is {own!r}, and --lexicon names {group!r}"))
         row_group = group or own
         if row_group not in groups:
             names = ", ".join(groups)
-            raise bad(f"no \"group\" (one of {names}); give it, or use --lexicon GROUP={path}"
+            reason = (f"no \"group\" (one of {names}); give it, or use --lexicon GROUP={path}"
                       if row_group is None else f"unknown group {row_group!r} (use one of {names})")
+            raise UsageError(_row_error(path, n, reason))
         label, terms = row.get("label"), row.get("terms")
         labels = sorted({e.label for e in entries(row_group)})
         if label not in labels:
-            raise bad(f"unknown {row_group} label {label!r} (use one of {', '.join(labels)})")
+            reason = f"unknown {row_group} label {label!r} (use one of {', '.join(labels)})"
+            raise UsageError(_row_error(path, n, reason))
         if (not isinstance(terms, list) or not terms
                 or not all(isinstance(t, str) and t.strip() for t in terms)):
-            raise bad('"terms" must be a list of phrases')
+            raise UsageError(_row_error(path, n, '"terms" must be a list of phrases'))
         strength, noun = row.get("strength", 2), row.get("noun", False)
         if isinstance(strength, bool) or not isinstance(strength, int) or not 0 <= strength <= 2:
-            raise bad('"strength" must be 0, 1 or 2')
+            raise UsageError(_row_error(path, n, '"strength" must be 0, 1 or 2'))
         if not isinstance(noun, bool):
-            raise bad('"noun" must be true or false')
+            raise UsageError(_row_error(path, n, '"noun" must be true or false'))
         out.append((row_group, label, tuple(t.strip().lower() for t in terms), strength, noun))
     return out
 

@@ -90,10 +90,10 @@ class Errors(metaclass=ErrorsWithCodes):
     E025 = ("--min-confidence needs the misconduct_claims component, and the pipeline {model} has none: "
             "use a pipeline built by misconduct_nlp.load(), or leave out --min-confidence")
     E026 = ("--lexicon {value!r}: {reason}: give GROUP=FILE (GROUP one of {groups}), or a FILE whose "
-            "rows each name their \"group\" (see docs/lexicons.md)")
+            "rows each name their \"group\" (see docs/cli.md)")
     E027 = "cannot read {option} {path}: {reason}: check that the file exists and that you may read it"
     E028 = ("{path}:{line}: not a lexicon row ({reason}): write one JSON object a line with \"label\" "
-            "and \"terms\", as in the package's data/measures.jsonl (see docs/lexicons.md)")
+            "and \"terms\", as in the package's data/measures.jsonl (see docs/cli.md)")
     E029 = ("{path}: {reason}: write a JSON object of force ids and their aliases, such as "
             "{{\"kent\": [\"the Garden of England force\"]}}, or JSONL rows such as "
             "{{\"id\": \"kent\", \"aliases\": [\"...\"]}}")
@@ -101,7 +101,8 @@ class Errors(metaclass=ErrorsWithCodes):
             "{examples}), or add the force first")
     E031 = ("--pipeline {path} is not a saved misconduct pipeline (no config.cfg with misconduct_claims): "
             "give a folder written by nlp.to_disk(), or use --model NAME for an installed spaCy pipeline")
-    E032 = "give either --pipeline DIR or --model NAME, not both: --pipeline loads a saved pipeline as it is"
+    E032 = ("--pipeline and --model were both given: give one of them (--pipeline DIR loads a saved "
+            "pipeline as it is, --model NAME builds on an installed spaCy pipeline)")
     E033 = ("the pipeline {model} has no {component} component for {option}: use a pipeline built by "
             "misconduct_nlp.load() (or saved from one), or leave out {option}")
 
