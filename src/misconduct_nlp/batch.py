@@ -27,6 +27,7 @@ Only the standard library is imported at module level: ``misconduct-nlp --help``
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import importlib
 import json
@@ -58,9 +59,10 @@ from misconduct_nlp.io import DEFAULT_MAX_BYTES, discover, printable, read_artic
 from misconduct_nlp.model import Published
 
 __all__ = [
-    "ArticleResult", "BatchOptions", "BatchOutput", "BatchSummary", "Failure", "Task", "UsageError",
-    "WorkerConfig", "add_arguments", "local_results", "make_chunks", "plan", "plan_and_warnings",
-    "process_chunk", "run", "run_batch",
+    "ArticleResult", "BatchOptions", "BatchOutput", "BatchSummary", "Failure", "Resources", "Task",
+    "UsageError", "WorkerConfig", "add_arguments", "add_resource_arguments", "check_resources",
+    "load_pipeline", "local_results", "make_chunks", "pipeline_model", "plan", "plan_and_warnings",
+    "process_chunk", "read_resources", "run", "run_batch",
 ]
 
 DEFAULT_EXTRACTOR = "misconduct_nlp:extract_many"  # through the package's public names
@@ -119,10 +121,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run on local processes (default) or on a Dask cluster (needs the dask extra)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address (default: a LocalCluster of --workers processes)")
-    parser.add_argument("--model", default=None, help="pipeline to load (default: the built-in one)")
+    add_resource_arguments(parser)
     parser.add_argument("--min-confidence", type=MIN_CONFIDENCE, default=0.0, metavar="X",
                         help="leave out claims whose confidence is below X, from 0 to 1 (default: 0)")
     parser.add_argument("--batch-size", type=BATCH_SIZE, default=32, metavar="N", help=argparse.SUPPRESS)
+
+
+def add_resource_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that say which pipeline extracts, and what the user adds to it:
+    ``--model``, ``--pipeline``, ``--lexicon`` and ``--aliases`` (shared by every command that
+    extracts)."""
+    parser.add_argument("--model", default=None, metavar="NAME",
+                        help="installed spaCy pipeline to build on (default: a blank English pipeline)")
+    parser.add_argument("--pipeline", default=None, metavar="DIR",
+                        help="a saved misconduct pipeline (the folder nlp.to_disk() writes), loaded as it is")
+    parser.add_argument("--lexicon", action="append", default=[], metavar="[GROUP=]FILE",
+                        help="extra lexicon rows (JSONL, the package's format) for GROUP (measures, "
+                             "subjects, ranks, platforms), or rows that each name their \"group\"; "
+                             "may be repeated")
+    parser.add_argument("--aliases", action="append", default=[], metavar="FILE",
+                        help='extra force aliases: JSON {"kent": ["..."]} or JSONL rows '
+                             '{"id": "kent", "aliases": ["..."]}; may be repeated')
 
 
 def iso_date(text: str) -> date:
@@ -152,6 +171,9 @@ def run(args: argparse.Namespace) -> int:
             engine=args.engine,
             scheduler=args.scheduler,
             model=args.model,
+            pipeline=getattr(args, "pipeline", None),
+            lexicons=tuple(getattr(args, "lexicon", ()) or ()),
+            aliases=tuple(getattr(args, "aliases", ()) or ()),
             min_confidence=args.min_confidence,
             batch_size=args.batch_size,
             partitioned=bool(args.output) and args.engine == "dask" and _is_folder_arg(args.output),
@@ -189,6 +211,9 @@ class BatchOptions:
     engine: str = "local"
     scheduler: str | None = None
     model: str | None = None
+    pipeline: str | None = None
+    lexicons: Sequence[str] = ()
+    aliases: Sequence[str] = ()
     min_confidence: float = 0.0
     batch_size: int = 32
     partitioned: bool = False
@@ -197,6 +222,9 @@ class BatchOptions:
     loader: str = DEFAULT_LOADER
     follow_links: bool = False
     csv_raw: bool = False
+    #: What ``lexicons`` and ``aliases`` hold, read when the options are made (a bad file is a
+    #: :class:`UsageError` before anything runs).
+    resources: Resources = field(init=False)
 
     def __post_init__(self) -> None:
         for name in ("output", "errors"):
@@ -212,10 +240,12 @@ class BatchOptions:
         self.max_bytes = int(MAX_BYTES.check(self.max_bytes))
         self.batch_size = int(BATCH_SIZE.check(self.batch_size))
         self.min_confidence = float(MIN_CONFIDENCE.check(self.min_confidence))
+        self.model = pipeline_model(self.model, self.pipeline)
+        self.resources = read_resources(self.lexicons, self.aliases)
 
     def worker_config(self) -> WorkerConfig:
         return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader,
-                            self.min_confidence, self.csv_raw)
+                            self.min_confidence, self.csv_raw, self.resources)
 
 
 @dataclass(frozen=True)
@@ -253,6 +283,7 @@ class WorkerConfig:
     loader: str = DEFAULT_LOADER
     min_confidence: float = 0.0
     csv_raw: bool = False  # for writers on workers (Dask partitions)
+    resources: Resources = field(default_factory=lambda: Resources())
 
 
 @dataclass
@@ -262,6 +293,225 @@ class Failure:
     path: str
     reason: str
     article: str | None = None
+
+
+# --------------------------------------------------------------------------- user resources
+
+#: A user's lexicon row: (group, label, terms, strength, noun).
+LexiconRow = tuple[str, str, tuple[str, ...], int, bool]
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What the user adds to the pipeline from ``--lexicon`` and ``--aliases`` files, as plain data.
+
+    The files are read once, in the process that plans the run (:func:`read_resources`); the
+    data travels in the :class:`WorkerConfig` to every worker, local or on a Dask cluster (which
+    may not see the user's files), and each worker adds it to the pipeline it loads
+    (:meth:`apply`). Hashable, so the worker's pipeline cache tells pipelines apart by it.
+    """
+
+    lexicon: tuple[LexiconRow, ...] = ()
+    #: (file, force id, aliases), in the order the files give them.
+    aliases: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.lexicon or self.aliases)
+
+    def apply(self, nlp: Any, model: str = "misconduct_nlp.load()") -> None:
+        """Add the rows to the lexicon components and the aliases to ``misconduct_forces``.
+
+        Raises :class:`UsageError` when the pipeline lacks a component they need, or an alias
+        names a force the pipeline does not know.
+        """
+        names = getattr(nlp, "pipe_names", ())
+        for group, label, terms, strength, noun in self.lexicon:
+            component = f"misconduct_{group}"
+            if component not in names:
+                raise UsageError(Errors.E033.format(model=model, component=component, option="--lexicon"))
+            nlp.get_pipe(component).add_terms(label, terms, strength=strength, noun=noun)
+        if not self.aliases:
+            return
+        if "misconduct_forces" not in names:
+            raise UsageError(Errors.E033.format(model=model, component="misconduct_forces",
+                                                option="--aliases"))
+        forces = nlp.get_pipe("misconduct_forces")
+        known = forces.registry.entries
+        for path, force_id, names_ in self.aliases:
+            if force_id not in known:
+                close = difflib.get_close_matches(force_id, list(known), n=3) or sorted(known)[:3]
+                raise UsageError(Errors.E030.format(path=path, force=force_id, examples=", ".join(close)))
+            forces.add_aliases({force_id: list(names_)})
+
+
+def read_resources(lexicons: Sequence[str] = (), aliases: Sequence[str] = ()) -> Resources:
+    """The rows of ``--lexicon`` specs (``GROUP=FILE`` or ``FILE``) and ``--aliases`` files.
+
+    A lexicon file is JSONL in the package's format (``data/measures.jsonl``: ``label``,
+    ``terms``, optional ``strength``, ``noun`` and ``examples``); with ``GROUP=`` every row is
+    of that group, otherwise each row names its own ``"group"``. An aliases file is one JSON
+    object of force ids and their aliases, or JSONL rows ``{"id": ..., "aliases": [...]}``.
+    Anything that cannot be used raises :class:`UsageError` naming the file and line.
+    """
+    rows: list[LexiconRow] = []
+    for spec in lexicons:
+        group, path = _lexicon_spec(spec)
+        rows.extend(_lexicon_rows(group, path))
+    found: list[tuple[str, str, tuple[str, ...]]] = []
+    for path in aliases:
+        found.extend(_alias_rows(path))
+    return Resources(tuple(rows), tuple(found))
+
+
+def _groups() -> tuple[str, ...]:
+    from misconduct_nlp.lexicon import GROUPS
+
+    return GROUPS
+
+
+def _lexicon_spec(spec: str) -> tuple[str | None, str]:
+    groups = _groups()
+    head, eq, tail = spec.partition("=")
+    if not eq or (not head and not tail):
+        return None, spec
+    if head in groups:
+        if not tail:
+            raise UsageError(Errors.E026.format(value=spec, reason="no file after '='",
+                                                groups=", ".join(groups)))
+        return head, tail
+    if Path(spec).exists():  # a file name with '=' in it
+        return None, spec
+    raise UsageError(Errors.E026.format(value=spec, reason=f"unknown group {head!r}",
+                                        groups=", ".join(groups)))
+
+
+def _read_text(option: str, path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise UsageError(Errors.E027.format(option=option, path=path, reason=reason)) from None
+
+
+def _row_error(path: str, line: int, reason: str) -> str:
+    return Errors.E028.format(path=path, line=line, reason=reason)
+
+
+def _lexicon_rows(group: str | None, path: str) -> list[LexiconRow]:
+    from misconduct_nlp.lexicon import entries
+
+    groups = _groups()
+    out: list[LexiconRow] = []
+    for n, line in enumerate(_read_text("--lexicon", path).splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as e:
+            raise UsageError(_row_error(path, n, f"not JSON: {e}")) from None
+        if not isinstance(row, dict):
+            raise UsageError(_row_error(path, n, "not a JSON object"))
+        own = row.get("group")
+        if own is not None and group is not None and own != group:
+            raise UsageError(_row_error(path, n, f"its group is {own!r}, and --lexicon names {group!r}"))
+        row_group = group or own
+        if row_group not in groups:
+            names = ", ".join(groups)
+            reason = (f"no \"group\" (one of {names}); give it, or use --lexicon GROUP={path}"
+                      if row_group is None else f"unknown group {row_group!r} (use one of {names})")
+            raise UsageError(_row_error(path, n, reason))
+        label, terms = row.get("label"), row.get("terms")
+        labels = sorted({e.label for e in entries(row_group)})
+        if label not in labels:
+            reason = f"unknown {row_group} label {label!r} (use one of {', '.join(labels)})"
+            raise UsageError(_row_error(path, n, reason))
+        if (not isinstance(terms, list) or not terms
+                or not all(isinstance(t, str) and t.strip() for t in terms)):
+            raise UsageError(_row_error(path, n, '"terms" must be a list of phrases'))
+        strength, noun = row.get("strength", 2), row.get("noun", False)
+        if isinstance(strength, bool) or not isinstance(strength, int) or not 0 <= strength <= 2:
+            raise UsageError(_row_error(path, n, '"strength" must be 0, 1 or 2'))
+        if not isinstance(noun, bool):
+            raise UsageError(_row_error(path, n, '"noun" must be true or false'))
+        out.append((row_group, label, tuple(t.strip().lower() for t in terms), strength, noun))
+    return out
+
+
+def _alias_rows(path: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    text = _read_text("--aliases", path)
+
+    def names_of(value: Any, where: str) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if (not isinstance(value, list) or not value
+                or not all(isinstance(v, str) and v.strip() for v in value)):
+            raise UsageError(Errors.E029.format(path=where, reason="the aliases must be a list of names"))
+        return tuple(v.strip() for v in value)
+
+    try:
+        whole = json.loads(text)
+    except ValueError:
+        whole = None
+    if isinstance(whole, dict) and not ("id" in whole and "aliases" in whole):
+        return [(path, str(fid), names_of(names, f"{path} ({fid})")) for fid, names in whole.items()]
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        where = f"{path}:{n}"
+        try:
+            row = json.loads(line)
+        except ValueError as e:
+            raise UsageError(Errors.E029.format(path=where, reason=f"not JSON ({e})")) from None
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or "aliases" not in row:
+            raise UsageError(Errors.E029.format(path=where, reason='a row needs "id" and "aliases"'))
+        out.append((path, row["id"], names_of(row["aliases"], where)))
+    return out
+
+
+def pipeline_model(model: str | None, pipeline: str | None) -> str | None:
+    """What to load for ``--model NAME`` and ``--pipeline DIR`` (at most one of them).
+
+    ``--pipeline`` must be a folder written by ``nlp.to_disk()`` of a misconduct pipeline;
+    it is loaded as it is, with the terms, aliases and grammar saved in it.
+    """
+    if pipeline is None:
+        return model
+    if model is not None:
+        raise UsageError(Errors.E032)
+    from misconduct_nlp.pipeline import is_saved_pipeline
+
+    if not is_saved_pipeline(pipeline):
+        raise UsageError(Errors.E031.format(path=pipeline))
+    return str(pipeline)
+
+
+def check_resources(config: WorkerConfig) -> None:
+    """Load the pipeline here, once, with the user's resources, so that an alias of an unknown
+    force or a pipeline without the component a file needs is a :class:`UsageError` before
+    any output is written. A pipeline that cannot be loaded at all is left to the workers,
+    which report it as they always do (E201). Nothing to check without resources."""
+    if not config.resources:
+        return
+    try:
+        _pipeline(config.loader, config.model, config.min_confidence, config.resources)
+    except UsageError:
+        raise
+    except Exception:  # noqa: BLE001, S110 - reported by the workers
+        pass
+
+
+def load_pipeline(model: str | None = None, *, pipeline: str | None = None, lexicons: Sequence[str] = (),
+                  aliases: Sequence[str] = ()) -> Any:
+    """A new pipeline for ``--model``/``--pipeline``, ``--lexicon`` and ``--aliases``, for commands
+    that extract in this process (``report``); raises :class:`UsageError` for bad options."""
+    model = pipeline_model(model, pipeline)
+    resources = read_resources(lexicons, aliases)
+    nlp = _resolve(DEFAULT_LOADER)(model)
+    resources.apply(nlp, model or "misconduct_nlp.load()")
+    return nlp
 
 
 def plan(paths: Iterable[str | Path], published: date | None = None, *,
@@ -335,8 +585,11 @@ def _resolve(ref: str) -> Callable[..., Any]:
 
 
 @lru_cache(maxsize=4)
-def _pipeline(loader: str, model: str | None, min_confidence: float = 0.0) -> Any:
+def _pipeline(loader: str, model: str | None, min_confidence: float = 0.0,
+              resources: Resources | None = None) -> Any:
     nlp = _resolve(loader)(model)
+    if resources:
+        resources.apply(nlp, model or loader)
     if min_confidence:
         if "misconduct_claims" not in getattr(nlp, "pipe_names", ()):
             raise UsageError(Errors.E025.format(model=model or loader))
@@ -382,7 +635,7 @@ def process_chunk(chunk: Sequence[Task], config: WorkerConfig) -> list[ArticleRe
 def _extract_all(readable: list[tuple[Task, str]], config: WorkerConfig) -> list[list[dict] | str]:
     """Claims (as records) per article, or an error string for an article whose extraction failed."""
     try:
-        nlp = _pipeline(config.loader, config.model, config.min_confidence)
+        nlp = _pipeline(config.loader, config.model, config.min_confidence, config.resources)
         extract_many = _resolve(config.extractor)
     except Exception as e:  # noqa: BLE001
         return [Errors.E201.format(error=_describe(e))] * len(readable)
@@ -853,6 +1106,7 @@ def run_batch(paths: Sequence[str | Path], options: BatchOptions | None = None, 
 
     tasks, path_failures, notes = plan_and_warnings(paths, options.published,
                                                     follow_links=options.follow_links)
+    check_resources(options.worker_config())  # a bad alias is a usage error, before any output
     lock = _lock_output(options.output)  # before the output is opened, truncated or repaired
     try:
         if fmt == "parquet":

@@ -38,6 +38,7 @@ from misconduct_nlp.batch import (
     WorkerConfig,
     _failed,
     _Reporter,
+    check_resources,
     default_workers,
     make_chunks,
     ordered_results,
@@ -224,6 +225,7 @@ def run_partitioned(paths: Sequence[str | Path], options: BatchOptions, *,
     fmt = options.format or "jsonl"
     if options.resume:
         raise UsageError(Errors.E012)
+    check_resources(options.worker_config())
     old = sorted(folder.glob("part-*")) if folder.is_dir() else []
     if old and not options.force:
         raise UsageError(Errors.E013.format(folder=folder))

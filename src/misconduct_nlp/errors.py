@@ -89,6 +89,22 @@ class Errors(metaclass=ErrorsWithCodes):
     E024 = "not a date (YYYY-MM-DD): {value!r}: give the date as YYYY-MM-DD, such as 2021-03-01"
     E025 = ("--min-confidence needs the misconduct_claims component, and the pipeline {model} has none: "
             "use a pipeline built by misconduct_nlp.load(), or leave out --min-confidence")
+    E026 = ("--lexicon {value!r}: {reason}: give GROUP=FILE (GROUP one of {groups}), or a FILE whose "
+            "rows each name their \"group\" (see docs/cli.md)")
+    E027 = "cannot read {option} {path}: {reason}: check that the file exists and that you may read it"
+    E028 = ("{path}:{line}: not a lexicon row ({reason}): write one JSON object a line with \"label\" "
+            "and \"terms\", as in the package's data/measures.jsonl (see docs/cli.md)")
+    E029 = ("{path}: {reason}: write a JSON object of force ids and their aliases, such as "
+            "{{\"kent\": [\"the Garden of England force\"]}}, or JSONL rows such as "
+            "{{\"id\": \"kent\", \"aliases\": [\"...\"]}}")
+    E030 = ("{path}: no force {force!r} in the pipeline: use a force id of data/forces.jsonl (such as "
+            "{examples}), or add the force first")
+    E031 = ("--pipeline {path} is not a saved misconduct pipeline (no config.cfg with misconduct_claims): "
+            "give a folder written by nlp.to_disk(), or use --model NAME for an installed spaCy pipeline")
+    E032 = ("--pipeline and --model were both given: give one of them (--pipeline DIR loads a saved "
+            "pipeline as it is, --model NAME builds on an installed spaCy pipeline)")
+    E033 = ("the pipeline {model} has no {component} component for {option}: use a pipeline built by "
+            "misconduct_nlp.load() (or saved from one), or leave out {option}")
 
     # -- articles that cannot be read (ArticleError; the batch reports them and goes on)
     E101 = "empty file: there is no text to extract; leave it out, or give it the article's text"

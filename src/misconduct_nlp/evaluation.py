@@ -337,7 +337,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """Run ``misconduct-nlp evaluate``; 0 when scored, 1 when articles failed, 2 for bad input."""
-    from .gather import gather_claims
+    from .gather import extraction_options, gather_claims
 
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     paths: Sequence[str] = ([args.claims] if args.claims else []) + list(args.paths)
@@ -352,7 +352,7 @@ def run(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[s
         return 2
     try:
         gold = read_gold(args.gold)
-        found = gather_claims(paths, published=args.published, workers=args.workers, model=args.model)
+        found = gather_claims(paths, **extraction_options(args))
     except ValueError as e:
         print(f"misconduct-nlp evaluate: {e}", file=stderr)
         return 2

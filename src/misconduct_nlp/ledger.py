@@ -550,11 +550,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, *, stderr: IO[str] | None = None) -> int:
     """Run ``misconduct-nlp ledger``; 0 when written, 1 when some articles failed, 2 for bad input."""
-    from .gather import gather_claims
+    from .gather import extraction_options, gather_claims
 
     stderr = stderr or sys.stderr
     try:
-        found = gather_claims(args.paths, published=args.published, workers=args.workers, model=args.model)
+        found = gather_claims(args.paths, **extraction_options(args))
         for path, reason in found.failures:
             print(f"misconduct-nlp ledger: {path}: {reason}", file=stderr)
         book = ledger(found.claims)

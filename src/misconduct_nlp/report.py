@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .batch import MIN_CONFIDENCE, iso_date
+from .batch import MIN_CONFIDENCE, add_resource_arguments, iso_date
 from .errors import ClaimsFileError, Errors, PackageDataError
 from .io import printable
 from .model import Published
@@ -59,8 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "instead of extracting them again")
     parser.add_argument("--published", type=iso_date, metavar="YYYY-MM-DD",
                         help="publication date for articles that no manifest.jsonl lists")
-    parser.add_argument("--model", metavar="NAME",
-                        help="installed spaCy pipeline to build on (default: a blank English pipeline)")
+    add_resource_arguments(parser)
     parser.add_argument("--min-confidence", type=MIN_CONFIDENCE, default=0.0, metavar="X",
                         help="leave out claims whose confidence is below X, from 0 to 1 "
                              "(default: %(default)s)")
@@ -356,7 +355,8 @@ def run(args: argparse.Namespace) -> int:
 
     Articles are found and dated as ``misconduct-nlp extract`` does (:func:`misconduct_nlp.batch.plan`).
     """
-    from .batch import plan_and_warnings
+    from .batch import load_pipeline, plan_and_warnings
+    from .errors import UsageError
     from .io import ArticleError, read_article
 
     default_pub = args.published
@@ -373,6 +373,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"misconduct-nlp report: {e}", file=sys.stderr)
         return 1
     nlp = None
+    if given is None and tasks:  # a bad --lexicon or --aliases is a usage error before any work
+        try:
+            nlp = load_pipeline(getattr(args, "model", None), pipeline=getattr(args, "pipeline", None),
+                                lexicons=getattr(args, "lexicon", None) or (),
+                                aliases=getattr(args, "aliases", None) or ())
+        except UsageError as e:
+            print(f"misconduct-nlp report: {e}", file=sys.stderr)
+            return 2
     items: list[ReportItem] = []
     for task in tasks:
         try:
@@ -383,10 +391,6 @@ def run(args: argparse.Namespace) -> int:
         if given is not None:
             claims = given.pop(article.id, [])
         else:
-            if nlp is None:
-                from .pipeline import load
-
-                nlp = load(args.model)
             from .extraction import extract
 
             found = extract(article.text, published=task.published, article_id=article.id, nlp=nlp)

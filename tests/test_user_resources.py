@@ -1,0 +1,205 @@
+"""``--lexicon``, ``--aliases`` and ``--pipeline``: a user's additions reach the claims on every
+engine (one process, ``--workers 2``, ``--engine dask``), and a file that cannot be used is a
+usage error (exit status 2) with a coded message, before any output is written."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from misconduct_nlp.batch import BatchOptions, read_resources, run_batch
+from misconduct_nlp.cli import main
+from misconduct_nlp.errors import UsageError, code_of
+from misconduct_nlp.formats import read_claims
+
+#: Our own sentences. Without the alias the first names no force; without the lexicon row the
+#: second's verb is not read as a dismissal.
+ARTICLES = {
+    "garden": "Officers sacked\n\nThe Garden of England force dismissed 14 officers for gross "
+              "misconduct in 2022, figures show.\n",
+    "verb": "Staff news\n\nKent Police said 9 officers were frobnicated in 2021 after their hearings.\n",
+}
+ALIASES = {"kent": ["the Garden of England force"]}
+LEXICON_ROW = {"label": "dismissed", "strength": 2, "terms": ["frobnicated"],
+               "examples": [{"text": "9 officers were frobnicated.", "value": 9, "measure": "dismissed"}]}
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    aliases = tmp_path / "aliases.json"
+    aliases.write_text(json.dumps(ALIASES), encoding="utf-8")
+    lexicon = tmp_path / "dismissals.jsonl"
+    lexicon.write_text(json.dumps(LEXICON_ROW) + "\n", encoding="utf-8")
+    return folder, aliases, lexicon
+
+
+def by_article(claims):
+    return {c["article"]: c for c in claims}
+
+
+def assert_user_additions_used(claims):
+    found = by_article(claims)
+    assert found["garden"]["value"] == 14 and found["garden"]["force"]["id"] == "kent"
+    assert found["verb"]["value"] == 9 and found["verb"]["measure"] == "dismissed"
+
+
+def run(folder, out, **kw):
+    summary = run_batch([str(folder)], BatchOptions(output=out, quiet=True, **kw), stderr=io.StringIO())
+    assert summary.exit_status == 0, summary.failures
+    return read_claims(out)
+
+
+def test_without_the_files_the_claims_lack_them(inputs, tmp_path):
+    folder, _, _ = inputs
+    found = by_article(run(folder, tmp_path / "plain.jsonl", workers=1))
+    assert (found["garden"].get("force") or {}).get("id") != "kent"
+    assert found["verb"]["measure"] != "dismissed"
+
+
+def test_one_process(inputs, tmp_path):
+    folder, aliases, lexicon = inputs
+    claims = run(folder, tmp_path / "one.jsonl", workers=1, aliases=[str(aliases)],
+                 lexicons=[f"measures={lexicon}"])
+    assert_user_additions_used(claims)
+
+
+def test_two_workers_get_the_additions(inputs, tmp_path):
+    folder, aliases, lexicon = inputs
+    one = run(folder, tmp_path / "one.jsonl", workers=1, aliases=[str(aliases)],
+              lexicons=[f"measures={lexicon}"])
+    two = run(folder, tmp_path / "two.jsonl", workers=2, min_parallel_bytes=0, aliases=[str(aliases)],
+              lexicons=[f"measures={lexicon}"])
+    assert_user_additions_used(two)
+    assert two == one
+
+
+def test_rows_naming_their_group_and_jsonl_aliases(inputs, tmp_path):
+    folder, _, _ = inputs
+    lexicon = tmp_path / "grouped.jsonl"
+    lexicon.write_text(json.dumps({"group": "measures", **LEXICON_ROW}) + "\n", encoding="utf-8")
+    aliases = tmp_path / "aliases.jsonl"
+    aliases.write_text(json.dumps({"id": "kent", "aliases": ALIASES["kent"]}) + "\n", encoding="utf-8")
+    resources = read_resources([str(lexicon)], [str(aliases)])
+    assert resources.lexicon == (("measures", "dismissed", ("frobnicated",), 2, False),)
+    assert resources.aliases == ((str(aliases), "kent", ("the Garden of England force",)),)
+    assert_user_additions_used(run(folder, tmp_path / "g.jsonl", workers=1, lexicons=[str(lexicon)],
+                                   aliases=[str(aliases)]))
+
+
+def test_saved_pipeline_with_pipeline_flag(inputs, tmp_path):
+    import misconduct_nlp
+
+    folder, _, _ = inputs
+    nlp = misconduct_nlp.load()
+    nlp.get_pipe("misconduct_forces").add_aliases(ALIASES)
+    nlp.get_pipe("misconduct_measures").add_terms("dismissed", ["frobnicated"])
+    saved = tmp_path / "saved"
+    nlp.to_disk(saved)
+    out = tmp_path / "saved.jsonl"
+    assert main(["extract", str(folder), "-o", str(out), "-q", "--pipeline", str(saved)]) == 0
+    assert_user_additions_used(read_claims(out))
+
+
+def test_extract_cli_with_dask_engine(inputs, tmp_path):
+    pytest.importorskip("distributed")
+    folder, aliases, lexicon = inputs
+    out = tmp_path / "dask.jsonl"
+    cmd = [sys.executable, "-m", "misconduct_nlp.cli", "extract", str(folder), "-o", str(out), "-q",
+           "--engine", "dask", "-j", "1", "--aliases", str(aliases), "--lexicon", f"measures={lexicon}"]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert_user_additions_used(read_claims(out))
+
+
+def test_dask_partitions_get_the_additions(inputs, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    folder, aliases, lexicon = inputs
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None, silence_logs=40) as cluster:
+        opts = BatchOptions(output=tmp_path / "parts", engine="dask", scheduler=cluster.scheduler_address,
+                            partitioned=True, quiet=True, aliases=[str(aliases)],
+                            lexicons=[f"measures={lexicon}"])
+        assert run_batch([str(folder)], opts, stderr=io.StringIO()).exit_status == 0
+    claims = [c for part in sorted((tmp_path / "parts").glob("part-*.jsonl")) for c in read_claims(part)]
+    assert_user_additions_used(claims)
+
+
+def test_ledger_and_evaluate_take_the_files(inputs, tmp_path):
+    folder, aliases, lexicon = inputs
+    out = tmp_path / "ledger.jsonl"
+    assert main(["ledger", str(folder), "-o", str(out), "-j", "1", "--aliases", str(aliases),
+                 "--lexicon", f"measures={lexicon}"]) == 0
+    assert "kent" in out.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+BAD = [
+    ("--lexicon", "nogroup.jsonl", json.dumps(LEXICON_ROW), "", "E028"),
+    ("--lexicon", "rows.jsonl", "not json\n", "measures=", "E028"),
+    ("--lexicon", "label.jsonl", json.dumps({"label": "sacked", "terms": ["x"]}), "measures=", "E028"),
+    ("--lexicon", "terms.jsonl", json.dumps({"label": "dismissed", "terms": "x"}), "measures=", "E028"),
+    ("--lexicon", "clash.jsonl", json.dumps({"group": "ranks", **LEXICON_ROW}), "measures=", "E028"),
+    ("--lexicon", "group.jsonl", json.dumps(LEXICON_ROW), "sanctions=", "E026"),
+    ("--aliases", "aliases.json", '{"kent": 3}', "", "E029"),
+    ("--aliases", "rows.jsonl", '{"id": "essex", "aliases": ["x"]}\n{"force": "kent"}\n', "", "E029"),
+    ("--aliases", "text.json", "kent: the Garden of England force\n", "", "E029"),
+    ("--aliases", "unknown.json", '{"kentt": ["the Garden of England force"]}', "", "E030"),
+]
+
+
+@pytest.mark.parametrize("option, name, text, prefix, code", BAD, ids=[b[1] + "-" + b[4] for b in BAD])
+def test_bad_files_are_usage_errors(inputs, tmp_path, capsys, option, name, text, prefix, code):
+    folder, _, _ = inputs
+    path = write(tmp_path, name, text)
+    out = tmp_path / "out.jsonl"
+    out.write_text("kept\n", encoding="utf-8")
+    assert main(["extract", str(folder), "-o", str(out), "--force", "-q", option, prefix + path]) == 2
+    err = capsys.readouterr().err
+    assert f"[{code}]" in err and "misconduct-nlp extract:" in err
+    assert out.read_text(encoding="utf-8") == "kept\n"  # nothing was written
+
+
+def test_missing_file_and_bad_pipeline_are_usage_errors(inputs, tmp_path, capsys):
+    folder, aliases, _ = inputs
+    for args, code in [(["--aliases", str(tmp_path / "none.json")], "E027"),
+                       (["--lexicon", f"ranks={tmp_path / 'none.jsonl'}"], "E027"),
+                       (["--pipeline", str(tmp_path)], "E031"),
+                       (["--pipeline", str(tmp_path), "--model", "en_core_web_sm"], "E032")]:
+        assert main(["extract", str(folder), "-q", *args]) == 2, args
+        assert f"[{code}]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["report", "ledger", "evaluate"])
+def test_other_commands_reject_bad_files(inputs, tmp_path, capsys, command):
+    folder, _, _ = inputs
+    bad = write(tmp_path, "bad.json", '{"nowhere": ["x"]}')
+    extra = {"evaluate": ["--gold", write(tmp_path, "gold.jsonl", "")],
+             "report": ["-o", str(tmp_path / "r.html")]}.get(command, [])
+    assert main([command, str(folder), "--aliases", bad, *extra]) == 2
+    assert "[E030]" in capsys.readouterr().err
+
+
+def test_read_resources_raises_usage_errors(tmp_path):
+    with pytest.raises(UsageError) as e:
+        read_resources([], [write(tmp_path, "a.json", "[1, 2]")])
+    assert code_of(str(e.value)) == "E029"
+    with pytest.raises(UsageError) as e:
+        read_resources([f"measures={write(tmp_path, 'l.jsonl', json.dumps({**LEXICON_ROW, 'strength': 5}))}"])
+    assert code_of(str(e.value)) == "E028" and ":1:" in str(e.value)
