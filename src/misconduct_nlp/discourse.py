@@ -106,6 +106,7 @@ def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
     return any_word_between(doc, lo, hi, words)
 
 
+FORCE_WINDOW = 60  # tokens either side of a figure's clause searched for its force or area
 NATIONAL_NOUNS = frozenset({"average", "total", "figure", "figures", "rate", "picture", "level"})
 COORD_WORDS = frozenset({"and", "or", "&", "plus"})
 LOCATIVE = frozenset({"in", "of", "the", ",", "north", "south", "east", "west", "northeast", "northwest",
@@ -214,6 +215,7 @@ _NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
                       r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:|"
                       r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+\d{4}\b|"
                       r"\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+QUOTE_LOOKBACK = 2000  # characters looked back for an open quotation mark
 _QUOTE_OPEN = "“‘"
 _QUOTE_CLOSE = "”’"
 
@@ -249,7 +251,7 @@ def top_end(text: str, paras: list[tuple[int, int]]) -> tuple[int, int]:
 def in_quote(text: str, para: tuple[int, int], pos: int) -> bool:
     """True when ``pos`` lies inside quotation marks within its paragraph (a quoted speaker's
     words, or a paragraph that opens a quote without closing it)."""
-    a = para[0]
+    a = max(para[0], pos - QUOTE_LOOKBACK)  # a quote longer than this is read as closed
     seg = text[a:pos]
     opened = sum(seg.count(c) for c in _QUOTE_OPEN) - sum(seg.count(c) for c in _QUOTE_CLOSE)
     if opened > 0:
@@ -442,8 +444,12 @@ class ArticleAttribution:
             area = self.main.region or next((sp._.region for sp in self.index.all("regions") if sp._.region),
                                             None)
             return Frame(region=area).tagged("clause", "national_figure")
-        forces = [sp for sp in self.index.within("forces", sent.start, sent.end) if sp._.force]
-        regions = self.index.within("regions", sent.start, sent.end)
+        # the sentence around the figure: its clause and up to FORCE_WINDOW tokens either side
+        # (all of an ordinary sentence; a bounded look in a run-on "sentence" of a flattened table)
+        lo = max(sent.start, min(left, num.start) - FORCE_WINDOW)
+        hi = min(sent.end, max(right, num.end) + FORCE_WINDOW)
+        forces = [sp for sp in self.index.within("forces", lo, hi) if sp._.force]
+        regions = self.index.within("regions", lo, hi)
         low = token_table(self.doc).lower
         others = any(sp._.force.id != self.main.force.id for sp in forces) if self.main.force else False
         if self.article.scope == "single_force" and others and any(
@@ -722,10 +728,10 @@ class ArticleAttribution:
         stated periods, narrows one ("In 2012 alone"), or gives a yearly average over a window
         ("an average of 29,400 a year between 2014/15 and 2018/19")."""
         if period.inherited:
-            return self.sub_period(period)
+            return self.sub_period(period, num)
         before = token_table(self.doc).lower[max(0, num.start - 2):num.start]
         average = num._.unit == "rate_per_year" or before == ["average", "of"]
-        return compared or average or self.sub_period(period) or self._aside_span(period)
+        return compared or average or self.sub_period(period, num) or self._aside_span(period)
 
     def _aside_span(self, period: PeriodRef) -> bool:
         """True for "in the past three years" stated for one figure of an article whose frame is
@@ -739,11 +745,12 @@ class ArticleAttribution:
         lengths = (_months(period.end) - _months(period.start), _months(frame.end) - _months(frame.start))
         return relative and explicit and abs(lengths[0] - lengths[1]) > 3
 
-    def sub_period(self, ref: PeriodRef) -> bool:
-        """True for a period narrowed by "alone" ("In 2012 alone, 37 were sacked")."""
-        text = doc_text(self.doc)
-        k = text.find(ref.text)
-        return k >= 0 and text[k + len(ref.text):k + len(ref.text) + 7].strip().lower().startswith("alone")
+    def sub_period(self, ref: PeriodRef, num: Span) -> bool:
+        """True for a period narrowed by "alone" ("In 2012 alone, 37 were sacked"): the figure's
+        period phrase, found near the figure, is followed by "alone"."""
+        low = token_table(self.doc).lower
+        near = self.index.within("periods", max(0, num.start - 60), min(len(low), num.end + 60))
+        return any(span_text(sp) == ref.text and sp.end < len(low) and low[sp.end] == "alone" for sp in near)
 
     def _anecdote(self, sent: Span) -> bool:
         """True for a sentence about one person ("A PC was dismissed in 2016 for ...")."""
