@@ -140,10 +140,9 @@ def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
       131 has ``change_from`` 87.
     """
     low = token_table(doc).lower
-    has_change = Span.has_extension("change")
     for k, (r, claim) in enumerate(made):
         num = r.num
-        if has_change and num._.change:
+        if num._.change:
             claim.change = num._.change
         if k == 0 or num.start < 2:
             continue
@@ -288,7 +287,7 @@ class ClaimBuilder:
                     # "Facebook was involved in 611 of the cases": the cases the figure before counted
                     r.measure, r.measure_text = prev_whole.measure, prev_whole.measure_text
                 claim = self._claim(doc, sent, r, sentence, att, prev, stated_frames, stated_periods,
-                                    claims, clauses, list_period)
+                                    claims, clauses, list_period if bullet or row else None)
                 made.append((r, claim))
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
@@ -307,6 +306,8 @@ class ClaimBuilder:
                prev: Claim | None, stated_frames: list[Frame], stated_periods: list[PeriodRef],
                claims_so_far: list[Claim], clauses: list[tuple[int, int, int]],
                list_period: PeriodRef | None = None) -> Claim:
+        """One claim of a reading; ``list_period`` is the heading's period when the sentence is a
+        list item or table row under one."""
         num = r.num
         subject, subject_text = r.subject, r.subject_text
         if subject is None and r.inherit_subject is not None and prev is not None:
@@ -326,13 +327,13 @@ class ClaimBuilder:
         else:
             frame = att.inherited_frame()
         period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
-        if period is None and list_period is not None and (is_list_item(sent) or table_row(sent, [num])):
+        if period is None and list_period is not None:
             # a table row under "Dismissals by force, 2017-18 to 2021-22": the heading's period
             period = replace(list_period, inherited=True, source="list_item", rule="list_heading_period")
         total = _earlier_total(doc, num, claims_so_far)
         if period is not None:
             # a change ("has grown by 60% over the past decade") compares periods too
-            compared = att.is_comparison(num, r.left) or bool(Span.has_extension("change") and num._.change)
+            compared = att.is_comparison(num, r.left) or bool(num._.change)
             if att.holds_frame(num, period, compared):
                 att.hold_period = True
             if not compared:
@@ -346,7 +347,7 @@ class ClaimBuilder:
         confidence = STRENGTH_CONFIDENCE.get(max(0, min(3, r.strength)), 0.6)
         if subject is None and not r.counted_noun:
             confidence -= 0.1
-        value_max = ext.value_max if Span.has_extension("value_max") else None
+        value_max = ext.value_max
         return Claim(
             value=_number(ext.value), unit=ext.unit or "count", approx=ext.approx or "exact",
             value_max=None if value_max is None else _number(value_max),
