@@ -264,7 +264,7 @@ def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return paras[max(k, 0)] if paras else (0, 0)
 
 
-def build_frame(doc: Doc, index) -> ArticleFrame:
+def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> ArticleFrame:
     """The article's frame from its structure (rules named in ``data/frame_rules.json``).
 
     Force mentions inside quotes are not evidence. The headline decides first, then the
@@ -280,7 +280,7 @@ def build_frame(doc: Doc, index) -> ArticleFrame:
     * a force named only once, in the body, is an example or an aside: never the frame.
     """
     text = doc_text(doc)
-    paras = paragraphs(text)
+    paras = paragraphs(text) if paras is None else paras  # (the caller's, when it has them)
     headline_end, top = top_end(text, paras)
     frame = ArticleFrame()
 
@@ -391,7 +391,10 @@ class ArticleAttribution:
 
     def __post_init__(self) -> None:
         self.index = span_index(self.doc)
-        self.article = build_frame(self.doc, self.index)
+        text = doc_text(self.doc)
+        paras = paragraphs(text)
+        self.headline_end, self.top = top_end(text, paras)
+        self.article = build_frame(self.doc, self.index, paras)
         place = self.article.evidence.get("force") or self.article.evidence.get("region")
         rule = place.rule if place else "no_frame"
         self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
@@ -399,8 +402,6 @@ class ArticleAttribution:
         self.period_rule = "first_stated_period"
         self.hold_period = False  # set for a sentence whose periods must not move the frame
         self.doc._.frame = self.article
-        text = doc_text(self.doc)
-        self.headline_end, self.top = top_end(text, paragraphs(text))
         # the windows the article states outright (not "over five years", not "the end of 2021"):
         # an unanchored duration takes the one of its length
         # explicit dates before relative phrases ("between June 2019 and May 2022" before "in the
