@@ -85,3 +85,22 @@ def test_every_rule_the_code_uses_is_named_in_the_data():
     used |= {f"{s}_{k}" for s in ("clause", "sentence") for k in ("force", "area", "period")}
     assert len(used) > 20
     assert used <= {r["name"] for r in RULES}, used - {r["name"] for r in RULES}
+
+
+def _not_cases():
+    for rule in RULES:
+        for k, ex in enumerate(rule.get("not_examples", [])):
+            for want in ex["expect"]:
+                yield pytest.param(ex, want, id=f"{rule['name']}:not{k}:{want.get('value', '')}")
+
+
+@pytest.mark.parametrize(("example", "want"), list(_not_cases()))
+def test_frame_rule_not_example(example, want, nlp):
+    """Where a rule must not fire: the claim keeps the attributes the other rules give it."""
+    claims = [c.to_dict() for c in extract(example["text"], published=example["published"], nlp=nlp)]
+    hits = [c for c in claims if abs(c["value"] - want["value"]) < 1e-6]
+    assert hits, f"no claim of {want['value']} in {claims}"
+    for attr in ("force", "region"):
+        if attr in want:
+            got = hits[0][attr]
+            assert (got["id"] if attr == "force" and got else got) == want[attr], (attr, hits[0])

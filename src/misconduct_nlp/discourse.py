@@ -87,6 +87,17 @@ def frame_rules() -> tuple[dict, ...]:
     return tuple(data["rules"])
 
 
+@lru_cache(maxsize=1)
+def _anaphor_cues() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    """The words of the ``force_anaphor`` rule: the nouns that point back to a force ("the
+    force"), who speaks for a force, and who speaks for all of them (read once)."""
+    rule = next(r for r in frame_rules() if r["name"] == "force_anaphor")
+    cues = rule["cues"]
+    speaker = re.compile(r"\b(?:" + "|".join(cues["force_speakers"]) + r")\b", re.IGNORECASE)
+    national = re.compile(r"\b(?:" + "|".join(cues["national_speakers"]) + r")\b", re.IGNORECASE)
+    return frozenset(cues["nouns"]), speaker, national
+
+
 def _force_ref(span: Span, inherited: bool = False) -> ForceRef:
     f = span._.force
     return ForceRef(id=f.id, name=f.name, text=span.text, score=float(getattr(f, "score", 100.0)),
@@ -106,6 +117,7 @@ def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
     return any_word_between(doc, lo, hi, words)
 
 
+ANAPHOR_REACH = 3  # sentences after the last one naming a force that "the force" still points to it
 FORCE_WINDOW = 60  # tokens either side of a figure's clause searched for its force or area
 NATIONAL_NOUNS = frozenset({"average", "total", "figure", "figures", "rate", "picture", "level"})
 COORD_WORDS = frozenset({"and", "or", "&", "plus"})
@@ -394,6 +406,11 @@ class ArticleAttribution:
         text = doc_text(self.doc)
         paras = paragraphs(text)
         self.headline_end, self.top = top_end(text, paras)
+        self.text, self.paras = text, paras
+        self.para_starts = [p[0] for p in paras]
+        # the one force the last sentences named, and how many sentences ago (force_anaphor)
+        self.recent: ForceRef | None = None
+        self.recent_age = 0
         self.article = build_frame(self.doc, self.index, paras)
         place = self.article.evidence.get("force") or self.article.evidence.get("region")
         rule = place.rule if place else "no_frame"
@@ -533,6 +550,7 @@ class ArticleAttribution:
 
     def after_sentence(self, sent: Span, stated: list[Frame]) -> None:
         """Move the frame after a sentence whose figures stated ``stated`` frames."""
+        self._see_forces(sent, stated)
         keys = {(f.force.id if f.force else None, f.region) for f in stated}
         if self.article.scope == "national":
             # a national article: a figure for one force or area is an example, not a new frame
@@ -550,6 +568,46 @@ class ArticleAttribution:
                 if sp.label_ == "FORCE" and sp._.force and sp._.force.id == self.main.force.id:
                     self.frame = self.main
                     break
+
+    def _see_forces(self, sent: Span, stated: list[Frame]) -> None:
+        """Note the one force a sentence names (or forget it: several forces, an area's figure,
+        or three sentences without it)."""
+        named: dict[str, Span] = {}
+        for sp in self.index.within("forces", sent.start, sent.end):
+            if sp._.force:
+                named.setdefault(sp._.force.id, sp)
+        if len(named) == 1:
+            self.recent, self.recent_age = _force_ref(next(iter(named.values())), inherited=True), 0
+        elif named or any(f.force is None and f.region and f.rule != "force_anaphor" for f in stated):
+            self.recent = None
+        else:
+            self.recent_age += 1
+            if self.recent_age > ANAPHOR_REACH:
+                self.recent = None
+
+    def force_anaphor(self, sent: Span, num: Span) -> Frame | None:
+        """In a national or several-force story, a figure whose sentence names no force but
+        points back to one ("The force currently has 23 officers suspended", "One in five of
+        its complaints", or the words of a quoted chief constable or force spokesperson) is
+        about the one force the sentences just before named (rule ``force_anaphor``)."""
+        if self.recent is None or self.article.scope == "single_force":
+            return None
+        nouns, speaker, national = _anaphor_cues()
+        low = token_table(self.doc).lower
+        a, b = sent.start, sent.end
+        for k in range(a, b - 1):
+            if low[k] == "the" and low[k + 1] in nouns and (k + 2 >= b or low[k + 2] != "of"):
+                return Frame(force=self.recent).tagged("frame", "force_anaphor")
+            if low[k] == "its" and self.recent_age == 0:
+                return Frame(force=self.recent).tagged("frame", "force_anaphor")
+        k = max(0, bisect_right(self.para_starts, num.start_char) - 1)
+        if not self.paras or not in_quote(self.text, self.paras[k], num.start_char):
+            return None
+        # the speaker: named in the quote's paragraph or the one before ('..., she said.')
+        around = self.text[self.paras[max(0, k - 1)][0]:self.paras[k][1]]
+        if speaker.search(around) and not national.search(around):
+            return Frame(force=self.recent).tagged("frame", "force_anaphor")
+        return None
 
     # -- period ----------------------------------------------------------------------------
     def _resolved(self, sp: Span) -> PeriodRef | None:

@@ -325,7 +325,7 @@ class ClaimBuilder:
             force = replace(prev.force, inherited=True) if prev.force else None
             frame = Frame(force=force, region=prev.region).tagged("previous_claim", "part_of_previous")
         else:
-            frame = att.inherited_frame()
+            frame = att.force_anaphor(sent, num) or att.inherited_frame()
         period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
         if period is None and list_period is not None:
             # a table row under "Dismissals by force, 2017-18 to 2021-22": the heading's period
