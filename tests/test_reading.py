@@ -30,9 +30,11 @@ def test_reading_case(case, nlp):
     claims = [c.to_dict() for c in extract(case["text"], published="2022-06-01", nlp=nlp)]
     for want in case["expect"]:
         hits = [c for c in claims if abs(c["value"] - want["value"]) < 1e-6
-                and c["unit"] == want.get("unit", c["unit"])]
+                and c["unit"] == want.get("unit", c["unit"])
+                and want.get("quote", "") in c["sentence"]["text"]]
         assert hits, f"no claim of {want['value']} in {claims}"
-        bad = {k: (hits[0].get(k), v) for k, v in want.items() if k != "value" and not _ok(hits[0].get(k), v)}
+        bad = {k: (hits[0].get(k), v) for k, v in want.items()
+               if k not in ("value", "quote") and not _ok(hits[0].get(k), v)}
         assert not bad, (bad, hits[0])
     for absent in case.get("absent", []):
         assert not [c for c in claims if all(c.get(k) == v for k, v in absent.items())], claims

@@ -44,7 +44,7 @@ def _earlier_total(doc: Doc, num: Span, claims: list[Claim]) -> Claim | None:
     """The earlier claim an "Of the N ..." figure repeats (same value), if any."""
     i = num.start
     low = token_table(doc).lower
-    if i < 2 or low[i - 1] not in ("the", "these", "those") or low[i - 2] != "of":
+    if i < 2 or low[i - 1] not in ("the", "these", "those", "its", "their") or low[i - 2] != "of":
         return None
     return next((c for c in reversed(claims) if c.value == num._.value and c.unit == num._.unit), None)
 
@@ -102,6 +102,15 @@ def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
     low = token_table(doc).lower
     for k, r in enumerate(readings):
         total = _earlier_total(doc, r.num, claims)
+        part = readings[k - 1] if k > 0 and readings[k - 1].num.end == r.num.start - 2 else None
+        if total is not None and part is not None and total.measure is not None:
+            # "In total, 24 of the 63 were dismissed": the verb is the part's; the 63 is the
+            # earlier total again, with its measure and whom it counts, and the part counts them
+            r.measure, r.measure_text, r.strength = total.measure, total.measure_text, 0
+            r.subject, r.subject_text = total.subject, total.subject_text
+            if part.subject is None:
+                part.subject, part.subject_text = total.subject, total.subject_text
+            continue
         if total is not None and (r.measure is None or r.strength <= 0) and total.measure is not None:
             # "Of the 394 officers, 342 were PCs while 36 sergeants ...": the total's measure, for
             # it and for the parts after it that have none of their own
@@ -215,6 +224,7 @@ class ClaimBuilder:
         prev_claim: Claim | None = None
         prev_whole: Claim | None = None  # the last claim that is not a part ("29 were police officers")
         lead_in: tuple[str, str] | None = None
+        lead_claim: Claim | None = None  # the claim a list's items break down, when its lead-in names none
         list_period: PeriodRef | None = None  # the period of the list heading being read
         ni = 0
         sent_before: Span | None = None
@@ -238,13 +248,16 @@ class ClaimBuilder:
             bullet = is_list_item(sent)
             row = not bullet and table_row(sent, nums)
             if not bullet and not row and text:
-                lead_in, list_period = None, None
+                lead_in, list_period, lead_claim = None, None, None
                 if text.endswith(":") or table_heading(sent, text, att):
                     # "The forces holding most hearings were:", "Dismissals by force, 2017-18 to
                     # 2021-22": what the items below count (else what the figures before did)
                     last = prev_whole or prev_claim
-                    lead_in = list_lead_in(sent) or (
-                        (last.measure, last.measure_text or "") if last else None)
+                    lead_in = list_lead_in(sent)
+                    if lead_in is None and last is not None:
+                        # "The breakdown by force was:" after "63 employees were convicted. Of
+                        # those, 41 were officers, ...": the items break down the total, not its parts
+                        lead_in, lead_claim = (last.measure, last.measure_text or ""), last
                     list_period = att.sentence_period(sent)
             if not nums or is_furniture(text):
                 att.after_sentence(sent, [])
@@ -282,6 +295,8 @@ class ClaimBuilder:
             for r in readings:
                 # "Of the 43, 29 were officers ... 17 of them remain in post": "of them" is the whole
                 prev = prev_whole if r.anaphoric and prev_whole is not None else prev_claim
+                if (bullet or row) and lead_claim is not None:
+                    prev = lead_claim
                 if r.anaphoric and r.strength <= 0 and r.measure == "reported" and prev_whole is not None \
                         and prev_whole.measure not in (None, "reported") and prev_whole.unit == "count":
                     # "Facebook was involved in 611 of the cases": the cases the figure before counted
