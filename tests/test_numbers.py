@@ -47,6 +47,10 @@ CASES = [
     ("Between 2018 and 2021, 40 officers were sacked.", 2018, None, "count", "YEAR", None),
     ("Between 2018 and 2021, 40 officers were sacked.", 2021, None, "count", "YEAR", None),
     ("From 2018-2021, 40 officers were sacked.", 2021, None, "count", "YEAR", None),
+    ("In 2019 – 20, 40 officers were sacked.", 20, None, "count", "YEAR", None),
+    # a list row "<year> – <figure> <noun>" is a year and a count, not a span of years
+    ("Sackings rose:\n2014 – 38 dismissals\n2015 – 47 dismissals", 38, None, "count", "COUNT", None),
+    ("Sackings rose:\n2014 – 12 dismissals\n2015 – 17 dismissals", 12, None, "count", "COUNT", None),
     ("The team won 3-1 and 40 officers were sacked.", 3, None, "count", "SCORE", None),
     # rates per 1,000 and their bases
     ("There were 1,232 allegations per 1,000 staff.", 1232, None, "per_1000", "RATE", None),

@@ -45,7 +45,10 @@ def test_grammar_examples(pattern: periods.PeriodPattern, example: dict) -> None
     got = span_of(example["text"], example.get("published"),
                   **({"default_start": example["default_start"]} if "default_start" in example else {}))
     assert got == (example["start"], example["end"])
-    if pattern.mention:
+    if pattern.mention and "in" in example:  # a phrase found only in its context ("in")
+        mentions = find_period_mentions(example["in"])
+        assert (example["text"], example.get("kind", pattern.kind)) in [(m.text, m.kind) for m in mentions]
+    elif pattern.mention:
         mentions = find_period_mentions(example["text"])
         assert [(m.text, m.kind) for m in mentions] == [
             (example["text"], example.get("kind", pattern.kind))]

@@ -20,7 +20,7 @@ from ..doccache import doc_text, drop_cache, first_content, span_index, span_tex
 from ..model import Claim, PeriodRef, TextSpan
 from ..probability import assign_probabilities
 from ..reading import BREAKDOWN_NOUNS, Reading, read_sentence, refers_back, terms
-from .numbers import CLAIM_KINDS
+from .numbers import CLAIM_KINDS, rate_unit
 from .sentencizer import is_furniture
 
 STRENGTH_CONFIDENCE = {3: 0.95, 2: 0.9, 1: 0.75, 0: 0.6}
@@ -197,6 +197,30 @@ def table_row(sent: Span, nums: list[Span]) -> bool:
             and not index.within("measures", sent.start, sent.end))
 
 
+def heading_rate(sent: Span) -> str | None:
+    """The rate a list's heading names without a figure of its own ("The forces with the
+    highest rates of allegations per 1,000 officers were:"): its items are in that unit."""
+    nums = span_index(sent.doc).within("numbers", sent.start, sent.end)
+    if any(sp.label_ == "RATE" for sp in nums):
+        return None
+    return next((u for sp in nums if sp.label_ == "RATE_BASE" and (u := rate_unit(sp._.value))), None)
+
+
+ELLIPTIC_BEFORE = frozenset({"at", "of", "on", "with", "was", "is", "to"})
+ELLIPTIC_AFTER = frozenset({",", ".", ";", ")", "and", "in", "while", "whereas", "but", "for", "among"})
+
+
+def elliptic(doc: Doc, r: Reading) -> bool:
+    """True for a bare figure set beside a rate in its sentence ("had the lowest at 121", "the
+    national average of 71", "compared with 71 in Kent"): no noun counted, a comparison word
+    before it and nothing of its own after it, so it is a rate in the same unit."""
+    low = token_table(doc).lower
+    n = r.num
+    after = low[n.end] if n.end < len(low) else "."
+    return (not r.counted_noun and n._.unit == "count" and n.start > 0
+            and low[n.start - 1] in ELLIPTIC_BEFORE and (after in ELLIPTIC_AFTER or n.end >= n.sent.end))
+
+
 def list_lead_in(sent: Span) -> tuple[str, str] | None:
     """The measure a list's lead-in sentence gives its items ("The forces that held most hearings:")."""
     found = terms(sent, "measures")
@@ -226,6 +250,7 @@ class ClaimBuilder:
         lead_in: tuple[str, str] | None = None
         lead_claim: Claim | None = None  # the claim a list's items break down, when its lead-in names none
         list_period: PeriodRef | None = None  # the period of the list heading being read
+        list_unit: str | None = None  # the rate its items are in ("The rates per 1,000 officers were:")
         ni = 0
         sent_before: Span | None = None
         before_had_claims = False
@@ -248,7 +273,7 @@ class ClaimBuilder:
             bullet = is_list_item(sent)
             row = not bullet and table_row(sent, nums)
             if not bullet and not row and text:
-                lead_in, list_period, lead_claim = None, None, None
+                lead_in, list_period, lead_claim, list_unit = None, None, None, None
                 if text.endswith(":") or table_heading(sent, text, att):
                     # "The forces holding most hearings were:", "Dismissals by force, 2017-18 to
                     # 2021-22": what the items below count (else what the figures before did)
@@ -259,6 +284,7 @@ class ClaimBuilder:
                         # those, 41 were officers, ...": the items break down the total, not its parts
                         lead_in, lead_claim = (last.measure, last.measure_text or ""), last
                     list_period = att.sentence_period(sent)
+                    list_unit = heading_rate(sent)
             if not nums or is_furniture(text):
                 att.after_sentence(sent, [])
                 continue
@@ -292,6 +318,7 @@ class ClaimBuilder:
             sentence = TextSpan(text, s_start, s_end)
             clauses = [(r.left, r.right, r.num.start) for r in readings]
             made = []
+            rate = None  # the unit of the sentence's last rate ("512 allegations per 1,000 employees")
             for r in readings:
                 # "Of the 43, 29 were officers ... 17 of them remain in post": "of them" is the whole
                 prev = prev_whole if r.anaphoric and prev_whole is not None else prev_claim
@@ -303,6 +330,12 @@ class ClaimBuilder:
                     r.measure, r.measure_text = prev_whole.measure, prev_whole.measure_text
                 claim = self._claim(doc, sent, r, sentence, att, prev, stated_frames, stated_periods,
                                     claims, clauses, list_period if bullet or row else None)
+                if claim.unit == "count" and (bullet or row) and list_unit is not None:
+                    claim.unit = list_unit  # "Cleveland – 21.4" under the rates' heading
+                elif claim.unit == "count" and rate is not None and elliptic(doc, r):
+                    claim.unit = rate  # "..., while Dyfed-Powys had the lowest at 121"
+                if claim.unit.startswith("per_"):
+                    rate = claim.unit
                 made.append((r, claim))
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)

@@ -50,6 +50,23 @@ _CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", ".", "!", "?", "—", "–"}
 _LEFT_OUT_OF_RANGES = frozenset({"YEAR", "DATE", "SCORE", "RATE_BASE", "FORCES"})
 
 
+def _range_end(year: float, digits: str, counted: bool) -> bool:
+    """True when ``digits`` after "<year> –" end a span of years ("2018-2021", "2010-11"), not a
+    figure in a "2010 – 38 investigations" list row: no counted noun after it, and a four-digit
+    year up to 30 later or a two-digit one up to ten years on."""
+    if counted or not digits.isdigit():
+        return False
+    v = int(digits)
+    if len(digits) == 4:
+        return year <= v <= year + 30
+    return len(digits) == 2 and 1 <= (v - int(year) % 100) % 100 <= 10
+
+
+def rate_unit(base: float) -> str | None:
+    """The unit of a rate per ``base`` ("per 1,000 officers" -> ``per_1000``), None if it has none."""
+    return _tables()["base_units"].get(base)
+
+
 @dataclass
 class _Num:
     start: int
@@ -434,7 +451,8 @@ class NumberFinder:
                 and num.end == num.start + 1 and num.end not in nouns:
             return "YEAR"
         if "/" in first or (prev is not None and prev.kind in ("YEAR", "DATE") and before is not None
-                            and text[b1] in ("-", "/", "–") and prev.end == num.start - 1):
+                            and text[b1] in ("-", "/", "–") and prev.end == num.start - 1
+                            and (prev.kind == "DATE" or _range_end(prev.value, first, num.end in nouns))):
             return prev.kind if prev is not None and prev.kind == "DATE" else "YEAR"
         # names: "the iPhone 11", "the FTSE 100", "Game 7" (a plain integer right after a
         # capitalised word inside a sentence, no counted noun after it, not ending a line)
