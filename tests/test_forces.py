@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 import misconduct_nlp
 import misconduct_nlp.forces as forces_mod
-from misconduct_nlp.errors import RemovedError
 from misconduct_nlp.forces import (
     PLACE_SCORE,
     Force,
@@ -622,20 +621,6 @@ def test_a_registry_adds_forces_from_jsonl(tmp_path):
         reg.add_aliases("no-such-force", ["x"])
     assert "isle-of-man" in reg.entries and "other" not in reg.entries  # a failed row changes nothing
     assert "isle-of-man" not in registry() and match_force("Isle of Man Constabulary") is None
-
-
-@pytest.mark.parametrize("call, code, method", [
-    (lambda: forces_mod.add_aliases("kent", ["Kent's finest"]), "E405", ".add_aliases("),
-    (lambda: forces_mod.add_forces([{"id": "kent", "aliases": ["x"]}]), "E406", ".add_forces("),
-    (lambda: forces_mod.reset_registry(), "E407", ".reset()"),
-    (lambda: forces_mod.default_registry(), "E409", ".registry"),
-], ids=["add_aliases", "add_forces", "reset_registry", "default_registry"])
-def test_the_process_wide_functions_are_gone(call, code, method):
-    with pytest.raises(RemovedError) as e:
-        call()
-    assert e.value.code == code
-    assert f'nlp.get_pipe("misconduct_forces"){method}' in str(e.value)
-    assert match_force("Kent's finest") is None  # nothing was changed on the way
 
 
 # --------------------------------------------------------------------------- component

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 import misconduct_nlp
 from misconduct_nlp import periods
-from misconduct_nlp.errors import RemovedError
 from misconduct_nlp.model import PeriodRef
 from misconduct_nlp.periods import (
     Period,
@@ -479,14 +478,6 @@ def test_user_grammar_file(tmp_path: Path) -> None:
     # the grammar given is used for that call only: the package's is unchanged
     assert [m.text for m in find_period_mentions(text)] == []
     assert parse_period("in the school year 2015") is None
-
-
-def test_use_grammar_is_gone(tmp_path: Path) -> None:
-    with pytest.raises(RemovedError) as e:
-        periods.use_grammar(tmp_path / "periods.json")
-    assert e.value.code == "E408"
-    assert 'nlp.get_pipe("misconduct_periods").use_grammar(' in str(e.value)
-    assert periods.default_grammar() is periods.load_grammar(None)  # the package's, unchanged
 
 
 # --- the seed articles (read-only, outside the project) ---------------------------------------------

@@ -92,6 +92,7 @@ def test_the_process_wide_functions_raise_a_coded_error(call, code, instead):
     # nothing changed on the way
     assert not any("frobnicated" in e.terms for e in lexicon.entries("measures"))
     assert forces.match_force("the Garden of England force") is None
+    assert periods.default_grammar() is periods.load_grammar(None)  # the package's grammar
 
 
 #: "It recorded 40 ..." refers back to the sentence before; a counted noun ("cases", or one a
