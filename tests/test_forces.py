@@ -16,13 +16,11 @@ import misconduct_nlp.forces as forces_mod
 from misconduct_nlp.forces import (
     PLACE_SCORE,
     Force,
-    add_aliases,
-    add_forces,
+    ForceRegistry,
     find_force_mentions,
     find_regions,
     match_force,
     registry,
-    reset_registry,
 )
 from misconduct_nlp.model import REGIONS
 
@@ -569,18 +567,23 @@ def test_regions_in_sentences(text, expected):
 # --------------------------------------------------------------------------- extension
 
 
-def test_add_aliases_and_reset():
-    try:
-        assert match_force("Kent's finest") is None
-        add_aliases("kent", ["Kent's finest"])
-        assert match_force("Kent's finest").id == "kent"
-        assert _mentions("Kent's finest arrived.") == [("Kent's finest", "kent", True)]
-    finally:
-        reset_registry()
-    assert match_force("Kent's finest") is None
+def _registry_mentions(reg: ForceRegistry, text: str) -> list[tuple[str, str, bool]]:
+    return [(m.text, m.force.id, m.explicit) for m in reg.find(text)]
 
 
-def test_add_forces_from_jsonl(tmp_path):
+def test_a_registry_adds_aliases_and_resets():
+    reg = ForceRegistry()
+    assert reg.match("Kent's finest") is None
+    reg.add_aliases("kent", ["Kent's finest"])
+    assert reg.match("Kent's finest").id == "kent"
+    assert _registry_mentions(reg, "Kent's finest arrived.") == [("Kent's finest", "kent", True)]
+    assert match_force("Kent's finest") is None  # the module's functions read the packaged registry
+    assert ForceRegistry().match("Kent's finest") is None  # and so does every new registry
+    reg.reset()
+    assert reg.match("Kent's finest") is None
+
+
+def test_a_registry_adds_forces_from_jsonl(tmp_path):
     path = tmp_path / "extra.jsonl"
     path.write_text(
         json.dumps(
@@ -595,29 +598,29 @@ def test_add_forces_from_jsonl(tmp_path):
         )
         + "\n"
     )
-    try:
-        add_forces(path)
-        assert match_force("Isle of Man Constabulary").id == "isle-of-man"
-        assert _mentions("The Isle of Man police said so.") == [("Isle of Man police", "isle-of-man", True)]
-        with pytest.raises(ValueError):
-            add_forces(
-                [
-                    {
-                        "id": "other",
-                        "name": "Other",
-                        "kind": "special",
-                        "country": "UK",
-                        "aliases": ["Kent Police"],
-                    }
-                ]
-            )
-        with pytest.raises(ValueError):
-            add_forces([{"id": "nameless"}])
-        with pytest.raises(KeyError):
-            add_aliases("no-such-force", ["x"])
-    finally:
-        reset_registry()
-    assert "isle-of-man" not in registry()
+    reg = ForceRegistry()
+    reg.add_forces(path)
+    assert reg.match("Isle of Man Constabulary").id == "isle-of-man"
+    assert _registry_mentions(reg, "The Isle of Man police said so.") == [
+        ("Isle of Man police", "isle-of-man", True)]
+    with pytest.raises(ValueError):
+        reg.add_forces(
+            [
+                {
+                    "id": "other",
+                    "name": "Other",
+                    "kind": "special",
+                    "country": "UK",
+                    "aliases": ["Kent Police"],
+                }
+            ]
+        )
+    with pytest.raises(ValueError):
+        reg.add_forces([{"id": "nameless"}])
+    with pytest.raises(KeyError):
+        reg.add_aliases("no-such-force", ["x"])
+    assert "isle-of-man" in reg.entries and "other" not in reg.entries  # a failed row changes nothing
+    assert "isle-of-man" not in registry() and match_force("Isle of Man Constabulary") is None
 
 
 # --------------------------------------------------------------------------- component

@@ -473,13 +473,14 @@ def test_user_grammar_file(tmp_path: Path) -> None:
     }
     path = tmp_path / "periods.json"
     path.write_text(json.dumps({**data, "patterns": [extra, *data["patterns"]]}), encoding="utf-8")
-    try:
-        periods.use_grammar(path)
-        assert [m.text for m in find_period_mentions("Nine were sacked in the school year 2015.")] == [
-            "in the school year 2015"]
-    finally:
-        periods.use_grammar(None)
-    assert [m.text for m in find_period_mentions("Nine were sacked in the school year 2015.")] == []
+    text = "Nine were sacked in the school year 2015."
+    grammar = periods.load_grammar(path)
+    assert [m.text for m in find_period_mentions(text, grammar=grammar)] == ["in the school year 2015"]
+    assert parse_period("in the school year 2015", grammar=grammar) == Period(
+        date(2015, 1, 1), date(2015, 12, 31), "in the school year 2015")
+    # the grammar given is used for that call only: the package's is unchanged
+    assert [m.text for m in find_period_mentions(text)] == []
+    assert parse_period("in the school year 2015") is None
 
 
 # --- the seed articles (read-only, outside the project) ---------------------------------------------

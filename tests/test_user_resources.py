@@ -1,4 +1,8 @@
-"""``--lexicon``, ``--aliases`` and ``--pipeline``: a user's additions reach the claims on every
+"""A user's additions belong to one pipeline: two pipelines in one process share none of them,
+the process-wide functions that once changed every pipeline are gone (coded errors), and nouns
+added to a pipeline's measures lexicon are counted nouns for its claims.
+
+``--lexicon``, ``--aliases`` and ``--pipeline``: a user's additions reach the claims on every
 engine (one process, ``--workers 2``, ``--engine dask``), and a file that cannot be used is a
 usage error (exit status 2) with a coded message, before any output is written."""
 
@@ -12,10 +16,13 @@ from pathlib import Path
 
 import pytest
 
+import misconduct_nlp
+from misconduct_nlp import extract, forces, lexicon, periods
 from misconduct_nlp.batch import BatchOptions, read_resources, run_batch
 from misconduct_nlp.cli import main
-from misconduct_nlp.errors import UsageError, code_of
+from misconduct_nlp.errors import RemovedError, UsageError, code_of
 from misconduct_nlp.formats import read_claims
+from misconduct_nlp.reading import counted_nouns, read_sentence
 
 #: Our own sentences. Without the alias the first names no force; without the lexicon row the
 #: second's verb is not read as a dismissal.
@@ -27,6 +34,90 @@ ARTICLES = {
 ALIASES = {"kent": ["the Garden of England force"]}
 LEXICON_ROW = {"label": "dismissed", "strength": 2, "terms": ["frobnicated"],
                "examples": [{"text": "9 officers were frobnicated.", "value": 9, "measure": "dismissed"}]}
+
+
+# --------------------------------------------------------------------------- one pipeline's own
+
+#: Our own sentences: an alias, a verb and a period phrase the package does not know.
+GARDEN = "The Garden of England force dismissed 14 officers for gross misconduct in 2022."
+FROBNICATED = "Kent Police said 9 officers were frobnicated in 2021."
+TERM_TIME = "Kent Police sacked 9 officers in the summer term of 2019."
+SUMMER_TERM = {"name": "summer_term", "kind": "absolute", "resolve": "point",
+               "regex": r"\bin\s+the\s+summer\s+term\s+of\s+(?P<a>{Y4})",
+               "examples": [{"text": "in the summer term of 2019", "start": "2019-01-01",
+                             "end": "2019-12-31"}]}
+
+
+def _seen(nlp) -> dict[str, tuple]:
+    """What each sentence gives with ``nlp``: the force, the measure, the period's start."""
+    garden = extract(GARDEN, published="2023-01-10", nlp=nlp)
+    verb = extract(FROBNICATED, published="2023-01-10", nlp=nlp)
+    term = extract(TERM_TIME, published="2023-01-10", nlp=nlp)
+    return {"garden": tuple((c.force.id if c.force else None) for c in garden),
+            "verb": tuple(c.measure for c in verb),
+            "term": tuple((c.period.start.isoformat() if c.period else None) for c in term)}
+
+
+def test_two_pipelines_in_one_process_share_no_additions():
+    first, second = misconduct_nlp.load(), misconduct_nlp.load()
+    plain = _seen(second)
+    assert plain == {"garden": (None,), "verb": (), "term": (None,)}  # the package knows none of it
+    first.get_pipe("misconduct_forces").add_aliases(ALIASES)
+    first.get_pipe("misconduct_measures").add_terms("dismissed", ["frobnicated"])
+    first.get_pipe("misconduct_periods").add_patterns([SUMMER_TERM])
+    assert _seen(first) == {"garden": ("kent",), "verb": ("dismissed",), "term": ("2019-01-01",)}
+    assert _seen(second) == plain                   # a pipeline built before is unaffected,
+    assert _seen(misconduct_nlp.load()) == plain    # and so is one built after
+    assert forces.match_force("the Garden of England force") is None  # and the module's functions
+    assert periods.parse_period("in the summer term of 2019") is None
+    assert not any("frobnicated" in e.terms for e in lexicon.entries("measures"))
+
+
+@pytest.mark.parametrize("call, code, instead", [
+    (lambda: lexicon.add_terms("measures", "dismissed", ["frobnicated"]), "E404",
+     'nlp.get_pipe("misconduct_measures").add_terms('),
+    (lambda: forces.add_aliases("kent", ["the Garden of England force"]), "E405",
+     'nlp.get_pipe("misconduct_forces").add_aliases('),
+    (lambda: forces.add_forces([{"id": "kent", "aliases": ["x"]}]), "E406",
+     'nlp.get_pipe("misconduct_forces").add_forces('),
+    (lambda: forces.reset_registry(), "E407", 'nlp.get_pipe("misconduct_forces").reset()'),
+    (lambda: forces.default_registry(), "E409", 'nlp.get_pipe("misconduct_forces").registry'),
+    (lambda: periods.use_grammar("periods.json"), "E408", 'nlp.get_pipe("misconduct_periods").use_grammar('),
+], ids=["add_terms", "add_aliases", "add_forces", "reset_registry", "default_registry", "use_grammar"])
+def test_the_process_wide_functions_raise_a_coded_error(call, code, instead):
+    with pytest.raises(RemovedError) as e:
+        call()
+    assert e.value.code == code and instead in str(e.value)
+    assert isinstance(e.value, RuntimeError)
+    # nothing changed on the way
+    assert not any("frobnicated" in e.terms for e in lexicon.entries("measures"))
+    assert forces.match_force("the Garden of England force") is None
+    assert periods.default_grammar() is periods.load_grammar(None)  # the package's grammar
+
+
+#: "It recorded 40 ..." refers back to the sentence before; a counted noun ("cases", or one a
+#: user adds) keeps the figure's own measure, any other word takes the one before ("dismissed").
+COUNTED = "Kent Police dismissed nine officers. It recorded 40 grievances."
+
+
+def test_nouns_added_to_the_measures_lexicon_are_counted_nouns():
+    own = misconduct_nlp.load()
+    own.get_pipe("misconduct_measures").add_terms("reported", ["grievances"], strength=0, noun=True)
+    doc = own(COUNTED)
+    assert "grievances" in counted_nouns(doc)
+    sent = list(doc.sents)[1]
+    forty = [sp for sp in doc.spans["numbers"] if sp.text == "40"]
+    assert [r.counted_noun for r in read_sentence(sent, forty)] == [True]
+    assert [(c.value, c.measure, c.measure_text) for c in doc._.claims] == [
+        (9, "dismissed", "dismissed"), (40, "reported", "grievances")]
+    fresh = misconduct_nlp.load()
+    doc = fresh(COUNTED)
+    assert "grievances" not in counted_nouns(doc) and "officers" not in counted_nouns(doc)
+    assert [(c.value, c.measure) for c in doc._.claims] == [(9, "dismissed"), (40, "dismissed")]
+    assert "cases" in counted_nouns(fresh("It recorded 40 cases."))  # the package's nouns count too
+
+
+# --------------------------------------------------------------------------- the command line
 
 
 @pytest.fixture

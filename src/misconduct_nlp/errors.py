@@ -26,7 +26,7 @@ from typing import Any
 __all__ = [
     "ArticleError", "ClaimError", "ClaimsFileError", "DocDataError", "Errors", "ExtractorError", "GoldError",
     "InputTypeError", "ManifestWarning", "MisconductError", "MisconductWarning", "NotFoundError",
-    "PackageDataError", "PathWarning", "PipelineError", "UsageError", "Warnings",
+    "PackageDataError", "PathWarning", "PipelineError", "RemovedError", "UsageError", "Warnings",
     "code_of", "codes",
 ]
 
@@ -183,6 +183,31 @@ class Errors(metaclass=ErrorsWithCodes):
     E403 = ("{name} has no terms {terms}{label}: check the spelling; remove only terms the "
             "component has (see its .entries)")
 
+    # -- process-wide defaults that are gone: each pipeline's components own their resources
+    #    (RemovedError; the message names the component method that does the job)
+    E404 = ("misconduct_nlp.lexicon.add_terms() is gone (it changed every pipeline built afterwards in "
+            "this process): the terms belong to the pipeline's lexicon component; use "
+            "nlp.get_pipe(\"misconduct_{group}\").add_terms(label, terms) on your pipeline, or "
+            "misconduct_nlp.load(lexicons=...) with a file, and nlp.to_disk() to keep them")
+    E405 = ("misconduct_nlp.forces.add_aliases() is gone (it changed every pipeline built afterwards in "
+            "this process): the aliases belong to the pipeline's force component; use "
+            "nlp.get_pipe(\"misconduct_forces\").add_aliases(...) on your pipeline, or "
+            "ForceRegistry().add_aliases(...) and its .match() outside one")
+    E406 = ("misconduct_nlp.forces.add_forces() is gone (it changed every pipeline built afterwards in "
+            "this process): the forces belong to the pipeline's force component; use "
+            "nlp.get_pipe(\"misconduct_forces\").add_forces(rows) on your pipeline, or "
+            "ForceRegistry().add_forces(rows) and its .match() outside one")
+    E407 = ("misconduct_nlp.forces.reset_registry() is gone (there is no process-wide registry to "
+            "reset): use nlp.get_pipe(\"misconduct_forces\").reset() to give one pipeline the "
+            "packaged registry again")
+    E408 = ("misconduct_nlp.periods.use_grammar() is gone (it changed every pipeline built afterwards in "
+            "this process): the grammar belongs to the pipeline's period component; use "
+            "nlp.get_pipe(\"misconduct_periods\").use_grammar(path) on your pipeline, or "
+            "parse_period(..., grammar=load_grammar(path)) outside one")
+    E409 = ("misconduct_nlp.forces.default_registry() is gone (it gave the registry every pipeline "
+            "shared): use nlp.get_pipe(\"misconduct_forces\").registry for a pipeline's registry, "
+            "or ForceRegistry() for one of your own")
+
 
 class Warnings(metaclass=ErrorsWithCodes):
     """Warning messages, by code. W0xx: input; a warning never changes the exit status."""
@@ -228,6 +253,12 @@ class UsageError(MisconductError, ValueError):
 
 class PipelineError(MisconductError, ValueError):
     """A pipeline is built wrongly: a component is missing or out of order."""
+
+
+class RemovedError(MisconductError, RuntimeError):
+    """A function that changed process-wide defaults (lexicon terms, force aliases, the period
+    grammar) was called: those resources belong to a pipeline's components now, and the
+    message names the component method to use instead."""
 
 
 class ArticleError(MisconductError):

@@ -37,13 +37,14 @@ import srsly
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from .errors import Errors, RemovedError
+
 EXACT_SCORE = 100.0
 PLACE_SCORE = 60.0  # a bare force-area name ("Kent"): a force only in context
 
 __all__ = [
     "EXACT_SCORE", "PLACE_SCORE", "Force", "ForceEntry", "ForceMention", "ForceRegistry", "RegionMention",
-    "add_aliases", "add_forces", "default_registry", "find_force_mentions", "find_regions", "match_force",
-    "registry", "reset_registry",
+    "find_force_mentions", "find_regions", "match_force", "registry",
 ]
 
 
@@ -416,42 +417,43 @@ class ForceRegistry:
         return rows
 
 
-# The process default, used by the module-level functions below (match_force, add_aliases, ...)
-# and copied by each misconduct_forces component when it is created; the component then owns
-# its copy (see components/forces.py).
-_DEFAULT = ForceRegistry()
+# There is no process-wide registry a user can change: the module-level functions read the
+# packaged one (compiled once, read-only), and each misconduct_forces component owns a
+# ForceRegistry of its own (see components/forces.py). The functions that changed a shared
+# default are gone; they raise RemovedError naming the component method to use.
+
+def registry() -> Mapping[str, ForceEntry]:
+    """The packaged forces by id (read-only); a pipeline's own, with its additions, are
+    ``nlp.get_pipe("misconduct_forces").registry.entries``."""
+    return _package_matcher().entries
 
 
 def default_registry() -> ForceRegistry:
-    """The registry the module-level functions use; new ``misconduct_forces`` components start
-    from a copy of it."""
-    return _DEFAULT
-
-
-def registry() -> Mapping[str, ForceEntry]:
-    """All known forces by id (packaged data plus anything added with :func:`add_forces`)."""
-    return _DEFAULT.entries
+    """Gone: it gave the registry every pipeline shared. Raises
+    :class:`~misconduct_nlp.errors.RemovedError` (E409); use
+    ``nlp.get_pipe("misconduct_forces").registry``, or ``ForceRegistry()`` for one of your own."""
+    raise RemovedError(Errors.E409)
 
 
 def add_forces(rows: Iterable[Mapping[str, Any]] | str | Path) -> None:
-    """Extend the default registry (see :meth:`ForceRegistry.add_forces`).
-
-    It changes :func:`match_force` and :func:`find_force_mentions` and the pipelines built
-    afterwards; to change one pipeline (and save the change with it), use
-    ``nlp.get_pipe("misconduct_forces").add_forces(...)``.
-    """
-    _DEFAULT.add_forces(rows)
+    """Gone: it changed every pipeline built afterwards in the process. Raises
+    :class:`~misconduct_nlp.errors.RemovedError` (E406); use
+    ``nlp.get_pipe("misconduct_forces").add_forces(rows)``."""
+    raise RemovedError(Errors.E406)
 
 
 def add_aliases(force_id: str, aliases: Iterable[str], *, cased: bool = False) -> None:
-    """Add aliases to a known force in the default registry (see :func:`add_forces`);
-    ``cased=True`` matches them only as written or in capitals."""
-    _DEFAULT.add_aliases(force_id, aliases, cased=cased)
+    """Gone: it changed every pipeline built afterwards in the process. Raises
+    :class:`~misconduct_nlp.errors.RemovedError` (E405); use
+    ``nlp.get_pipe("misconduct_forces").add_aliases({force_id: aliases})``."""
+    raise RemovedError(Errors.E405)
 
 
 def reset_registry() -> None:
-    """Forget every :func:`add_forces`/:func:`add_aliases` extension of the default registry."""
-    _DEFAULT.reset()
+    """Gone: there is no process-wide registry to reset. Raises
+    :class:`~misconduct_nlp.errors.RemovedError` (E407); use
+    ``nlp.get_pipe("misconduct_forces").reset()``."""
+    raise RemovedError(Errors.E407)
 
 
 # --------------------------------------------------------------------------- the matcher
@@ -685,8 +687,9 @@ def match_force(text: str, *, places: bool = True, fuzzy: bool = True) -> Force 
     Exact names and aliases score 100, misspellings their rapidfuzz ratio (< 100), and a bare
     force-area name ("Kent") ``PLACE_SCORE`` (or None with ``places=False``). Returns None for
     anything that is not a police force ("Kent County Council", "the Police Federation", "Scotland").
+    This reads the packaged registry; :meth:`ForceRegistry.match` reads one with additions.
     """
-    return _DEFAULT.match(text, places=places, fuzzy=fuzzy)
+    return _package_matcher().match(text, places, fuzzy)
 
 
 def find_force_mentions(text: str, *, places: bool = True, fuzzy: bool = True) -> list[ForceMention]:
@@ -694,8 +697,9 @@ def find_force_mentions(text: str, *, places: bool = True, fuzzy: bool = True) -
 
     Bare place names are returned (``explicit=False``) only in a force context: a figure in
     brackets, a police noun ("Durham officers"), "police in Kent", or a list with other forces.
+    This reads the packaged registry; :meth:`ForceRegistry.find` reads one with additions.
     """
-    return _DEFAULT.find(text, places=places, fuzzy=fuzzy)
+    return _package_matcher().find(text, places, fuzzy)
 
 
 # --------------------------------------------------------------------------- regions

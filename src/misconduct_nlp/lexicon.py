@@ -5,12 +5,14 @@ Each group is a JSONL file with one entry a line::
 
     {"label": "dismissed", "strength": 2, "terms": ["sacked", ...], "examples": [...]}
 
-Files are read once (cached). Each group is held by its pipeline component
-(``misconduct_measures``, ... : :class:`misconduct_nlp.components.lexicons.LexiconRuler`),
-which starts from :func:`entries` and is changed with its ``add_terms``/``remove_terms``/
-``add_file`` methods; ``nlp.to_disk`` saves its terms. :func:`add_terms` here (the older way)
-adds terms to the process default that components created afterwards start from; JSONL files
-of one's own go to :func:`misconduct_nlp.load` (``lexicons={"measures": [path]}``).
+Files are read once (cached, as frozen entries: nothing here can be changed). Each group is
+held by its pipeline component (``misconduct_measures``, ... :
+:class:`misconduct_nlp.components.lexicons.LexiconRuler`), which starts from :func:`entries`
+and is changed with its ``add_terms``/``remove_terms``/``add_file`` methods;
+``nlp.to_disk`` saves its terms. JSONL files of one's own go to :func:`misconduct_nlp.load`
+(``lexicons={"measures": [path]}``). The module-level :func:`add_terms`, which changed every
+pipeline built afterwards in the process, is gone: it raises
+:class:`~misconduct_nlp.errors.RemovedError` naming the component method to use.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from .errors import Errors, RemovedError
 
 GROUPS = ("measures", "subjects", "ranks", "platforms")
 
@@ -63,16 +67,11 @@ def read_entries(group: str, path: str | Path | None = None) -> list[LexiconEntr
     return entries
 
 
-_EXTRA: dict[str, list[LexiconEntry]] = {g: [] for g in GROUPS}
-
-
 def add_terms(group: str, label: str, terms: list[str], *, strength: int = 2, noun: bool = False) -> None:
-    """Add terms to a group for every pipeline built afterwards in this process (``misconduct_nlp.load``);
-    to change one pipeline, and save the change with it, use
-    ``nlp.get_pipe(f"misconduct_{group}").add_terms(label, terms)``."""
-    if group not in GROUPS:
-        raise ValueError(f"unknown lexicon group {group!r}; expected one of {GROUPS}")
-    _EXTRA[group].append(LexiconEntry(group, label, tuple(t.lower() for t in terms), strength, noun))
+    """Gone: it changed every pipeline built afterwards in the process. Raises
+    :class:`~misconduct_nlp.errors.RemovedError` (E404); use
+    ``nlp.get_pipe(f"misconduct_{group}").add_terms(label, terms)`` on the pipeline to change."""
+    raise RemovedError(Errors.E404.format(group=group))
 
 
 @cache
@@ -81,8 +80,8 @@ def _package_entries(group: str) -> tuple[LexiconEntry, ...]:
 
 
 def entries(group: str, extra_files: tuple[str, ...] = ()) -> list[LexiconEntry]:
-    """Package entries of ``group``, then entries added with :func:`add_terms`, then ``extra_files``."""
-    out = list(_package_entries(group)) + list(_EXTRA[group])
+    """Package entries of ``group``, then the entries of ``extra_files`` (a new list each call)."""
+    out = list(_package_entries(group))
     for path in extra_files:
         out.extend(read_entries(group, path))
     return out

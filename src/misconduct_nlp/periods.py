@@ -57,6 +57,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .errors import Errors, RemovedError
 from .model import PeriodRef
 
 KINDS = ("absolute", "relative", "anaphoric")
@@ -236,37 +237,36 @@ def _default_path() -> Any:
 
 _Grammar = PeriodGrammar  # the name before the grammar became public
 
-# the process default grammar file of the legacy :func:`use_grammar` (None: the package's)
-_GRAMMAR_PATH: list[str | None] = [None]
 # the grammar a parse in progress uses (set by the functions that take ``grammar=``)
 _ACTIVE: ContextVar[PeriodGrammar | None] = ContextVar("misconduct_period_grammar", default=None)
 
 
-@lru_cache(maxsize=4)
-def _load(path: str | None) -> PeriodGrammar:
-    source = Path(path) if path else _default_path()
-    return PeriodGrammar(json.loads(source.read_text(encoding="utf-8")))
+@lru_cache(maxsize=1)
+def _load() -> PeriodGrammar:
+    """The package's grammar, read and compiled once."""
+    return PeriodGrammar(json.loads(_default_path().read_text(encoding="utf-8")))
 
 
 @lru_cache(maxsize=1)
 def package_data() -> dict[str, Any]:
     """The package's grammar data (``data/periods.json``); do not change it in place."""
-    return _load(None).data
+    return _load().data
 
 
 def default_grammar() -> PeriodGrammar:
-    """The grammar used when none is given: the package's, or the file chosen with :func:`use_grammar`.
-    New ``misconduct_periods`` components start from it."""
-    return _load(_GRAMMAR_PATH[0])
+    """The grammar used when none is given: the package's (compiled once and shared; a
+    component that changes its grammar gets a new one, this one is never changed). New
+    ``misconduct_periods`` components start from it."""
+    return _load()
 
 
 def load_grammar(source: str | Path | dict[str, Any] | None = None) -> PeriodGrammar:
     """A grammar from a file or from data in the layout of ``data/periods.json`` (``None``: the
     package's); the package's data gives the shared, already compiled, package grammar."""
     if source is None:
-        return _load(None)
+        return _load()
     if isinstance(source, dict):
-        return _load(None) if source == package_data() else PeriodGrammar(source)
+        return _load() if source == package_data() else PeriodGrammar(source)
     return load_grammar(json.loads(Path(source).read_text(encoding="utf-8")))
 
 
@@ -285,22 +285,18 @@ def _using(g: PeriodGrammar) -> Iterator[PeriodGrammar]:
 
 
 def use_grammar(path: str | Path | None = None) -> None:
-    """Use another grammar file (same layout as ``data/periods.json``) as the default grammar of
-    this process; ``None`` restores the package's.
-
-    It changes the module's functions and the pipelines built afterwards; to change one
-    pipeline (and save the change with it), use ``nlp.get_pipe("misconduct_periods").use_grammar(...)``.
+    """Gone: it changed the grammar of every pipeline built afterwards in the process. Raises
+    :class:`~misconduct_nlp.errors.RemovedError` (E408); use
+    ``nlp.get_pipe("misconduct_periods").use_grammar(path)`` on the pipeline to change, or pass
+    ``grammar=load_grammar(path)`` to :func:`parse_period` and :func:`find_period_mentions`.
     """
-    _GRAMMAR_PATH[0] = str(path) if path else None
-    _grammar()  # fail early on a broken file
-    clear_caches()
+    raise RemovedError(Errors.E408)
 
 
 def clear_caches() -> None:
     """Forget every parsed phrase (after changing the grammar, or to time a cold start)."""
     _parse_cached.cache_clear()
-    for g in {default_grammar(), _load(None)}:
-        g.undated.clear()
+    default_grammar().undated.clear()
     _mention_kind.cache_clear()
     _dateparser_interval.cache_clear()
 

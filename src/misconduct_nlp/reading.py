@@ -23,12 +23,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from .doccache import doc_text, first_content, span_index, span_text, token_table
-from .lexicon import entries, parse_key
+from .lexicon import parse_key
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
 CLAUSE_WORDS = frozenset({"while", "whereas", "although", "though", "but", "whilst", "despite"})
@@ -57,10 +56,6 @@ NOT_UPHELD_NOUNS = frozenset({"allegations", "allegation", "complaints", "compla
                               "cases", "case", "accusations"})
 
 
-@lru_cache(maxsize=1)
-def counted_nouns() -> frozenset[str]:
-    """Single-word nouns for what is counted when no one is ("cases", "complaints", "hearings")."""
-    return frozenset(term for e in entries("measures") if e.noun for term in e.terms if " " not in term)
 
 
 @dataclass(frozen=True)
@@ -103,6 +98,21 @@ def _term(sp: Span) -> Term:
     else:
         label, strength, noun = sp.label_, 2, False
     return Term(sp.start, sp.end, label, strength, noun, doc_text(sp.doc)[sp.start_char:sp.end_char])
+
+
+def counted_nouns(doc: Doc, key: str = "measures") -> frozenset[str]:
+    """Single-word nouns for what is counted when no one is ("cases", "complaints", "hearings"):
+    the words of the one-token ``noun`` terms found in ``doc.spans[key]``, lower-cased.
+
+    They are read off the Doc, so they are the nouns of the measures lexicon of the pipeline
+    that made it: terms added to that pipeline's ``misconduct_measures`` component
+    (``add_terms(..., noun=True)``) count, another pipeline's do not. Every occurrence of a
+    lexicon term is a span, so a word of the text is in this set exactly when it is one of
+    the lexicon's single-word nouns.
+    """
+    low = token_table(doc).lower
+    return frozenset(low[t.start] for t in span_index(doc).within_as(key, 0, len(doc), _term)
+                     if t.noun and t.end - t.start == 1)
 
 
 def terms(sent: Span, key: str) -> list[Term]:
@@ -227,7 +237,7 @@ def _is_total_of_part(doc, r: Reading) -> bool:
         and (low[i - 3] in ("half", "third", "quarter", "fifth", "tenth") or doc[i - 3].like_num)
 
 
-def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int,
+def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted: frozenset[str],
                   starts: list[int] | None = None) -> None:
     tt = token_table(doc)
     if _is_total_of_part(doc, r):
@@ -253,7 +263,7 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int,
     best: Term | None = None
     for lo, hi in ((2, 99), (1, 1), (0, 0)):
         f = [t for t in fwd if lo <= t.strength <= hi]
-        if len(f) > 1 and _modifies_noun(doc, f[0]) and _main_verb_after(tt.lower, f[0], f[1]):
+        if len(f) > 1 and _modifies_noun(doc, f[0], counted) and _main_verb_after(tt.lower, f[0], f[1]):
             # "one in five of the officers investigated resigned", "nine officers convicted of
             # assault were still working", "18 employees accused of abuse kept their jobs": the
             # verb is the later term
@@ -347,11 +357,11 @@ ROLE_NOUNS = frozenset({"officers", "staff", "workers", "employees", "individual
                         "pcsos", "those", "them"})
 
 
-def _modifies_noun(doc, t: Term) -> bool:
+def _modifies_noun(doc, t: Term, counted: frozenset[str]) -> bool:
     """True for a participle right after a role or counted noun ("officers investigated") or
     right before one ("one in 10 accused officers lost their jobs")."""
     low = token_table(doc).lower
-    if t.start > 0 and (low[t.start - 1] in counted_nouns() or low[t.start - 1] in ROLE_NOUNS):
+    if t.start > 0 and (low[t.start - 1] in counted or low[t.start - 1] in ROLE_NOUNS):
         return True
     return t.end - t.start == 1 and t.end < len(low) and low[t.end] in ROLE_NOUNS
 
@@ -385,7 +395,7 @@ def _subject_window(doc, r: Reading) -> tuple[int, int]:
     return i, end
 
 
-def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], measures: list[Term]) -> None:
+def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], counted: frozenset[str]) -> None:
     low = token_table(doc).lower
     # "Officers accounted for 1,310 of those accused", "with police staff making up 301": the
     # role named before the verb of share
@@ -416,7 +426,7 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], meas
                 and low[r.num.end + 1] in ANAPHORA)
     counted = [] if r.copula else [
         k for k in range(r.num.end, min(r.num.end + 4, len(doc)))
-        if low[k] in counted_nouns() and (after_of or k < max(b, r.num.end + 1))]
+        if low[k] in counted and (after_of or k < max(b, r.num.end + 1))]
     if after_of:
         r.anaphoric = True
     if counted and not after_of:
@@ -486,14 +496,19 @@ def refers_back(sent: Span) -> bool:
     return low[first] in ANAPHORIC_STARTS or _is_sentence_anaphoric(sent)
 
 
-def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None = None) -> list[Reading]:
+def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None = None,
+                  counted: frozenset[str] | None = None) -> list[Reading]:
     """One Reading per claim-able figure of ``sent``, measures and subjects shared in the sentence.
 
     ``context`` is the (measure, text) a figure falls back on when its sentence has none: the
     lead-in of a bulleted list ("The forces that held the most hearings were:") or the previous
-    claim for a sentence that refers back ("They include 14 officers ...").
+    claim for a sentence that refers back ("They include 14 officers ..."). ``counted`` is
+    :func:`counted_nouns` of the Doc (found here when not given; a caller reading many
+    sentences of one Doc finds it once).
     """
     doc = sent.doc
+    if counted is None:
+        counted = counted_nouns(doc)
     low = token_table(doc).lower
     measures = terms(sent, "measures")
     subjects = terms(sent, "subjects")
@@ -505,8 +520,8 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     for num in nums:
         left, right, bracketed = _clause(sent, num, bounds)
         r = Reading(num=num, left=left, right=right, bracketed=bracketed)
-        _pick_subject(doc, r, subjects, ranks, measures)
-        _pick_measure(doc, r, measures, sent.end, measure_starts)
+        _pick_subject(doc, r, subjects, ranks, counted)
+        _pick_measure(doc, r, measures, sent.end, counted, measure_starts)
         r.platforms = sorted({t.label for t in platforms if left <= t.start < max(right, num.end)})
         readings.append(r)
     # figures coordinated with the next one share its measure: "three officers and four staff were sacked"

@@ -19,7 +19,7 @@ from ..discourse import ArticleAttribution, Frame
 from ..doccache import doc_text, drop_cache, first_content, span_index, span_text, token_table
 from ..model import Claim, PeriodRef, TextSpan
 from ..probability import assign_probabilities
-from ..reading import BREAKDOWN_NOUNS, Reading, read_sentence, refers_back, terms
+from ..reading import BREAKDOWN_NOUNS, Reading, counted_nouns, read_sentence, refers_back, terms
 from .numbers import CLAIM_KINDS, rate_unit
 from .sentencizer import is_furniture
 
@@ -257,6 +257,7 @@ class ClaimBuilder:
         figures_gave_claims = False  # whether the last sentence with figures gave claims
         last_sent: Span | None = None
         claims_at_last = 0  # how many claims there were when the sentence before began
+        counted: frozenset[str] | None = None  # the Doc's counted nouns, found at the first reading
         for sent in doc.sents:
             nums = []
             while ni < len(numbers) and numbers[ni].start < sent.end:
@@ -309,7 +310,10 @@ class ClaimBuilder:
                 att.after_sentence(sent, [])
                 figures_gave_claims = False
                 continue
-            readings = [r for r in read_sentence(sent, nums, context) if not _not_a_count(doc, r.num)]
+            if counted is None:
+                counted = counted_nouns(doc)
+            readings = [r for r in read_sentence(sent, nums, context, counted)
+                        if not _not_a_count(doc, r.num)]
             take_totals(doc, readings, claims)
             readings = [r for r in readings if r.measure is not None
                         and (r.num.label_ != "MONEY" or r.strength >= 1)]

@@ -13,8 +13,7 @@ The component owns its :class:`~misconduct_nlp.forces.ForceRegistry` (``.registr
 it with :meth:`ForceTagger.add_aliases`, :meth:`~ForceTagger.remove_aliases` or
 :meth:`~ForceTagger.add_forces`; ``nlp.to_disk`` writes the changes (``registry.json`` in the
 component's folder) and ``spacy.load`` reads them back. A new component starts from the
-packaged registry (plus anything added with the module-level
-:func:`misconduct_nlp.forces.add_aliases`, which is what older code used).
+packaged registry: what one pipeline adds never reaches another.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
 from ..doccache import doc_text
-from ..forces import ForceRegistry, default_registry, find_regions
+from ..forces import ForceRegistry, find_regions
 
 REGISTRY_FILE = "registry.json"
 
@@ -42,7 +41,7 @@ class ForceTagger:
         self.regions_key = regions_key
         self.places = places
         self.fuzzy = fuzzy
-        self.registry = registry if registry is not None else default_registry().copy()
+        self.registry = registry if registry is not None else ForceRegistry()
 
     # ---- the registry
     def add_aliases(self, aliases: Mapping[str, Iterable[str]] | str, more: Iterable[str] | None = None, *,

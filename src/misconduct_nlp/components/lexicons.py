@@ -2,13 +2,15 @@
 the lexicons as spaCy SpanRulers.
 
 Each is a :class:`LexiconRuler` (a ``SpanRuler``) that starts with its package lexicon
-(``data/<group>.jsonl``, plus any terms added with the module-level
-:func:`misconduct_nlp.lexicon.add_terms`) and fills its own ``doc.spans`` group (``measures``,
+(``data/<group>.jsonl``) and fills its own ``doc.spans`` group (``measures``,
 ...) with spans labelled by the entry's label; each pattern's id is the entry's key
 (``group:label:strength:noun``), which the claim builder reads. The component owns its terms:
 :meth:`LexiconRuler.add_terms`, :meth:`~LexiconRuler.remove_terms` and
 :meth:`~LexiconRuler.add_file` change them, and ``nlp.to_disk`` writes them (SpanRuler's
-``patterns.jsonl`` in the component's folder), so ``spacy.load`` gives them back.
+``patterns.jsonl`` in the component's folder), so ``spacy.load`` gives them back. What one
+pipeline's component adds never reaches another pipeline. The counted nouns of the measures
+lexicon (``noun`` entries: "cases", "complaints") are read off the Doc's ``measures`` spans by
+:func:`misconduct_nlp.reading.counted_nouns`, so nouns added here count as well.
 """
 
 from __future__ import annotations
