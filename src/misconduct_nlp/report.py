@@ -37,8 +37,8 @@ from .io import printable
 from .model import Published
 from .render import Placed, claim_label, claim_record, force_name, highlight, period_text, place
 
-__all__ = ["CHECK_BELOW", "ReportItem", "add_arguments", "build_report", "gold_row", "report_id", "run",
-           "write_report"]
+__all__ = ["CHECK_BELOW", "ReportItem", "add_arguments", "build_report", "figures_section", "gold_row",
+           "report_id", "run", "write_report"]
 
 #: "Check these first" shows the claims whose probability is below this (and those without one).
 CHECK_BELOW = 0.9
@@ -367,12 +367,17 @@ def figures_section(claims: Sequence[tuple[str, dict[str, Any]]]) -> str:
     order = sorted(book.figures, key=lambda f: (-f.articles, -len(f.mentions)))
     body = []
     for f in order:
-        mention_links = []
+        per_article: dict[str, list[str]] = {}  # article -> links to its mentions' claim rows
         for m in f.mentions:
             key = _mention_key(m.article, m.span, f.value, f.measure, f.subject)
-            rid = rows_of.get(key, [None]).pop(0) if rows_of.get(key) else None
-            label = _esc(m.article)
-            mention_links.append(f'<a href="#{_esc(rid)}" title="{label}">{label}</a>' if rid else label)
+            queue = rows_of.get(key)
+            rid = queue.pop(0) if queue else None  # each claim row is one mention of one figure
+            links = per_article.setdefault(m.article, [])
+            n = len(links) + 1
+            links.append(f'<a href="#{_esc(rid)}" title="{_esc(m.article)}, mention {n}">{n}</a>' if rid
+                         else str(n))
+        mention_links = [f'<span class="in">{_esc(a).replace("_", "_<wbr>")}: {" ".join(links)}</span>'
+                         for a, links in per_article.items()]
         outlets = [f"{s} (with copies: {', '.join(c for c in copies_of.get(s, ()) if c != s)})"
                    if len(copies_of.get(s, ())) > 1 else s for s in f.sources]
         conflict = ""
