@@ -58,6 +58,16 @@ def test_notebook_runs_top_to_bottom(kernel_dir):
     # the DataFrame of claims, and one article rendered with its claims highlighted
     assert any("<table" in h and "sentence_text" in h for h in html)
     assert any('<mark class="mn-num"' in h and '<mark class="mn-sent"' in h for h in html)
+    # the distinct figures (the ledger) beside the mentions: fewer figures than claims
+    summary = re.search(r"(\d+) figures from (\d+) mentions in (\d+) articles", text)
+    assert summary and int(summary[2]) == int(counts[1]) and 0 < int(summary[1]) < int(summary[2]), text
+    assert f"{summary[1]} distinct figures from {summary[2]} mentions" in text
+    assert any("<table" in h and "<th>mentions</th>" in h and "<th>articles</th>" in h
+               and "<th>figure</th>" in h for h in html)
+    # partial periods are flagged: some of the corpus's figures are one year of a longer window
+    partial = re.search(r"(\d+) of (\d+) dated figures cover part of their article's data window", text)
+    assert partial and 0 < int(partial[1]) < int(partial[2]), text
+    assert any("<th>partial</th>" in h and "<th>mentions</th>" in h for h in html)  # the timeline's table
     # the two bar charts (one figure) and the figures-over-time chart
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == 2

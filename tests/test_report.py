@@ -210,3 +210,135 @@ def test_article_frame_and_rules_are_shown(tmp_path):
     assert '<p class="frame">Frame: force Essex Police (headline_force)' in page
     assert "from the article&#x27;s frame: rule headline_force" in page or \
         "from the article's frame: rule headline_force" in page
+
+
+# --------------------------------------------------------------------------- the Figures view
+
+LEDGER_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ledger"
+
+
+def figure_rows(page: str) -> list[dict[str, str | None]]:
+    return [attrs for tag, attrs in Tags(page).tags if tag == "tr" and "figure" in (attrs.get("class") or "")]
+
+
+def section(page: str, name: str) -> str:
+    start = page.index(f'<section id="{name}">')
+    return page[start:page.index("</section>", start)]
+
+
+def test_figures_view_lists_distinct_figures_with_totals_charts():
+    page = build_report(items())
+    figures = section(page, "figures")
+    assert [r["data-measure"] for r in figure_rows(page)] == ["dismissed", "resigned", "upheld", "sanctioned"]
+    assert "4 figures from 4 mentions in 2 articles" in figures
+    # each figure links to the claim rows that state it, and those rows exist
+    links = re.findall(r'<td class="mentions">(.*?)</td>', figures)
+    assert [re.findall(r'href="#(r\d+)"', cell) for cell in links] == [["r0"], ["r1"], ["r2"], ["r3"]]
+    assert all(f'id="r{n}"' in page for n in range(4))
+    # per-force and per-measure totals as inline SVG (no script, nothing fetched), labels escaped
+    charts = re.findall(r"<svg class=\"bars\".*?</svg>", figures, re.S)
+    assert len(charts) == 2
+    assert "<title>Kent Police: 2 figures, 2 mentions</title>" in charts[0]
+    assert "Devon &amp; Cornwall &lt;Police&gt;" in charts[0]
+    assert [t for t, _ in Tags(page).tags].count("script") == 1
+
+
+def test_figures_view_counts_copies_once_and_links_conflicts(tmp_path):
+    out = tmp_path / "syndicated.html"
+    assert main(["report", str(LEDGER_FIXTURES / "syndicated"), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert len(rows(page)) == 8 and len(figure_rows(page)) == 4
+    figures = section(page, "figures")
+    # two mentions each, one outlet: the copy is shown with its original
+    assert re.findall(r'<td class="num">(\d+)</td><td class="mentions">', figures) == ["2"] * 4
+    assert re.findall(r'<td class="num" title="[^"]*">(\d+)</td><td class="conflicts">', figures) == ["1"] * 4
+    assert "wessex_echo_data_misuse, also printed as downs_gazette_data_misuse" in figures
+    assert "conflict" not in " ".join(r["class"] for r in figure_rows(page)).replace("figure", "")
+
+    out = tmp_path / "conflict.html"
+    assert main(["report", str(LEDGER_FIXTURES / "conflict"), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    clashing = [r for r in figure_rows(page) if r["class"] == "figure conflict"]
+    assert len(clashing) == 2 and {r["data-measure"] for r in clashing} == {"investigated"}
+    a, b = (r["id"] for r in clashing)
+    # each conflicting row links to the other
+    row_a = re.search(rf'<tr class="figure conflict" id="{a}".*?</tr>', page).group(0)
+    row_b = re.search(rf'<tr class="figure conflict" id="{b}".*?</tr>', page).group(0)
+    assert f'href="#{b}"' in row_a and f'href="#{a}"' in row_b
+    assert "1 conflict," in section(page, "figures")
+
+
+def test_figures_of_the_corpus_are_fewer_than_its_claims(corpus, tmp_path):
+    out = tmp_path / "report.html"
+    assert main(["report", str(corpus), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert 0 < len(figure_rows(page)) < len(rows(page))
+    # every claim row is linked from exactly one figure
+    linked = re.findall(r'href="#(r\d+)"', section(page, "figures"))
+    assert sorted(linked) == sorted(r["id"] for r in rows(page))
+
+
+# --------------------------------------------------------------------------- marking: gold rows
+
+
+def gold_of(page: str) -> list[dict]:
+    return [json.loads(r["data-gold"]) for r in rows(page)]
+
+
+def test_each_row_offers_its_gold_row_in_the_evaluation_format():
+    from misconduct_nlp.report import gold_row
+
+    page = build_report(items())
+    gold = gold_of(page)
+    assert [g["value"] for g in gold] == [12, 3, 40, 9]
+    assert gold[0] == {
+        "article": "kent", "quote": SENT1, "value": 12, "unit": "count", "approx": "exact",
+        "measure": "dismissed", "subject": "officer", "force": "kent", "region": None,
+        "period": {"start": "2023-01", "end": "2023-12"}, "platforms": [], "rank": None,
+        "tier": "core", "skip": []}
+    assert gold[3]["article"] == 'evil"<id>' and gold[3]["force"] == "devon-and-cornwall"
+    assert gold == [gold_row(r) for r in (c if isinstance(c, dict) else c.to_dict()
+                                          for item in items() for c in item.claims)]
+    # the page names its content: the same claims, the same id; other claims, another
+    ident = re.search(r'<html lang="en" data-report="(r[0-9a-f]{16})">', page).group(1)
+    assert ident in build_report(items())
+    changed = items()
+    changed[0].claims[0] = changed[0].claims[0] | {"value": 13}
+    assert ident not in build_report(changed)
+
+
+def test_a_long_sentence_is_quoted_by_the_words_around_its_number():
+    from misconduct_nlp.report import QUOTE_CHARS, gold_row
+
+    sentence = ("In a long report published by the force after many months of delay and several "
+                "requests from the paper, it said that 17 officers were dismissed for gross misconduct "
+                "after hearings held in public over the five years to March, and more were pending.")
+    at = sentence.index("17")
+    rec = {"article": "x", "value": 17, "unit": "count", "sentence": {"text": sentence, "start": 100,
+           "end": 100 + len(sentence)}, "span": {"text": "17", "start": 100 + at, "end": 102 + at}}
+    quote = gold_row(rec)["quote"]
+    assert len(sentence) > QUOTE_CHARS >= len(quote) - 20
+    assert "17 officers" in quote and quote in sentence
+    assert quote.split()[0] in sentence.split() and quote.split()[-1] in sentence.split()  # whole words
+
+
+def test_gold_exported_from_the_corpus_report_scores_its_claims_perfectly(corpus, tmp_path):
+    """What 'Export gold' writes for a report whose claims are all marked correct is gold that
+    read_gold() and evaluate() accept, and that scores exactly those claims as right."""
+    from misconduct_nlp import evaluate
+    from misconduct_nlp.evaluation import read_gold
+
+    claims_file = tmp_path / "claims.jsonl"
+    assert main(["extract", str(corpus), "-o", str(claims_file)]) == 0
+    out = tmp_path / "report.html"
+    assert main(["report", str(corpus), "--claims", str(claims_file), "-o", str(out)]) == 0
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text("".join(json.dumps(g) + "\n" for g in gold_of(out.read_text(encoding="utf-8"))),
+                         encoding="utf-8")
+    claims = [json.loads(line) for line in claims_file.read_text(encoding="utf-8").splitlines()]
+    metrics = evaluate(claims, read_gold(gold_file))
+    assert metrics.tp == len(claims) > 10 and metrics.fp == metrics.fn == 0
+    assert metrics.strict_f1 == 1.0
+    # leaving one out (marked wrong) makes exactly that claim a false positive
+    metrics = evaluate(claims, read_gold(gold_file)[1:])
+    assert (metrics.tp, metrics.fp, metrics.fn) == (len(claims) - 1, 1, 0)

@@ -71,8 +71,12 @@ def test_script_runs_and_builds_the_filters(browser, tmp_path, page):
     # each number is marked in the table and in its article (plus once in the legend)
     assert dumped.count('<mark class="mn-num"') == 1 + 4 + 4
     assert dumped.count('<span class="mn-label"') == 1 + 4
-    # sort buttons were added to the sortable headers
-    assert dumped.count("<th data-key=") == dumped.count("<button") == 8  # probability column included
+    # sort buttons were added to the sortable headers of the claims table
+    head = re.search(r'<table id="claims-table">\s*<thead>(.*?)</thead>', dumped, re.S).group(1)
+    assert head.count("<th data-key=") == head.count("<button") == 8  # probability column included
+    # and the three mark buttons to each claim row (correct, wrong, correct it)
+    assert len(re.findall(r'<button type="button" data-mark="(?:correct|wrong|corrected)"', dumped)) == 3 * 4
+    assert "0 of 4 claims marked" in dumped
 
 
 def test_article_script_does_not_run(browser, tmp_path, page):

@@ -1,10 +1,16 @@
 """``misconduct-nlp report``: one self-contained HTML page to review claims by eye.
 
-The page lists every article with each claim highlighted in its sentence, and a sortable
-table of all claims with filters by force and measure. It fetches nothing: the stylesheet
-and script are inlined, and a Content-Security-Policy allows only that one script (by its
-hash), so text taken from an article — escaped everywhere — could not run even if it
-slipped through.
+The page lists every article with each claim highlighted in its sentence, a sortable
+table of all claims with filters by force and measure, and a **Figures** view: the distinct
+figures of :func:`misconduct_nlp.ledger` (mentions, outlets, conflicts) with per-force and
+per-measure totals drawn as inline SVG bars. Each claim row can be marked correct, wrong or
+corrected; the page's script keeps the marks in the browser's localStorage under the
+report's id (a hash of its claims) and exports them as gold JSONL rows of
+docs/evaluation.md (each row carries its ready-made gold row in ``data-gold``).
+
+It fetches nothing: the stylesheet and script are inlined, and a Content-Security-Policy
+allows only that one script (by its hash), so text taken from an article — escaped
+everywhere — could not run even if it slipped through.
 
 Heavy imports (spaCy, the pipeline) happen inside :func:`run`, so ``--help`` stays fast.
 """
@@ -31,10 +37,15 @@ from .io import printable
 from .model import Published
 from .render import Placed, claim_label, claim_record, force_name, highlight, period_text, place
 
-__all__ = ["CHECK_BELOW", "ReportItem", "add_arguments", "build_report", "run", "write_report"]
+__all__ = ["CHECK_BELOW", "ReportItem", "add_arguments", "build_report", "figures_section", "gold_row",
+           "report_id", "run", "write_report"]
 
 #: "Check these first" shows the claims whose probability is below this (and those without one).
 CHECK_BELOW = 0.9
+#: A claim's sentence longer than this is quoted in its gold row as the words around its number.
+QUOTE_CHARS = 160
+#: Bars drawn in each totals chart; the rest are summed in one line under it.
+CHART_BARS = 20
 
 
 @dataclass
@@ -159,7 +170,8 @@ def frame_summary(records: Sequence[Mapping[str, Any]]) -> str:
     return " · ".join(parts)
 
 
-def _row(rec: Mapping[str, Any], doc_index: int, sentence_html: str, claim_id: str | None) -> str:
+def _row(rec: Mapping[str, Any], doc_index: int, sentence_html: str, claim_id: str | None,
+         row_id: str = "", gold: Mapping[str, Any] | None = None) -> str:
     force = rec.get("force")
     force_id = force.get("id") if isinstance(force, Mapping) else (force or "")
     conf = rec.get("confidence")
@@ -171,14 +183,239 @@ def _row(rec: Mapping[str, Any], doc_index: int, sentence_html: str, claim_id: s
     attrs = (f'data-article="a{doc_index}" data-force="{_esc(force_id)}" '
              f'data-force-name="{_esc(force_name(rec) if force_id else "")}" '
              f'data-measure="{_esc(rec.get("measure") or "")}" data-probability="{prob_key}"')
+    if row_id:
+        attrs += f' id="{_esc(row_id)}" data-claim="{_esc(row_id)}"'
+    if gold is not None:
+        attrs += f' data-gold="{_esc(json.dumps(gold, ensure_ascii=False))}"'
     return (
-        f'<tr {attrs}><td class="article">{link}</td>{_value_cell(rec)}'
+        f'<tr {attrs}><td class="mark"></td><td class="article">{link}</td>{_value_cell(rec)}'
         f"<td>{_esc(rec.get('measure'))}</td><td>{_esc(rec.get('subject'))}</td>"
         f"{_force_cell(rec)}{_period_cell(rec)}"
         f'<td class="num" data-sort="{_esc(conf if conf is not None else "")}">{_esc(conf)}</td>'
         f'<td class="num prob" data-sort="{prob_key}">{"" if prob is None else f"{float(prob):.2f}"}</td>'
         f'<td class="sentence">{sentence_html}</td></tr>'
     )
+
+
+# --------------------------------------------------------------------------- marking: gold rows
+
+
+def _quote(rec: Mapping[str, Any]) -> str:
+    """Words of the claim's sentence, copied exactly, that locate it (docs/evaluation.md):
+    the whole sentence, or for a long one the words around its number."""
+    sent, span = rec.get("sentence"), rec.get("span")
+    text = sent.get("text") if isinstance(sent, Mapping) else sent
+    text = str(text or "")
+    number = span.get("text") if isinstance(span, Mapping) else None
+    if not text:
+        return str(number or "")
+    if len(text) <= QUOTE_CHARS or not number:
+        return text
+    at = -1
+    if isinstance(sent, Mapping) and isinstance(span, Mapping):
+        s0, n0 = sent.get("start"), span.get("start")
+        if isinstance(s0, int) and isinstance(n0, int) and text[n0 - s0:n0 - s0 + len(number)] == number:
+            at = n0 - s0
+    if at < 0:
+        at = text.find(str(number))
+    if at < 0:
+        return text
+    margin = (QUOTE_CHARS - len(number)) // 2
+    lo, hi = max(0, at - margin), min(len(text), at + len(number) + margin)
+    while lo > 0 and not text[lo - 1].isspace():  # whole words only
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace():
+        hi += 1
+    return text[lo:hi].strip()
+
+
+def _month(day: Any) -> str | None:
+    return str(day)[:7] if day else None
+
+
+def gold_row(rec: Mapping[str, Any], article: str | None = None) -> dict[str, Any]:
+    """The gold row (docs/evaluation.md) that says this claim is right as extracted.
+
+    This is what the review page exports for a claim marked *correct*; a *corrected* claim
+    exports it with the reviewer's edits. ``article`` stands in for a record without one.
+    """
+    force = rec.get("force")
+    force_id = (force.get("id") if isinstance(force, Mapping) else force) or None
+    period = rec.get("period")
+    when = None
+    if isinstance(period, Mapping) and (period.get("start") or period.get("end")):
+        when = {"start": _month(period.get("start")), "end": _month(period.get("end"))}
+    value = rec.get("value")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return {"article": rec.get("article") or article, "quote": _quote(rec), "value": value,
+            "unit": rec.get("unit") or "count", "approx": rec.get("approx") or "exact",
+            "measure": rec.get("measure"), "subject": rec.get("subject"), "force": force_id,
+            "region": rec.get("region"), "period": when, "platforms": list(rec.get("platforms") or []),
+            "rank": rec.get("rank"), "tier": "core", "skip": []}
+
+
+def report_id(items: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]) -> str:
+    """A stable id of a report's content: a hash of its article ids and claim records, so the
+    same claims give the same id (and find the marks saved for them) on every run."""
+    data = json.dumps([[a, list(recs)] for a, recs in items], sort_keys=True, default=str, ensure_ascii=True)
+    return "r" + hashlib.sha256(data.encode("utf-8", "backslashreplace")).hexdigest()[:16]
+
+
+def _datalists() -> str:
+    """The values the correction form offers: measures, subjects and force ids."""
+    from .forces import registry
+    from .model import MEASURES, SUBJECTS
+
+    def options(pairs: Iterable[tuple[str, str]]) -> str:
+        return "".join(f'<option value="{_esc(v)}">{_esc(label)}</option>' if label else
+                       f'<option value="{_esc(v)}"></option>' for v, label in pairs)
+
+    forces = sorted(registry().values(), key=lambda f: f.id)
+    return (f'<datalist id="mn-measures">{options((m, "") for m in MEASURES)}</datalist>'
+            f'<datalist id="mn-subjects">{options((s, "") for s in SUBJECTS)}</datalist>'
+            f'<datalist id="mn-forces">{options((f.id, f.name) for f in forces)}</datalist>')
+
+
+# --------------------------------------------------------------------------- the figures view
+
+
+def _fmt_figure(f: Any) -> str:
+    rec = {"value": f.value, "unit": f.unit, "approx": f.approx}
+    text = claim_label(rec).split(" · ")[0]
+    if f.value_max is not None:
+        text += "–" + claim_label({"value": f.value_max, "unit": f.unit}).split(" · ")[0]
+    return text
+
+
+def _bars(title: str, rows: Sequence[tuple[str, int, int]]) -> str:
+    """A small horizontal bar chart as inline SVG: per label, its mentions (light bar) and its
+    distinct figures (dark bar over it)."""
+    shown, rest = list(rows[:CHART_BARS]), rows[CHART_BARS:]
+    bar_h, gap, label_w, width = 14, 6, 200, 520
+    room = width - label_w - 80
+    top = max((m for _, _, m in shown), default=1) or 1
+    height = len(shown) * (bar_h + gap) + gap
+    parts = [f'<svg class="bars" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(title)}">']
+    for k, (label, figures, mentions) in enumerate(shown):
+        y = gap + k * (bar_h + gap)
+        short = label if len(label) <= 30 else label[:29] + "…"
+        w_m, w_f = room * mentions / top, room * figures / top
+        parts.append(
+            f'<g><title>{_esc(label)}: {figures} figure{"s" if figures != 1 else ""}, '
+            f'{mentions} mention{"s" if mentions != 1 else ""}</title>'
+            f'<text x="{label_w - 6}" y="{y + bar_h - 3}" text-anchor="end">{_esc(short)}</text>'
+            f'<rect class="mentions" x="{label_w}" y="{y}" width="{w_m:.1f}" height="{bar_h}"/>'
+            f'<rect class="figures" x="{label_w}" y="{y}" width="{w_f:.1f}" height="{bar_h}"/>'
+            f'<text x="{label_w + w_m + 4:.1f}" y="{y + bar_h - 3}">{figures} / {mentions}</text></g>')
+    parts.append("</svg>")
+    more = ""
+    if rest:
+        more = (f'<p class="muted">and {len(rest)} more: {sum(r[1] for r in rest)} figures, '
+                f"{sum(r[2] for r in rest)} mentions</p>")
+    return (f'<figure class="totals"><figcaption>{_esc(title)} <span class="muted">(dark: figures, '
+            f'light: mentions)</span></figcaption>{"".join(parts)}{more}</figure>')
+
+
+def _totals(figures: Sequence[Any], key: Any) -> list[tuple[str, int, int]]:
+    counts: dict[str, list[int]] = {}
+    for f in figures:
+        c = counts.setdefault(key(f), [0, 0])
+        c[0] += 1
+        c[1] += len(f.mentions)
+    return sorted(((k, a, b) for k, (a, b) in counts.items()), key=lambda r: (-r[1], -r[2], r[0]))
+
+
+def _mention_key(article: Any, span: Any, value: Any, measure: Any, subject: Any) -> tuple[Any, ...]:
+    start = span.get("start") if isinstance(span, Mapping) else getattr(span, "start", None)
+    end = span.get("end") if isinstance(span, Mapping) else getattr(span, "end", None)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = None
+    return (str(article), start, end, number, measure, subject)
+
+
+def figures_section(claims: Sequence[tuple[str, dict[str, Any]]]) -> str:
+    """The Figures view: the ledger of ``claims`` (pairs of the claim row's id and its record)
+    as totals charts and one table row per distinct figure, conflicts highlighted and linked."""
+    from .ledger import ledger
+
+    usable = [(rid, r) for rid, r in claims
+              if isinstance(r.get("value"), (int, float)) and not isinstance(r.get("value"), bool)]
+    book = ledger([r for _, r in usable])
+    rows_of: dict[tuple[Any, ...], list[str]] = {}
+    names: dict[str, str] = {}
+    for rid, r in usable:
+        key = _mention_key(r.get("article"), r.get("span"), r.get("value"), r.get("measure"),
+                           r.get("subject"))
+        rows_of.setdefault(key, []).append(rid)
+        force = r.get("force")
+        if isinstance(force, Mapping) and force.get("id"):
+            names.setdefault(str(force["id"]), str(force.get("name") or force["id"]))
+    by_id = {f.id: f for f in book.figures}
+    copies_of = {s.original: s.copies for s in book.sources}
+
+    def place(f: Any) -> str:
+        return names.get(f.force, f.force) if f.force else (f.region or "(not stated)")
+
+    def link(other: str) -> str:
+        g = by_id[other]
+        return f'<a href="#{_esc(other)}">{_esc(_fmt_figure(g))} ({_esc(len(g.mentions))}×)</a>'
+
+    order = sorted(book.figures, key=lambda f: (-f.articles, -len(f.mentions)))
+    body = []
+    for f in order:
+        per_article: dict[str, list[str]] = {}  # article -> links to its mentions' claim rows
+        for m in f.mentions:
+            key = _mention_key(m.article, m.span, f.value, f.measure, f.subject)
+            queue = rows_of.get(key)
+            rid = queue.pop(0) if queue else None  # each claim row is one mention of one figure
+            links = per_article.setdefault(m.article, [])
+            n = len(links) + 1
+            links.append(f'<a href="#{_esc(rid)}" title="{_esc(m.article)}, mention {n}">{n}</a>' if rid
+                         else str(n))
+        mention_links = [f'<span class="in">{_esc(a).replace("_", "_<wbr>")}: {" ".join(links)}</span>'
+                         for a, links in per_article.items()]
+        outlets = [f"{s} (with copies: {', '.join(c for c in copies_of.get(s, ()) if c != s)})"
+                   if len(copies_of.get(s, ())) > 1 else s for s in f.sources]
+        conflict = ""
+        if f.conflicts:
+            conflict += "conflicts with " + ", ".join(link(o) for o in f.conflicts)
+        if f.weak_conflicts:
+            conflict += ("; " if conflict else "") + "weak conflict with " + ", ".join(
+                link(o) for o in f.weak_conflicts)
+        cls = "figure conflict" if f.conflicts else "figure weak-conflict" if f.weak_conflicts else "figure"
+        period = period_text({"period": {"start": f.period_start, "end": f.period_end}})
+        evidence = [f"{k} {v}" for k, v in f.evidence.items() if v]
+        body.append(
+            f'<tr class="{cls}" id="{_esc(f.id)}" data-force="{_esc(f.force or "")}" '
+            f'data-measure="{_esc(f.measure or "")}" title="{_esc("; ".join(evidence))}">'
+            f'<td class="num">{_esc(_fmt_figure(f))}</td><td>{_esc(f.unit)}</td><td>{_esc(f.measure)}</td>'
+            f"<td>{_esc(f.subject)}</td><td>{_esc(place(f))}</td><td class=\"period\">{_esc(period)}</td>"
+            f'<td class="num">{len(f.mentions)}</td><td class="mentions">{" ".join(mention_links)}</td>'
+            f'<td class="num" title="{_esc("; ".join(outlets))}">{f.articles}</td>'
+            f'<td class="conflicts">{conflict}</td></tr>')
+    copies = book.copies()
+    syndicated = ""
+    if copies:
+        lis = "".join(f"<li>{_esc(s.original)}, also printed as "
+                      f"{_esc(', '.join(c for c in s.copies if c != s.original))}</li>" for s in copies)
+        syndicated = f'<p>Syndicated copies (counted as one outlet):</p><ul class="copies">{lis}</ul>'
+    charts = (_bars("By force or region", _totals(book.figures, place))
+              + _bars("By measure", _totals(book.figures, lambda f: f.measure or "(not stated)")))
+    head = ("<tr><th>Value</th><th>Unit</th><th>Measure</th><th>Subject</th><th>Force or region</th>"
+            "<th>Period</th><th title=\"claims that state this figure\">Mentions</th><th>Articles</th>"
+            "<th title=\"distinct sources: syndicated copies count once\">Outlets</th>"
+            "<th>Conflicts</th></tr>")
+    return (f'<section id="figures"><h2>Figures</h2>'
+            f'<p class="muted" id="ledger-summary">{_esc(book.summary())}. A figure is one statistic '
+            "however often it is printed; rows in red disagree with another figure for the same "
+            "measure, place and period (pale red: one side took its force or period from the headline "
+            f'or an earlier sentence).</p><div class="charts">{charts}</div>'
+            f'<table id="figures-table"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
+            f"{syndicated}</section>")
 
 
 def _sentences_only(text: str, placed: list[Placed], ids: Mapping[int, str]) -> str:
@@ -208,22 +445,30 @@ def build_report(
     """
     rows: list[str] = []
     docs: list[str] = []
+    content: list[tuple[str, list[dict[str, Any]]]] = []
+    in_rows: list[tuple[str, dict[str, Any]]] = []  # (row id, record) in the table's order
     n_claims = n_docs = 0
     for d, item in enumerate(items):
         n_docs += 1
         records = [claim_record(c) for c in item.claims]
+        records = [r if r.get("article") else {**r, "article": item.id} for r in records]
+        content.append((item.id, records))
         n_claims += len(records)
         text = item.text or ""
         placed, lost = place(text, records) if item.text is not None else ([], records)
         ids = {i: f"c{d}-{i}" for i in range(len(placed))}
+        table: list[tuple[dict[str, Any], str, str | None]] = []  # record, sentence, link target
         for i, p in enumerate(placed):
             a, b = p.sent
-            sentence = highlight(text, [p], start=a, end=b, labels=False, inline=False)
-            rows.append(_row(p.record, d, sentence, ids[i]))
+            table.append((p.record, highlight(text, [p], start=a, end=b, labels=False, inline=False), ids[i]))
         for rec in lost:
             sent = rec.get("sentence")
             words = sent.get("text") if isinstance(sent, Mapping) else sent
-            rows.append(_row(rec, d, f'<span class="lost">{_esc(words)}</span>', None))
+            table.append((rec, f'<span class="lost">{_esc(words)}</span>', None))
+        for rec, sentence, claim_id in table:
+            row_id = f"r{len(in_rows)}"
+            in_rows.append((row_id, rec))
+            rows.append(_row(rec, d, sentence, claim_id, row_id, gold_row(rec, item.id)))
         meta = [f"{len(records)} claim{'s' if len(records) != 1 else ''}"]
         if item.published:
             meta.append(f"published {_esc(item.published)}")
@@ -251,14 +496,17 @@ def build_report(
     summary = f"{n_claims} claims in {n_docs} articles"
     if errors:
         summary += f"; {len(errors)} file(s) skipped"
-    head = ("<tr><th data-key=\"article\">Article</th><th data-key=\"value\" data-type=\"num\">Value</th>"
+    head = ("<tr><th class=\"mark\" title=\"mark the claim correct, wrong, or correct it\">Check</th>"
+            "<th data-key=\"article\">Article</th><th data-key=\"value\" data-type=\"num\">Value</th>"
             "<th data-key=\"measure\">Measure</th><th data-key=\"subject\">Subject</th>"
             "<th data-key=\"force\">Force</th><th data-key=\"period\">Period</th>"
             "<th data-key=\"confidence\" data-type=\"num\">Confidence</th>"
             "<th data-key=\"probability\" data-type=\"num\" title=\"estimated probability that the claim is "
             "right as a whole\">Probability</th><th>Sentence</th></tr>")
+    ident = report_id(content)
+    figures_html = figures_section(in_rows)
     return f"""<!doctype html>
-<html lang="en">
+<html lang="en" data-report="{ident}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{_csp(script)}">
@@ -284,8 +532,19 @@ grey italics mark a force or period taken from the headline or an earlier senten
 <span id="shown">{n_claims} claims</span>
 </nav>
 <main>
+<p class="jump"><a href="#figures">Figures</a> · <a href="#claims">All claims</a> ·
+<a href="#articles">Articles</a></p>
+{figures_html}
 <section id="claims">
 <h2>All claims</h2>
+<p class="muted">Mark each claim you check: <strong>✓</strong> correct as extracted,
+<strong>✗</strong> wrong (not a claim), <strong>✎</strong> correct it (value, measure, subject,
+force, period). Marks are kept in this browser for this report ({ident});
+<strong>Export gold</strong> downloads them as gold rows for <code>misconduct-nlp evaluate</code>.</p>
+<p class="review"><span id="marked">0 of {n_claims} claims marked</span>
+<button type="button" id="export-gold"
+title="download the marked claims as gold JSONL for 'misconduct-nlp evaluate'">Export gold</button></p>
+{_datalists()}
 <table id="claims-table">
 <thead>{head}</thead>
 <tbody>
