@@ -45,15 +45,16 @@ MODEL_FEATURES = {
     "claim": ("place_inherited", "place_none", "period_inherited", "period_none", "measure_far",
               "measure_outside", "headline", "list_item", "quote", "weak_reading", "percent",
               "no_subject", "rate_words", "hedged", "place_weak_rule", "period_weak_rule",
-              "period_relative", "crowded"),
+              "period_relative", "crowded", "measure_adjacent", "strong_reading", "place_clause",
+              "period_clause"),
     "force": ("place_inherited", "headline", "list_item", "quote", "place_weak_rule", "crowded"),
     "period": ("period_inherited", "headline", "list_item", "quote", "period_weak_rule", "period_relative",
-               "crowded"),
+               "crowded", "period_clause"),
     "measure": ("measure_far", "measure_outside", "weak_reading", "headline", "list_item", "quote",
                 "percent", "rate_words", "change"),
     "subject": ("no_subject", "weak_reading", "headline", "quote"),
 }
-LAMBDAS = (0.3, 1.0, 3.0, 10.0)
+LAMBDAS = (0.3, 1.0, 3.0, 10.0, 30.0)
 HIGH = 0.9
 
 
@@ -241,7 +242,7 @@ def _collect(corpora: list[Path], scorer: Any, extract: Callable[..., Any],
                                                                     dict[str, Any]]:
     feats, labels, groups = [], [], []
     counts = {"articles": 0, "claims": 0, "matched_core": 0, "false_positives": 0, "extra_left_out": 0,
-              "confidence": []}
+              "confidence": [], "real": []}
     for folder in corpora:
         arts, gold = corpus_articles(folder)
         for art_id, text, published in arts:
@@ -259,6 +260,7 @@ def _collect(corpora: list[Path], scorer: Any, extract: Callable[..., Any],
                 feats.append(claim_features(c, text))
                 labels.append(lab)
                 groups.append(art_id)
+                counts["real"].append(folder.resolve().parent == SHARED.resolve())
                 counts["confidence"].append(c.confidence)
     return feats, labels, groups, counts
 
@@ -279,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit("no labelled claims: check the corpus folders")
     groups = np.array(groups_l)
     conf = np.array(counts.pop("confidence"))
+    real = np.array(counts.pop("real"), dtype=bool)  # claims of the real articles (../shared)
     models: dict[str, Any] = {}
     cv: dict[str, Any] = {}
     for name, names in MODEL_FEATURES.items():
@@ -300,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
                         "lambda": lam, "n": len(rows), "right": int(y.sum())}
         if name == "claim":
             claim_y = y
+            if real.any():
+                # the figures: the real articles (seeds and dev) pooled, each predicted
+                # by the models fitted without it
+                cv["claim_real_articles"] = {k: v for k, v in calibration(p[real], y[real]).items()}
     cv["confidence_as_probability"] = {k: v for k, v in calibration(conf, claim_y).items() if k != "bands"}
     out = {
         "description": "Logistic regressions for misconduct_nlp.probability: "
@@ -323,6 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"leave-one-article-out: ECE {c['ece']:.3f}; p >= {HIGH}: {c['high_n']} claims "
           f"({c['high_fraction']:.1%} of all), {high_right:.1%} right; "
           f"log loss {c['log_loss']:.3f} (lambda {models['claim']['lambda']})")
+    if "claim_real_articles" in cv:
+        r = cv["claim_real_articles"]
+        rr = r["high_share_right"] if r["high_share_right"] is not None else float("nan")
+        print(f"  of which the real articles (../shared): {r['n']} claims, right {r['share_right']:.1%}; "
+              f"ECE {r['ece']:.3f}; p >= {HIGH}: {r['high_n']} ({r['high_fraction']:.1%}), {rr:.1%} right")
     cc = cv["confidence_as_probability"]
     print(f"confidence read as a probability: ECE {cc['ece']:.3f}")
     for name in MODEL_FEATURES:

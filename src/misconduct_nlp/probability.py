@@ -37,6 +37,8 @@ _WORD = re.compile(r"\S+")
 _RATE_WORDS = re.compile(r"\b(?:per|average|averaged|averaging)\b", re.IGNORECASE)
 #: Below this ``confidence`` the reading found no strong outcome term (strength 0).
 WEAK_CONFIDENCE = 0.7
+#: From this ``confidence`` the reading found a strong outcome term (strength 2 or more).
+STRONG_CONFIDENCE = 0.9
 
 
 MEASURE_WINDOW = 160  # characters either side of a figure searched for its outcome words
@@ -126,6 +128,12 @@ def claim_features(claim: Claim, text: str) -> dict[str, float]:
         "period_weak_rule": float(period is not None and (period.rule or "") in WEAK_PERIOD_RULES),
         "period_relative": float(period is not None and bool(_RELATIVE.search(period.text or ""))),
         "crowded": float(_sentence_facts(sent)[1]),
+        # the figure read in one short clause: its outcome words right by it, a strong reading,
+        # and place and period stated in its own clause
+        "measure_adjacent": float(dist is not None and dist <= 2),
+        "strong_reading": float(claim.confidence >= STRONG_CONFIDENCE),
+        "place_clause": float((force.source if force else claim.region_source) == "clause"),
+        "period_clause": float(period is not None and period.source == "clause"),
     }
 
 
@@ -133,7 +141,8 @@ def claim_features(claim: Claim, text: str) -> dict[str, float]:
 FEATURE_NAMES = ("place_inherited", "place_none", "period_inherited", "period_none", "measure_far",
                  "measure_outside", "headline", "list_item", "quote", "weak_reading", "percent",
                  "no_subject", "rate_words", "change", "hedged", "place_weak_rule", "period_weak_rule",
-                 "period_relative", "crowded")
+                 "period_relative", "crowded", "measure_adjacent", "strong_reading", "place_clause",
+                 "period_clause")
 #: Frame rules (data/frame_rules.json) that decide on weaker evidence.
 WEAK_PLACE_RULES = frozenset({"body_repeated_force", "body_region", "previous_sentence_frame", "no_frame",
                               "multi_force_takes_article_area", "sentence_force", "sentence_area"})
