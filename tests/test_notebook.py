@@ -70,4 +70,8 @@ def test_notebook_runs_top_to_bottom(kernel_dir):
     assert any("<th>partial</th>" in h and "<th>mentions</th>" in h for h in html)  # the timeline's table
     # the two bar charts (one figure) and the figures-over-time chart
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 2
+    assert len(images) == 3  # with the reliability diagram
+    # the claims to check first: below the threshold, least likely first
+    doubtful = re.search(r"(\d+) of (\d+) claims below 0\.9: check these first", text)
+    assert doubtful and int(doubtful[2]) == int(counts[1]), text
+    assert any("<th>probability</th>" in h and "sentence_text" in h for h in html)
