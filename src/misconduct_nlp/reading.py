@@ -483,12 +483,20 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], coun
 
 def _lead_measure(sent: Span, bounds: list[int], measures: list[Term]) -> Term | None:
     """The strongest term of a leading "Of those suspended," / "Of the 64 people investigated," clause."""
+    return _lead_term(sent, bounds, measures, strongest=True)
+
+
+def _lead_term(sent: Span, bounds: list[int], found: list[Term], strongest: bool = False) -> Term | None:
+    """A term of the sentence's leading "Of the specials," / "Among PCSOs," clause (the first,
+    or the strongest)."""
     first = next((t for t in sent if not t.is_space and t.text not in ("•", "-", "*")), None)
     if first is None or first.lower_ not in ("of", "among", "amongst"):
         return None
     end = min([b for b in bounds if b > first.i], default=sent.end)
-    inside = [t for t in measures if first.i <= t.start and t.end <= end]
-    return max(inside, key=lambda t: t.strength) if inside else None
+    inside = [t for t in found if first.i <= t.start and t.end <= end]
+    if not inside:
+        return None
+    return max(inside, key=lambda t: t.strength) if strongest else inside[0]
 
 
 ANAPHORIC_STARTS = frozenset({"they", "these", "those", "this", "that", "it", "such", "among", "amongst"})
@@ -556,7 +564,8 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
         if r.measure is None and nxt.measure is not None and nxt.strength >= 1 and r.right < nxt.num.start \
                 and low[r.right] in COORD and r.right >= r.num.end:
             r.measure, r.measure_text, r.strength = nxt.measure, nxt.measure_text, nxt.strength
-            r.platforms = sorted(set(r.platforms) | set(nxt.platforms))
+            if not r.platforms:  # "Snapchat in 17 and Facebook in 12": each keeps its own
+                r.platforms = list(nxt.platforms)
     # a part of the figure before ("160 were constables") or a figure with no role of its own
     # ("in 2018 the number was just 14") takes the measure of the figure before it
     # "12 hearings ..., relating to 10 officers and two police staff": the people a figure
@@ -606,6 +615,24 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
             r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, prev.strength
             if r.subject is None:
                 r.subject, r.subject_text = prev.subject, prev.subject_text
+    # "followed by Snapchat in 17 and Facebook in 12": a figure with several platforms in its
+    # clause keeps those nearer to it than to any other figure
+    if len(readings) > 1 and platforms:
+        def nearest(t: Term) -> Reading:  # the fewest tokens between; a tie goes to the figure after
+            return min(readings, key=lambda q: (q.num.start - t.end, 0) if q.num.start >= t.end
+                       else (t.start - q.num.end, 1))
+        owner = {(t.start, t.label): nearest(t) for t in platforms}
+        for r in readings:
+            if len(r.platforms) > 1:
+                own = sorted({lab for (start, lab), q in owner.items() if q is r and lab in r.platforms})
+                r.platforms = own or r.platforms
+    # "Of the specials, 11 resigned ... and six were dismissed", "Among PCSOs, four were
+    # dismissed": the people the partition's lead clause names are whom its figures count
+    lead_role = _lead_term(sent, bounds, subjects)
+    if lead_role is not None:
+        for r in readings:
+            if r.subject is None and not r.counted_noun and r.num.start > lead_role.end:
+                r.subject, r.subject_text, r.inherit_subject = lead_role.label, lead_role.text, None
     # roles shared along the sentence
     for k, r in enumerate(readings):
         if r.subject is None and r.inherit_subject == "sentence" and k > 0:
