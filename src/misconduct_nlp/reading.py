@@ -256,6 +256,14 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
     bwd = [t for t in in_clause if t.end <= r.num.start and not _negated(doc, t, r.left)
            and not (own_verb and t.label == "upheld" and t.strength < 2)]
     bwd.reverse()
+    own = next((t for t in fwd if t.noun and t.start == r.num.end), None)
+    if own is not None:
+        # "launched 214 investigations into officers and staff accused of ...": a participle on
+        # the people the figure's own noun is about describes them; the noun is the measure
+        about = [t for t in fwd if t.start > own.end and not t.noun
+                 and _describes_people(tt.lower, t, counted)
+                 and any(w in ABOUT_WORDS for w in tt.lower[own.end:t.start])]
+        fwd = [t for t in fwd if t not in about]
     rel = [t for t in fwd if _restricts_base(tt.lower, t, counted, r.num.end)]
     if rel and (len(fwd) > len(rel) or any(not t.noun and t.strength >= 1 for t in bwd)):
         # "upheld 6 per cent of the complaints it investigated", "12 per cent of the allegations
@@ -341,6 +349,18 @@ def _governs(doc, verb: Term, r: Reading, fwd: list[Term]) -> bool:
     return all(any(w in PREPOSITIONS for w in low[r.num.end:t.start]) for t in fwd)
 
 
+def _describes_people(low: list[str], t: Term, counted: frozenset[str]) -> bool:
+    """True for an outcome said of people named just before it: "officers accused of ...",
+    "officers who were later dismissed"."""
+    k = t.start
+    while k > 0 and t.start - k < 4 and low[k - 1] in PEOPLE_CLAUSE_WORDS:
+        k -= 1
+    return k > 0 and (low[k - 1] in ROLE_NOUNS or low[k - 1] in counted)
+
+
+PEOPLE_CLAUSE_WORDS = frozenset({"who", "that", "were", "was", "had", "have", "been", "later", "subsequently",
+                                 "then", "also", "since"})
+ABOUT_WORDS = frozenset({"into", "against", "about", "involving", "concerning", "relating", "regarding"})
 RELATIVE_WORDS = frozenset({"that", "which", "who", "it", "they", "we", "he", "she", "were", "was", "had",
                             "been", "has", "have", "being"})
 RELATIVE_OPENERS = frozenset({"that", "which", "who", "it", "they", "we", "he", "she"})
