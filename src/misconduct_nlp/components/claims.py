@@ -64,6 +64,26 @@ def ranks_on(sent: Span, nums: list[Span]) -> bool:
     return any(w in RANKING_WORDS for n in nums for w in low[max(sent.start, n.start - 6):n.start])
 
 
+def lists_forces(sent: Span, nums: list[Span]) -> bool:
+    """True for a sentence that goes on through forces with bare figures and at most a verb of
+    recording ("West Midlands police recorded 58 and Greater Manchester police 44"): after a
+    figure for one force it gives the same count for others."""
+    index = span_index(sent.doc)
+    if any(t.strength > 0 or t.label != "reported" for t in terms(sent, "measures")):
+        return False
+    forces = [sp for sp in index.within("forces", sent.start, sent.end) if sp._.force]
+    if len(forces) < len(nums):
+        return False
+    measure_starts = {t.start for t in terms(sent, "measures") if t.noun}
+    low = token_table(sent.doc).lower
+    for n in nums:
+        if n.end in measure_starts or (n.end < sent.end and low[n.end] in ("of", "per")):
+            return False  # the figure counts something of its own
+        if not any(0 <= n.start - f.end <= 3 for f in forces):
+            return False
+    return True
+
+
 def _total_before(doc: Doc, num: Span) -> bool:
     """True for the total of "12 cases out of the 99", "27 cases – out of 75 investigations"."""
     low = token_table(doc).lower
@@ -298,7 +318,8 @@ class ClaimBuilder:
                     context = before
                 elif prev_claim is not None:
                     context = (prev_claim.measure, prev_claim.measure_text or "")
-            if context is None and prev_claim is not None and figures_gave_claims and ranks_on(sent, nums):
+            if context is None and prev_claim is not None and figures_gave_claims \
+                    and (ranks_on(sent, nums) or lists_forces(sent, nums)):
                 # "The Met had the most, 412, followed by West Midlands Police with 96": a
                 # breakdown of the figures just given counts what they count
                 context = (prev_claim.measure, prev_claim.measure_text or "")
