@@ -264,6 +264,12 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
                  and _describes_people(tt.lower, t, counted)
                  and any(w in ABOUT_WORDS for w in tt.lower[own.end:t.start])]
         fwd = [t for t in fwd if t not in about]
+    # "61 of the officers who resigned before a hearing", "were sacked after misconduct
+    # hearings": an outcome after a preposition is the occasion of the verb before it
+    occasion = [t2 for k, t2 in enumerate(fwd) for t1 in fwd[:k]
+                if not t1.noun and t1.strength >= 1 and 0 < t2.start - t1.end <= 4
+                and any(w in PREPOSITIONS for w in tt.lower[t1.end:t2.start])]
+    fwd = [t for t in fwd if t not in occasion]
     rel = [t for t in fwd if _restricts_base(tt.lower, t, counted, r.num.end)]
     if rel and (len(fwd) > len(rel) or any(not t.noun and t.strength >= 1 for t in bwd)):
         # "upheld 6 per cent of the complaints it investigated", "12 per cent of the allegations
