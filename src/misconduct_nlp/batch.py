@@ -732,7 +732,7 @@ def _extract_one(item: tuple[str, str, Any], nlp: Any, extract_many: Callable[..
 
 def _failure_reason(e: BaseException, budget: _Budget) -> str:
     if isinstance(e, _OverBudget):
-        return Errors.E208.format(seconds=budget.seconds)
+        return Errors.E208.format(seconds=f"{budget.seconds:g}")
     return Errors.E202.format(error=_describe(e))
 
 
@@ -986,7 +986,8 @@ class _LocalPool:
             except BrokenProcessPool:
                 over = self.over_budget()
                 self.restart()
-                reason = Errors.E208.format(seconds=self.config.article_timeout) if over else Errors.E203
+                seconds = f"{self.config.article_timeout:g}"
+                reason = Errors.E208.format(seconds=seconds) if over else Errors.E203
                 yield from _failed([t], reason)
         for i, (c, _) in enumerate(pending):  # their futures died with the pool
             pending[i] = (c, self.submit(c))

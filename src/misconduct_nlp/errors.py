@@ -139,7 +139,7 @@ class Errors(metaclass=ErrorsWithCodes):
             "of claims per article, in order")
     E207 = ("cannot write its claims: {error}: the article is left out; report a bug with the "
             "article if you can")
-    E208 = ("took more than --article-timeout {seconds:g} s: the article is left out; extract it "
+    E208 = ("took more than --article-timeout {seconds} s: the article is left out; extract it "
             "alone with a larger --article-timeout (0: no limit) if you need its claims")
 
     # -- other input and the Python API
