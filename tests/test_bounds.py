@@ -147,3 +147,124 @@ def test_sentence_window_edges():
     short = sentence_window("a b c", 0, 5, 2, 3)
     assert not short.truncated and short.text == "a b c"
     assert SENTENCE_LIMIT == 1000
+
+
+# --------------------------------------------------------------------------- huge sentences
+
+FORCES = ["Kent Police", "Essex Police", "Dorset Police", "Gwent Police", "Cleveland Police",
+          "Merseyside Police", "Suffolk Constabulary", "Norfolk Constabulary", "Durham Constabulary",
+          "Lancashire Constabulary", "Thames Valley Police", "West Mercia Police"]
+TABLE_HEAD = "Complaints recorded against police officers in 2022 by force"
+
+
+def table_rows(chars: int) -> list[str]:
+    rows, size = [], 0
+    while size < chars:
+        rows.append(f"{FORCES[len(rows) % len(FORCES)]} {(len(rows) * 7) % 97 + 3}")
+        size += len(rows[-1]) + 2
+    return rows
+
+
+def flat_table(chars: int) -> str:
+    """A table flattened into one sentence: "Kent Police 3, Essex Police 10, ..."."""
+    return f"{TABLE_HEAD}: " + ", ".join(table_rows(chars)) + ".\n"
+
+
+def row_table(chars: int) -> str:
+    """The same table, one row a line."""
+    return f"{TABLE_HEAD}:\n\n" + "\n".join(table_rows(chars)) + "\n"
+
+
+def found(claims) -> list[tuple]:
+    return sorted((c.value, c.force.id if c.force else None, c.measure,
+                   c.period.start if c.period else None) for c in claims)
+
+
+def test_split_long_sentences_cuts_at_clause_boundaries():
+    from misconduct_nlp.components.sentencizer import split_long_sentences
+
+    def cut(words: list[str], limit: int) -> list[list[str]]:
+        space = [w == " " for w in words]
+        starts = [i == 0 for i in range(len(words))]
+        long = split_long_sentences(starts, words, space, limit)
+        assert long == ([(0, len(words))] if len(words) > limit else [])
+        at = [i for i, s in enumerate(starts) if s] + [len(words)]
+        return [words[a:b] for a, b in zip(at, at[1:], strict=False)]
+
+    words = "a b c d e f ; g , h and i j k l".split()
+    assert cut(words, len(words)) == [words]  # at the bound: untouched
+    assert cut(words, 10)[0][-1] == ";"  # the semicolon beats the comma and "and" after it
+    table = "Kent 12 , Essex 7 , Dorset 4 , Gwent 9 , Suffolk 2".split()
+    assert [p[0] for p in cut(table, 7)] == ["Kent", "Dorset", "Suffolk"]  # between cells
+    prose = "x x x x , x x x and x x x x x".split()
+    assert cut(prose, 9)[1][0] == "and"
+    assert [len(p) for p in cut(["w"] * 25, 10)] == [10, 10, 5]  # nothing better: at a word
+    assert all(p[0] != " " for p in cut(["w", " ", "w", " ", "w", " ", "w", " ", "w"], 4))
+
+
+def test_a_sentence_over_the_bound_is_read_in_pieces_and_loses_no_claim(nlp):
+    text = flat_table(3000)  # about 600 tokens: over a bound of 100
+    whole = extract(text, nlp=nlp)
+    sentencizer = nlp.get_pipe("misconduct_sentencizer")
+    saved = sentencizer.max_sentence_tokens
+    sentencizer.max_sentence_tokens = 100
+    try:
+        doc = nlp(text)
+        pieces = extract(text, nlp=nlp)
+    finally:
+        sentencizer.max_sentence_tokens = saved
+    assert len(list(doc.sents)) >= 6 and [(sp.start, sp.end) for sp in doc.spans["long_sentences"]] == [
+        (0, len(doc))]
+    assert all(len(s) <= 100 for s in doc.sents)
+    assert len(whole) == len(table_rows(3000)) and found(pieces) == found(whole)
+    for a, b in zip(pieces, whole, strict=True):
+        assert (a.sentence, a.span) == (b.sentence, b.span)  # the whole sentence, windowed
+        assert a.sentence.truncated
+    assert not nlp("Kent Police sacked 12 officers.").spans["long_sentences"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs a POSIX system for getrusage")
+def test_flat_100kb_table_in_bounded_memory_with_every_claim(nlp):
+    """Measured in a child process (its peak RSS, from ``getrusage(RUSAGE_CHILDREN)`` of a
+    wrapper that runs only it), against the same table one row a line read here."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    child = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_bounds import flat_table\n"
+        "from misconduct_nlp import extract\n"
+        "text = flat_table(100_000)\n"
+        "rows = []\n"
+        "for c in extract(text):\n"
+        "    d = c.to_dict()\n"
+        "    rows.append([c.value, d['force']['id'] if d['force'] else None, c.measure,\n"
+        "                 d['period']['start'] if d['period'] else None,\n"
+        "                 len(json.dumps(d, ensure_ascii=False).encode('utf-8'))])\n"
+        "print(json.dumps({'chars': len(text), 'rows': rows}))\n"
+    )
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "out = subprocess.run([sys.executable, '-c', sys.argv[1]], capture_output=True, text=True)\n"
+        "sys.stderr.write(out.stderr)\n"
+        "print(out.stdout.strip())\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"  # KiB on Linux
+        "sys.exit(out.returncode)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", wrapper, child], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    by_rows = found(extract(row_table(100_000), nlp=nlp))  # meanwhile, the same table by rows
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    result_line, rss_line = out.strip().splitlines()[-2:]
+    result = json.loads(result_line)
+    peak_mb = int(rss_line) / 1024
+    assert result["chars"] >= 100_000
+    assert peak_mb <= 300, f"peak RSS {peak_mb:.0f} MB"
+    assert max(r[4] for r in result["rows"]) < 2048
+    from datetime import date
+    flat = sorted((v, f, m, date.fromisoformat(p) if p else None) for v, f, m, p, _ in result["rows"])
+    assert len(flat) == len(by_rows) == len(table_rows(100_000))
+    assert flat == by_rows

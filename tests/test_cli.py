@@ -23,6 +23,7 @@ BAD = {
     ("extract", "-j"): [("-3", "E022"), ("x", "E020"), ("1.5", "E020")],
     ("extract", "--max-bytes"): [("-1", "E022"), ("lots", "E020")],
     ("extract", "--batch-size"): [("0", "E022"), ("-4", "E022")],
+    ("extract", "--article-timeout"): [("-1", "E022"), ("soon", "E021"), ("nan", "E021"), ("inf", "E021")],
     ("extract", "--min-confidence"): [("2", "E023"), ("-0.1", "E022"), ("nan", "E021"), ("high", "E021")],
     ("report", "--min-confidence"): [("1.5", "E023"), ("-1", "E022"), ("inf", "E021")],
     ("ledger", "-j"): [("-3", "E022"), ("two", "E020")],
@@ -31,6 +32,7 @@ BAD = {
 GOOD = {
     ("extract", "-j"): ["0", "2"], ("extract", "--max-bytes"): ["0", "1000"],
     ("extract", "--batch-size"): ["1"], ("extract", "--min-confidence"): ["0", "0.5", "1"],
+    ("extract", "--article-timeout"): ["0", "0.5", "60"],
     ("report", "--min-confidence"): ["0", "1"],
     ("ledger", "-j"): ["0", "1"], ("evaluate", "-j"): ["0"],
 }

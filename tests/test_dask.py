@@ -7,6 +7,7 @@ one CLI test starts a real single-process cluster through ``--engine dask``.
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,14 @@ pytest.importorskip("dask.bag")
 distributed = pytest.importorskip("distributed")
 
 from _articles import write_articles  # noqa: E402
-from misconduct_nlp.batch import BatchOptions, WorkerConfig, run_batch  # noqa: E402
-from misconduct_nlp.dask import article_bag, extract_bag  # noqa: E402
+from misconduct_nlp.batch import BatchOptions, UsageError, WorkerConfig, run_batch  # noqa: E402
+from misconduct_nlp.dask import (  # noqa: E402
+    PARTS_MANIFEST,
+    article_bag,
+    clear_parts,
+    extract_bag,
+    part_names,
+)
 from misconduct_nlp.formats import read_claims  # noqa: E402
 
 FAKE = dict(extractor="_fake_extract:extract_many", loader="_fake_extract:load")
@@ -102,3 +109,47 @@ def test_cli_engine_dask(tmp_path):
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     assert out.read_bytes() == expected.read_bytes()
+
+
+def test_force_deletes_only_the_partitions_the_engine_wrote(tmp_path, cluster):
+    src = fake_folder(tmp_path / "in", 6)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    thesis = folder / "part-of-my-thesis.docx"
+    thesis.write_bytes(b"chapter one")
+    (folder / "notes.txt").write_text("mine")
+    opts = BatchOptions(output=folder, engine="dask", scheduler=cluster.scheduler_address,
+                        partitioned=True, quiet=True, **FAKE)
+    run_batch([str(src)], opts, stderr=io.StringIO())
+    manifest = json.loads((folder / PARTS_MANIFEST).read_text())
+    assert manifest["files"] == ["part-00000.jsonl"]
+    stale = folder / "part-00007.jsonl.partial"  # as if an earlier run died half-way
+    manifest["files"].append("part-00007.jsonl")
+    (folder / PARTS_MANIFEST).write_text(json.dumps(manifest))
+    stale.write_text("half")
+    with pytest.raises(Exception, match="--force"):
+        run_batch([str(src)], opts, stderr=io.StringIO())
+    forced = BatchOptions(output=folder, engine="dask", scheduler=cluster.scheduler_address,
+                          partitioned=True, quiet=True, force=True, **FAKE)
+    run_batch([str(src)], forced, stderr=io.StringIO())
+    assert thesis.read_bytes() == b"chapter one" and (folder / "notes.txt").read_text() == "mine"
+    assert not stale.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        PARTS_MANIFEST, "notes.txt", "part-00000.jsonl", "part-of-my-thesis.docx"]
+
+
+def test_a_partition_name_the_engine_did_not_write_is_never_overwritten(tmp_path):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    theirs = folder / "part-00000.jsonl"
+    theirs.write_text("someone else's data\n")
+    (folder / PARTS_MANIFEST).write_text(json.dumps({"files": ["../outside.txt", "/etc/passwd"]}))
+    (tmp_path / "outside.txt").write_text("keep")
+    for force in (False, True):
+        with pytest.raises(UsageError, match=r"\[E016\].*not written by misconduct-nlp"):
+            clear_parts(folder, part_names(5, "jsonl"), force=force)
+    assert theirs.read_text() == "someone else's data\n"
+    assert (tmp_path / "outside.txt").read_text() == "keep"
+    clear_parts(folder, part_names(2500, "csv"), force=False)  # other names: nothing in the way
+    assert json.loads((folder / PARTS_MANIFEST).read_text())["files"] == ["part-00000.csv", "part-00001.csv"]
+    assert theirs.exists()

@@ -214,3 +214,66 @@ def test_discover_dates_from_nearest_manifest(tmp_path):
     # a file named on its own only uses the manifest beside it
     files, _ = discover([tmp_path / "sub" / "b.txt"])
     assert files[0].published is None
+
+
+# --------------------------------------------------------------------------- scraped pages
+
+#: A news page of our own: the article, and the site around it (menus, an advert, a "Most
+#: read" list with figures of other stories, a cookie banner, share links, a copyright line).
+PAGE = """<!doctype html><html><head><title>Force sacks officers | The Daily Example</title></head>
+<body>
+<div class="cookie-banner"><p>We value your privacy. We and our 731 partners use cookies.</p>
+<button>Accept all</button></div>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li></ul></nav></header>
+<main><article>
+<h1>Kent Police sacked 14 officers for misconduct last year</h1>
+<p class="byline">By Sam Writer, Home Affairs Reporter | Published 3 March 2023</p>
+<p>Kent Police dismissed 14 officers after gross misconduct hearings in 2022, figures obtained by
+this newspaper show, compared with nine officers the year before.</p>
+<div class="ad"><p>Advertisement</p></div>
+<p>The force said a further 23 complaints against officers had been upheld over the same period,
+and that it expected the number of hearings to fall once its new vetting rules took effect.</p>
+<p>A spokesperson said the force would keep publishing the figures every year so that residents
+could see how misconduct was being dealt with across the county.</p>
+</article></main>
+<aside><h2>Most read</h2><ul><li><a>Man, 31, charged after 40 cars damaged</a></li>
+<li><a>Council to build 250 homes on old depot site</a></li></ul></aside>
+<div class="share"><a>Share on Facebook</a> | <a>Share on Twitter</a></div>
+<footer><p>© 2023 Daily Example Ltd. Registered in England and Wales No. 01234567.</p></footer>
+</body></html>
+"""
+MENU = {"Home", "News", "Sport", "Weather", "Advertisement", "Most read", "Accept all"}  # whole lines
+FURNITURE = ["731 partners", "40 cars", "250 homes", "Share on Facebook", "© 2023", "01234567"]
+
+
+def test_a_page_is_read_as_its_article_not_the_site(tmp_path, nlp):
+    pytest.importorskip("trafilatura")
+    from misconduct_nlp import extract
+
+    art = read_article(write(tmp_path / "page.html", PAGE))
+    assert "Kent Police dismissed 14 officers" in art.text and "23 complaints" in art.text
+    assert [w for w in FURNITURE if w in art.text] == [] and MENU.isdisjoint(art.text.splitlines())
+    # its dateline, which the main content leaves out, is kept
+    assert art.text.startswith("By Sam Writer, Home Affairs Reporter | Published 3 March 2023\n\n")
+    claims = extract(art.text, nlp=nlp, article_id=art.id)
+    plain = extract(html_to_text(PAGE), nlp=nlp)  # the same claims as from all the visible text
+    assert sorted(c.value for c in claims) == sorted(c.value for c in plain)
+    assert 23 in {c.value for c in claims}
+    for c in claims:  # offsets into the text read, which is what the report shows
+        assert art.text[c.sentence.start:c.sentence.end] == c.sentence.text
+        assert art.text[c.span.start:c.span.end] == c.span.text
+    assert {c.published.date.isoformat() for c in claims} == {"2023-03-03"}
+    visible = html_to_text(PAGE)  # the plain reader keeps the furniture
+    assert all(w in visible for w in ("Most read", "Advertisement", "© 2023", "40 cars"))
+
+
+def test_the_visible_text_is_read_without_trafilatura_or_when_it_finds_nothing(tmp_path, monkeypatch):
+    import sys
+
+    tiny = "<html><body><p>Kent Police sacked 3 officers.</p></body></html>"
+    path = write(tmp_path / "tiny.html", tiny)
+    assert read_article(path).text == html_to_text(tiny)  # too little for a main content
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if not installed
+    page = write(tmp_path / "page.html", PAGE)
+    assert read_article(page).text == html_to_text(PAGE)

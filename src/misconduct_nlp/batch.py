@@ -83,6 +83,10 @@ PIPELINE_FAILURE = "E201"
 WORKERS = NumberOption("-j/--workers", "the number of worker processes (0: one per core)", minimum=0)
 MAX_BYTES = NumberOption("--max-bytes", "a size in bytes, such as 5000000 (0: no limit)", minimum=0)
 BATCH_SIZE = NumberOption("--batch-size", "the number of articles per nlp.pipe batch, such as 32", minimum=1)
+ARTICLE_TIMEOUT = NumberOption("--article-timeout",
+                               "a time in seconds, such as 60 (0: no limit)", integer=False, minimum=0.0)
+#: The time one article may take by default, in seconds: ordinary articles take well under one.
+DEFAULT_ARTICLE_TIMEOUT = 60.0
 MIN_CONFIDENCE = NumberOption("--min-confidence",
                               "a confidence from 0 to 1, such as 0.5 (0 keeps every claim)",
                               integer=False, minimum=0.0, maximum=1.0)
@@ -111,6 +115,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write failures as JSON lines (path, article, reason) to FILE")
     parser.add_argument("--max-bytes", type=MAX_BYTES, default=DEFAULT_MAX_BYTES, metavar="N",
                         help=f"skip files larger than N bytes (default {DEFAULT_MAX_BYTES}; 0: no limit)")
+    parser.add_argument("--article-timeout", type=ARTICLE_TIMEOUT, default=DEFAULT_ARTICLE_TIMEOUT,
+                        metavar="SECONDS",
+                        help=f"leave out (and report) an article that takes longer than SECONDS to "
+                             f"extract (default {DEFAULT_ARTICLE_TIMEOUT:g}; 0: no limit)")
     parser.add_argument("--follow-links", action="store_true",
                         help="read symlinks that lead outside the folders given (skipped by default)")
     parser.add_argument("--csv-raw", action="store_true",
@@ -167,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
             errors=Path(args.errors) if args.errors else None,
             max_bytes=args.max_bytes,
+            article_timeout=args.article_timeout,
             quiet=args.quiet,
             engine=args.engine,
             scheduler=args.scheduler,
@@ -206,6 +215,8 @@ class BatchOptions:
     force: bool = False
     errors: Path | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: Seconds one article may take to extract (0: no limit); one over it is reported (E208).
+    article_timeout: float = DEFAULT_ARTICLE_TIMEOUT
     quiet: bool = False
     progress: bool | None = None
     engine: str = "local"
@@ -239,13 +250,14 @@ class BatchOptions:
         self.workers = int(WORKERS.check(self.workers))
         self.max_bytes = int(MAX_BYTES.check(self.max_bytes))
         self.batch_size = int(BATCH_SIZE.check(self.batch_size))
+        self.article_timeout = float(ARTICLE_TIMEOUT.check(self.article_timeout))
         self.min_confidence = float(MIN_CONFIDENCE.check(self.min_confidence))
         self.model = pipeline_model(self.model, self.pipeline)
         self.resources = read_resources(self.lexicons, self.aliases)
 
     def worker_config(self) -> WorkerConfig:
         return WorkerConfig(self.model, self.max_bytes, self.batch_size, self.extractor, self.loader,
-                            self.min_confidence, self.csv_raw, self.resources)
+                            self.min_confidence, self.csv_raw, self.resources, self.article_timeout)
 
 
 @dataclass(frozen=True)
@@ -284,6 +296,7 @@ class WorkerConfig:
     min_confidence: float = 0.0
     csv_raw: bool = False  # for writers on workers (Dask partitions)
     resources: Resources = field(default_factory=lambda: Resources())
+    article_timeout: float = DEFAULT_ARTICLE_TIMEOUT  # seconds per article (0: no limit)
 
 
 @dataclass
@@ -633,27 +646,193 @@ def process_chunk(chunk: Sequence[Task], config: WorkerConfig) -> list[ArticleRe
 
 
 def _extract_all(readable: list[tuple[Task, str]], config: WorkerConfig) -> list[list[dict] | str]:
-    """Claims (as records) per article, or an error string for an article whose extraction failed."""
+    """Claims (as records) per article, or an error string for an article whose extraction failed
+    or ran over ``config.article_timeout`` (:class:`_Budget`)."""
     try:
         nlp = _pipeline(config.loader, config.model, config.min_confidence, config.resources)
         extract_many = _resolve(config.extractor)
     except Exception as e:  # noqa: BLE001
         return [Errors.E201.format(error=_describe(e))] * len(readable)
     items = [(text, t.id, t.published) for t, text in readable]
-    try:
-        outs = list(extract_many(items, nlp=nlp, batch_size=config.batch_size))
-        if len(outs) != len(items):
-            raise ExtractorError(Errors.E206.format(got=len(outs), expected=len(items)))
-        return [_records(claims, t.id) for (t, _), claims in zip(readable, outs, strict=True)]
-    except Exception:  # noqa: BLE001 - find the article that breaks it, keep the others
-        pass
-    results: list[list[dict] | str] = []
-    for item, (t, _) in zip(items, readable, strict=True):
+    with _Budget(config.article_timeout) as budget:
+        return _extract_budgeted(items, nlp, extract_many, config.batch_size, budget)
+
+
+def _extract_budgeted(items: list[tuple[str, str, Any]], nlp: Any, extract_many: Callable[..., Any],
+                      batch_size: int, budget: _Budget) -> list[list[dict] | str]:
+    """The articles streamed through ``extract_many`` (``nlp.pipe`` batching), each on its budget.
+
+    The budget runs while an article is in the extractor: from when the extractor takes it
+    to when its claims come out, one budget more for each further article taken meanwhile
+    (a pipeline that batches). When the stream fails or runs over, the one article in it is
+    the culprit; with several in it, each is extracted again alone, on its own budget, so that
+    only the culprit fails. Then the stream goes on with the next article.
+    """
+    out: list[list[dict] | str | None] = [None] * len(items)
+    start = 0
+    while start < len(items):
+        flow = _Flow(start, start)
         try:
-            results.append(_records(next(iter(extract_many([item], nlp=nlp, batch_size=1))), t.id))
-        except Exception as e:  # noqa: BLE001
-            results.append(Errors.E202.format(error=_describe(e)))
-    return results
+            for claims in extract_many(flow.feed(items, budget), nlp=nlp, batch_size=batch_size):
+                if flow.done >= flow.taken:
+                    raise ExtractorError(Errors.E206.format(got=flow.done + 1, expected=flow.taken))
+                out[flow.done] = _records(claims, items[flow.done][1])
+                flow.done += 1
+                budget.arm(flow.taken - flow.done)
+            budget.arm(0)
+            if flow.done < len(items):
+                raise ExtractorError(Errors.E206.format(got=flow.done, expected=len(items)))
+            return out  # type: ignore[return-value]
+        except (Exception, _OverBudget) as e:  # noqa: BLE001 - find the article, keep the others
+            budget.arm(0)
+            failed = e
+        done, taken = flow.done, flow.taken
+        if isinstance(failed, _OverBudget) and taken == done:
+            start = done  # the budget ran out as an article came out: none was over it
+            continue
+        culprits = range(done, max(taken, done + 1))
+        if len(culprits) == 1 and (isinstance(failed, _OverBudget) or taken > done):
+            out[done] = _failure_reason(failed, budget)
+        else:
+            for k in culprits:
+                out[k] = _extract_one(items[k], nlp, extract_many, budget)
+        start = culprits[-1] + 1
+    return out  # type: ignore[return-value]
+
+
+@dataclass
+class _Flow:
+    """How far a stream of articles through the extractor got: ``taken`` by it, ``done`` (their
+    claims out); the articles ``done`` to ``taken`` are in it."""
+
+    taken: int
+    done: int
+
+    def feed(self, items: list[tuple[str, str, Any]], budget: _Budget) -> Iterator[tuple[str, str, Any]]:
+        """The items from ``taken`` on, giving each its budget as the extractor takes it."""
+        while self.taken < len(items):
+            item = items[self.taken]
+            self.taken += 1
+            budget.arm(self.taken - self.done)
+            yield item
+
+
+def _extract_one(item: tuple[str, str, Any], nlp: Any, extract_many: Callable[..., Any],
+                 budget: _Budget) -> list[dict] | str:
+    """One article alone, on its budget: its records, or why it failed."""
+    try:
+        budget.arm(1)
+        claims = next(iter(extract_many([item], nlp=nlp, batch_size=1)))
+        budget.arm(0)
+        return _records(claims, item[1])
+    except (Exception, _OverBudget) as e:  # noqa: BLE001
+        budget.arm(0)
+        return _failure_reason(e, budget)
+
+
+def _failure_reason(e: BaseException, budget: _Budget) -> str:
+    if isinstance(e, _OverBudget):
+        return Errors.E208.format(seconds=f"{budget.seconds:g}")
+    return Errors.E202.format(error=_describe(e))
+
+
+class _OverBudget(BaseException):
+    """Raised in the extracting thread when an article runs over its time budget (a
+    ``BaseException``, so that no ``except Exception`` on the way swallows it)."""
+
+
+class _Budget:
+    """A per-article time budget for the thread that extracts (a context manager).
+
+    :meth:`arm` gives the articles in the extractor ``n`` budgets from now (0: none). When
+    they run out, :class:`_OverBudget` is raised in that thread: by ``SIGALRM`` in the main
+    thread (which also breaks a sleep or a blocking call), else by an exception set on the
+    thread from a timer (CPython), which lands at its next line of Python. Neither can stop
+    one long call into C that holds the interpreter (a runaway regular expression): for that,
+    a worker process also sets a CPU-time limit of twice the budget and a second, after which
+    the kernel kills it (``SIGPROF``); the pool then reports the article (E208) and replaces
+    the worker (:class:`_LocalPool`). ``seconds`` 0 turns everything off.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.main = (seconds > 0 and threading.current_thread() is threading.main_thread()
+                     and hasattr(signal, "setitimer"))
+        self.hard = self.main and hasattr(signal, "SIGPROF") and _in_worker_process()
+        self.lock = threading.Lock()
+        self.armed = False
+        self.injected = False
+        self.timer: threading.Timer | None = None
+        self.thread_id = threading.get_ident()
+        self.previous: Any = None
+
+    def __enter__(self) -> _Budget:
+        if self.main:
+            self.previous = signal.signal(signal.SIGALRM, self._on_alarm)
+        if self.hard:
+            signal.signal(signal.SIGPROF, signal.SIG_DFL)  # the kernel ends the process
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.arm(0)
+        if self.main:
+            signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
+
+    def _on_alarm(self, signum: int, frame: Any) -> None:
+        if self.armed:
+            self.armed = False
+            raise _OverBudget
+
+    def _inject(self) -> None:
+        import ctypes
+
+        with self.lock:
+            if self.armed:
+                self.armed = False
+                self.injected = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
+                                                           ctypes.py_object(_OverBudget))
+
+    def arm(self, n: int) -> None:
+        """Give the articles now in the extractor ``n`` budgets from now; 0 disarms."""
+        if self.seconds <= 0:
+            return
+        seconds = self.seconds * n
+        if self.main:
+            self.armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if self.hard:
+                signal.setitimer(signal.ITIMER_PROF, 2 * seconds + 1 if n else 0)
+            if n:
+                self.armed = True
+                signal.setitimer(signal.ITIMER_REAL, seconds)
+            return
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            if self.injected:  # the budget ran out as the article came out: take it back
+                import ctypes
+
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), None)
+                self.injected = False
+            self.armed = False
+            if n:
+                self.armed = True
+                self.timer = threading.Timer(seconds, self._inject)
+                self.timer.daemon = True
+                self.timer.start()
+
+
+def _in_worker_process() -> bool:
+    """True in a process the local pool started (where the kernel may end the process)."""
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None and os.environ.get(_WORKER_ENV) == "1"
+
+
+#: Set in the local pool's worker processes (by :func:`_init_worker`).
+_WORKER_ENV = "MISCONDUCT_NLP_POOL_WORKER"
 
 
 def _records(claims: Iterable[Any], article_id: str) -> list[dict[str, Any]]:
@@ -671,13 +850,56 @@ def _describe(e: BaseException) -> str:
     return f"{type(e).__name__}: {text[:200]}" if text else type(e).__name__
 
 
-def _init_worker(config: WorkerConfig) -> None:
-    """Process-pool initializer: leave Ctrl-C to the parent, load the pipeline once."""
+def _init_worker(config: WorkerConfig, run_pid: int | None = None) -> None:
+    """Process-pool initializer: leave Ctrl-C to the parent, die with the run, load the pipeline once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ[_WORKER_ENV] = "1"
+    if run_pid is not None:
+        _die_with_run(run_pid)
     try:
         _pipeline(config.loader, config.model, config.min_confidence)
     except Exception:  # noqa: BLE001 - reported per article by process_chunk
         pass
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_run(run_pid: int) -> None:
+    """Make this worker exit when the run that started it (process ``run_pid``) dies, even by
+    ``kill -9``, instead of waiting for work forever.
+
+    On Linux the kernel kills the worker when its parent dies (``prctl(PR_SET_PDEATHSIG)``;
+    the parent is the forkserver, which exits with the run). Elsewhere, and as a check that
+    the run did not die before that was set, a daemon thread looks for the run every second.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc to ask: the thread below does it
+            pass
+
+    def alive() -> bool:
+        try:
+            os.kill(run_pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # someone else's process took the number: the run is gone
+            return False
+        return True
+
+    if not alive():
+        os._exit(1)
+
+    def watch() -> None:
+        while alive():
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="misconduct-nlp-run-watch", daemon=True).start()
 
 
 # --------------------------------------------------------------------------- engines
@@ -742,7 +964,7 @@ class _LocalPool:
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=_init_worker,
-                                   initargs=(self.config,))
+                                   initargs=(self.config, os.getpid()))
 
     def submit(self, chunk: list[Task]) -> Any:
         return self.executor.submit(process_chunk, chunk, self.config)
@@ -762,10 +984,18 @@ class _LocalPool:
             try:
                 yield from self.submit([t]).result()
             except BrokenProcessPool:
+                over = self.over_budget()
                 self.restart()
-                yield from _failed([t], Errors.E203)
+                seconds = f"{self.config.article_timeout:g}"
+                reason = Errors.E208.format(seconds=seconds) if over else Errors.E203
+                yield from _failed([t], reason)
         for i, (c, _) in enumerate(pending):  # their futures died with the pool
             pending[i] = (c, self.submit(c))
+
+    def over_budget(self) -> bool:
+        """True when a worker of the broken pool was ended by its CPU-time limit (:class:`_Budget`)."""
+        procs = list(getattr(self.executor, "_processes", {}).values())
+        return hasattr(signal, "SIGPROF") and any(p.exitcode == -signal.SIGPROF for p in procs)
 
     def close(self, kill: bool = False) -> None:
         if kill:

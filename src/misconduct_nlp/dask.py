@@ -22,6 +22,8 @@ This module is named like the library it uses: it imports ``dask`` absolutely, i
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -50,6 +52,9 @@ from misconduct_nlp.errors import Errors, PathWarning, UsageError, Warnings
 from misconduct_nlp.io import DEFAULT_MAX_BYTES
 
 PART_ARTICLES = 2000
+#: The file in a partitioned output folder that lists the files the engine wrote there; only
+#: those are ever replaced or deleted (a user's ``part-of-my-thesis.docx`` is left alone).
+PARTS_MANIFEST = "misconduct-nlp-parts.json"
 
 
 @contextlib.contextmanager
@@ -214,6 +219,54 @@ def write_partitioned(paths: Iterable[str | Path], folder: str | Path, *, fmt: s
             yield PartResult("", failures=[Failure(t.path, reason, t.id) for t in part[1]])
 
 
+def part_names(articles: int, fmt: str, part_articles: int = PART_ARTICLES) -> list[str]:
+    """The file names :func:`write_partitioned` gives the partitions of ``articles`` articles."""
+    return [f"part-{i:05d}.{fmt}" for i in range(-(-articles // part_articles))]
+
+
+def written_parts(folder: Path) -> list[str]:
+    """The files the engine recorded as its own in ``folder`` (its :data:`PARTS_MANIFEST`)."""
+    try:
+        data = json.loads((folder / PARTS_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list):
+        return []
+    # names only: a manifest cannot point the engine at a file outside the folder
+    return [f for f in files if isinstance(f, str) and f and os.path.basename(f) == f
+            and f not in (".", "..")]
+
+
+def clear_parts(folder: Path, names: Sequence[str], *, force: bool) -> None:
+    """Make ``folder`` ready for partitions named ``names``, and record them in its manifest.
+
+    Only files the engine wrote before (listed in :data:`PARTS_MANIFEST`, with their
+    ``.partial`` files) are deleted, and only with ``force`` (else :class:`UsageError` E013);
+    any other file is left alone, and one whose name a partition would take is a
+    :class:`UsageError` (E016), never overwritten. The new names are recorded before any
+    part is written, so a run that dies half-way can still be cleared by the next.
+    """
+    own = written_parts(folder) if folder.is_dir() else []
+    present = [n for n in own if (folder / n).exists() or (folder / f"{n}.partial").exists()]
+    if present and not force:
+        raise UsageError(Errors.E013.format(folder=folder))
+    mine = set(own)
+    for name in names:
+        path = folder / name
+        if name not in mine and (path.exists() or path.is_symlink()):
+            raise UsageError(Errors.E016.format(path=path, manifest=folder / PARTS_MANIFEST))
+    for name in own:
+        for path in (folder / name, folder / f"{name}.partial"):
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"written_by": "misconduct-nlp", "files": list(names)}
+    tmp = folder / f"{PARTS_MANIFEST}.tmp"
+    tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(folder / PARTS_MANIFEST)
+
+
 def run_partitioned(paths: Sequence[str | Path], options: BatchOptions, *,
                     stderr: IO[str]) -> BatchSummary:
     """``misconduct-nlp extract --engine dask -o FOLDER/``: partitioned output written by workers."""
@@ -226,13 +279,10 @@ def run_partitioned(paths: Sequence[str | Path], options: BatchOptions, *,
     if options.resume:
         raise UsageError(Errors.E012)
     check_resources(options.worker_config())
-    old = sorted(folder.glob("part-*")) if folder.is_dir() else []
-    if old and not options.force:
-        raise UsageError(Errors.E013.format(folder=folder))
-    for p in old:
-        p.unlink()
     tasks, path_failures, notes = plan_and_warnings(paths, options.published,
                                                     follow_links=options.follow_links)
+    names = part_names(len(tasks), fmt)
+    clear_parts(folder, names, force=options.force)
     summary = BatchSummary(found=len(tasks))
     report = _Reporter(options, stderr)
     try:

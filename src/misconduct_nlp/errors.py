@@ -80,6 +80,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E014 = ("{path} is being written by another run{holder}: wait for it to finish, or write to "
             "another file with -o")
     E015 = "cannot write {path}: {reason}: check that you may write there and that there is room"
+    E016 = ("{path} was not written by misconduct-nlp (it is not in {manifest}), and this run would "
+            "write a file of that name: move it, or write the partitions to another folder")
 
     # -- option values (argparse-style usage errors: exit status 2)
     E020 = "{option} must be a whole number, not {value!r}: give {hint}"
@@ -137,6 +139,8 @@ class Errors(metaclass=ErrorsWithCodes):
             "of claims per article, in order")
     E207 = ("cannot write its claims: {error}: the article is left out; report a bug with the "
             "article if you can")
+    E208 = ("took more than --article-timeout {seconds} s: the article is left out; extract it "
+            "alone with a larger --article-timeout (0: no limit) if you need its claims")
 
     # -- other input and the Python API
     E301 = "{path}:{line}: not JSON ({reason}): give the JSONL file that 'misconduct-nlp extract' writes"

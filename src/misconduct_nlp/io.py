@@ -28,7 +28,7 @@ from .errors import ArticleError, Errors, ManifestWarning, PathWarning, Warnings
 
 __all__ = [
     "Article", "ArticleError", "ArticleFile", "ManifestIndex", "PathError", "decode_bytes", "discover",
-    "html_to_text", "is_article_path", "load_manifest", "os_reason", "read_article",
+    "html_to_text", "is_article_path", "page_text", "load_manifest", "os_reason", "read_article",
 ]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -129,6 +129,65 @@ def html_to_text(html: str) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+_BLANKS = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+def page_text(html: str) -> str:
+    """The article of an HTML page, without the site around it: what claims are read from.
+
+    The page's main content as trafilatura finds it (made for news pages: navigation menus,
+    "Most read" and "Related stories" lists, cookie banners, share buttons and copyright
+    lines are left out), one block a paragraph, as :func:`html_to_text` lays text out, less
+    any whole line of page furniture left in it ("Advertisement", "Read more: ...", the
+    sentencizer's ``data/furniture.json``). When trafilatura is not installed, fails on the
+    page or finds no main content, the page's visible text (:func:`html_to_text`) is read
+    instead. A dateline that the main content leaves out ("By A Reporter | Published 22 July
+    2013") is kept as its first line, so relative periods are still resolved against the
+    page's date.
+    """
+    visible = html_to_text(html)
+    main = _main_content(html)
+    if main is None:
+        return visible
+    from .periods import find_dateline
+
+    try:
+        if find_dateline(main) is None and find_dateline(visible) is not None:
+            head = visible.splitlines()[:40]
+            line = next((ln for ln in head if ln and find_dateline(ln) is not None), None)
+            if line is not None:
+                main = f"{line}\n\n{main}"
+    except Exception:  # noqa: BLE001, S110 - a dateline is a bonus: never let it stop reading
+        pass
+    return main
+
+
+def _main_content(html: str) -> str | None:
+    """trafilatura's main content of ``html`` as text, one paragraph a block; None without it."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    try:
+        from lxml import html as lxml_html
+
+        tree = lxml_html.fromstring(html)
+        for hidden in tree.xpath("|".join(f"//{tag}" for tag in sorted(_HIDDEN_TAGS - {"head"}))):
+            hidden.drop_tree()  # never shown (trafilatura would read a short page's <noscript>)
+        out = trafilatura.extract(tree, output_format="txt", include_comments=False, include_tables=True,
+                                  include_images=False, include_links=False, deduplicate=False)
+    except Exception:  # noqa: BLE001 - a page it cannot parse is read as visible text
+        return None
+    if not out or not out.strip():
+        return None
+    from .components.sentencizer import is_furniture
+
+    # (a line of page furniture inside the article, "Advertisement", "Read more: ...", goes too)
+    lines = [_BLANKS.sub(" ", line).strip() for line in out.splitlines()]
+    lines = [line for line in lines if line and not is_furniture(line)]
+    return "\n\n".join(lines) + "\n" if lines else None
+
+
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls but tab, newline, form feed, CR
 
 
@@ -170,7 +229,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Read one article file; HTML is reduced to its visible text.
+    """Read one article file; an HTML page is reduced to its article (:func:`page_text`).
 
     ``Article.sha256`` is the hash of the file's bytes (what ``--resume`` compares).
     Raises ArticleError with a one-line reason when the file cannot be used.
@@ -192,7 +251,7 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Art
         raise ArticleError(Errors.E105.format(size=len(data), max_bytes=max_bytes))
     text, enc = decode_bytes(data)
     if p.suffix.lower() in (".html", ".htm") or _looks_like_html(text):
-        text = html_to_text(text)
+        text = page_text(text)
         if not text.strip():
             raise ArticleError(Errors.E106)
     text = text.replace("\r\n", "\n").replace("\r", "\n")

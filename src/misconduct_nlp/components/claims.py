@@ -9,7 +9,7 @@ article's frame (:mod:`misconduct_nlp.attribution`).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -250,6 +250,76 @@ def list_lead_in(sent: Span) -> tuple[str, str] | None:
     return best.label, best.text
 
 
+@dataclass
+class _Piece:
+    """What a later piece of a long sentence reads from the pieces before it."""
+
+    sentence: TextSpan  # the whole sentence, as its claims quote it
+    bullet: bool
+    row: bool
+    context: tuple[str, str] | None  # the last measure term before the piece
+    period: PeriodRef | None  # the first period stated before the piece
+
+
+class _LongSentences:
+    """The sentences the sentencizer read in pieces (``doc.spans["long_sentences"]``), followed
+    along ``doc.sents``: a later piece reads its figures as the unbroken sentence would, with
+    the measure and period the pieces before it gave, and its claims quote the whole sentence
+    (recorded as a window, for it is over 1,000 characters)."""
+
+    def __init__(self, doc: Doc, full_text: str, att: ArticleAttribution) -> None:
+        self.spans = sorted(doc.spans.get("long_sentences", []), key=lambda sp: sp.start)
+        self.full_text = full_text
+        self.att = att
+        self.k = 0
+        self.current: Span | None = None
+        self.sentence: TextSpan | None = None
+        self.bullet = self.row = False
+        self.context: tuple[str, str] | None = None
+        self.period: PeriodRef | None = None
+
+    def see(self, sent: Span) -> _Piece | None:
+        """A :class:`_Piece` for a later piece of a long sentence; None for any other sentence."""
+        while self.k < len(self.spans) and self.spans[self.k].end <= sent.start:
+            self.k += 1
+        if self.k >= len(self.spans) or self.spans[self.k].start > sent.start:
+            self.current = None
+            return None
+        span = self.spans[self.k]
+        if span.start == sent.start:  # the first piece
+            self.current = span
+            a, b = sentence_bounds(span)
+            self.sentence = TextSpan(self.full_text[a:b], a, b)
+            self.context = self.period = None
+            return None
+        assert self.sentence is not None
+        return _Piece(self.sentence, self.bullet, self.row, self.context, self.period)
+
+    def whole(self, sent: Span) -> TextSpan | None:
+        """The whole sentence a piece belongs to (as its claims quote it); None for a sentence
+        read whole."""
+        if self.current is not None and self.current.start <= sent.start < self.current.end:
+            return self.sentence
+        return None
+
+    def head_is(self, sent: Span, bullet: bool, row: bool) -> None:
+        """Remember whether the first piece is a list item or table row (so are the others)."""
+        if self.current is not None and self.current.start == sent.start:
+            self.bullet, self.row = bullet, row
+
+    def after(self, sent: Span) -> None:
+        """Take the measure and period a piece states on to the next."""
+        if self.current is None or not (self.current.start <= sent.start < self.current.end):
+            return
+        found = terms(sent, "measures")
+        if found:
+            self.context = (found[-1].label, found[-1].text)
+        if self.period is None:
+            ref = self.att.sentence_period(sent)
+            if ref is not None:
+                self.period = replace(ref, source="sentence", rule=ref.rule or "sentence_period")
+
+
 class ClaimBuilder:
     """Builds claims sentence by sentence; see the module docstring."""
 
@@ -278,7 +348,9 @@ class ClaimBuilder:
         last_sent: Span | None = None
         claims_at_last = 0  # how many claims there were when the sentence before began
         counted: frozenset[str] | None = None  # the Doc's counted nouns, found at the first reading
+        long = _LongSentences(doc, full_text, att)
         for sent in doc.sents:
+            piece = long.see(sent)  # a later piece of a sentence read in pieces, or None
             nums = []
             while ni < len(numbers) and numbers[ni].start < sent.end:
                 if numbers[ni].start >= sent.start:
@@ -291,9 +363,13 @@ class ClaimBuilder:
                 # the sentence before, passing over page furniture ("Read more: ...")
                 sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
                 last_sent, claims_at_last = sent, len(claims)
-            bullet = is_list_item(sent)
-            row = not bullet and table_row(sent, nums)
-            if not bullet and not row and text:
+            if piece is not None:
+                bullet, row = piece.bullet, piece.row
+            else:
+                bullet = is_list_item(sent)
+                row = not bullet and table_row(sent, nums)
+                long.head_is(sent, bullet, row)
+            if piece is None and not bullet and not row and text:
                 lead_in, list_period, lead_claim, list_unit = None, None, None, None
                 if text.endswith(":") or table_heading(sent, text, att):
                     # "The forces holding most hearings were:", "Dismissals by force, 2017-18 to
@@ -308,8 +384,11 @@ class ClaimBuilder:
                     list_unit = heading_rate(sent)
             if not nums or is_furniture(text):
                 att.after_sentence(sent, [])
+                long.after(sent)
                 continue
             context = lead_in if bullet or row else None
+            if context is None and piece is not None:
+                context = piece.context  # "Complaints by force: Kent 12, ... [a piece later] Essex 7"
             if context is None and refers_back(sent):
                 # "They included 36 in Dorset Police": what the sentence before counted, when it
                 # named an outcome but gave no figure; else the figure before
@@ -329,6 +408,7 @@ class ClaimBuilder:
                 # from the earlier figure it repeats ("Of the 394 officers, ..."): with none of
                 # them, none of its figures is a claim
                 att.after_sentence(sent, [])
+                long.after(sent)
                 figures_gave_claims = False
                 continue
             if counted is None:
@@ -340,7 +420,7 @@ class ClaimBuilder:
                         and (r.num.label_ != "MONEY" or r.strength >= 1)]
             stated_frames: list[Frame] = []
             stated_periods: list[PeriodRef] = []
-            sentence = TextSpan(text, s_start, s_end)
+            sentence = long.whole(sent) or TextSpan(text, s_start, s_end)
             clauses = [(r.left, r.right, r.num.start) for r in readings]
             made = []
             rate = None  # the unit of the sentence's last rate ("512 allegations per 1,000 employees")
@@ -354,7 +434,8 @@ class ClaimBuilder:
                     # "Facebook was involved in 611 of the cases": the cases the figure before counted
                     r.measure, r.measure_text = prev_whole.measure, prev_whole.measure_text
                 claim = self._claim(doc, sent, r, sentence, att, prev, stated_frames, stated_periods,
-                                    claims, clauses, list_period if bullet or row else None)
+                                    claims, clauses, list_period if bullet or row else None,
+                                    piece.period if piece is not None else None)
                 if claim.unit == "count" and (bullet or row) and list_unit is not None:
                     claim.unit = list_unit  # "Cleveland – 21.4" under the rates' heading
                 elif claim.unit == "count" and rate is not None and elliptic(doc, r):
@@ -371,6 +452,7 @@ class ClaimBuilder:
             figures_gave_claims = bool(made)
             att.after_sentence(sent, stated_frames)
             att.after_period(stated_periods)
+            long.after(sent)
         doc._.claims = [assign_probabilities(c, full_text) for c in claims]
         drop_cache(doc)  # the last component: the token table and span index are not needed now
         return doc
@@ -378,9 +460,10 @@ class ClaimBuilder:
     def _claim(self, doc: Doc, sent: Span, r: Reading, sentence: TextSpan, att: ArticleAttribution,
                prev: Claim | None, stated_frames: list[Frame], stated_periods: list[PeriodRef],
                claims_so_far: list[Claim], clauses: list[tuple[int, int, int]],
-               list_period: PeriodRef | None = None) -> Claim:
+               list_period: PeriodRef | None = None, piece_period: PeriodRef | None = None) -> Claim:
         """One claim of a reading; ``list_period`` is the heading's period when the sentence is a
-        list item or table row under one."""
+        list item or table row under one; ``piece_period`` the period an earlier piece of its
+        sentence states (a sentence read in pieces)."""
         num = r.num
         subject, subject_text = r.subject, r.subject_text
         if subject is None and r.inherit_subject is not None and prev is not None:
@@ -400,6 +483,8 @@ class ClaimBuilder:
         else:
             frame = att.force_anaphor(sent, num) or att.inherited_frame()
         period = att.period_for(sent, num, r.left, r.right, stated_periods, clauses)
+        if period is None and piece_period is not None:
+            period = piece_period  # stated in the same sentence, pieces before
         if period is None and list_period is not None:
             # a table row under "Dismissals by force, 2017-18 to 2021-22": the heading's period
             period = replace(list_period, inherited=True, source="list_item", rule="list_heading_period")

@@ -5,6 +5,15 @@ punctuation and the next line starts in lower case); terminal punctuation (with 
 quotes) ends a sentence unless it follows an abbreviation ("Insp.", "No. 10"); list bullets
 start a sentence; page furniture ("Hide Ad", "Loading....", "Advertisement") is cut out as a
 sentence of its own and recorded in ``doc.spans["furniture"]`` so no claim is read from it.
+
+A sentence of more than ``max_sentence_tokens`` tokens (a flattened table, "Kent Police 12,
+Essex Police 7, ..." over 100 KB; a run-on page with no full stops) is read in pieces of at
+most that many tokens, cut at the last clause boundary of each piece's second half: after
+";", else ":", else a comma next to a figure ("12, Essex"), else before "and"/"or"/"but"
+or after any comma, else at a word. The whole sentence is recorded in
+``doc.spans["long_sentences"]``, so the claims component can still quote it (as a window)
+and read a piece's figures with what earlier pieces said. Every rule reading a sentence
+costs at most the square of the bound, whatever the text. Shorter sentences are untouched.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import json
 import re
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 import numpy
 from spacy.attrs import SENT_START
@@ -58,9 +68,12 @@ def is_furniture(text: str) -> bool:
 class NewsSentencizer:
     """Sets ``Token.is_sent_start`` for every token and fills ``doc.spans["furniture"]``."""
 
-    def __init__(self, nlp: Language, name: str, furniture_key: str = "furniture") -> None:
+    def __init__(self, nlp: Language, name: str, furniture_key: str = "furniture",
+                 max_sentence_tokens: int = 1000, long_key: str = "long_sentences") -> None:
         self.name = name
         self.furniture_key = furniture_key
+        self.max_sentence_tokens = max(2, int(max_sentence_tokens))
+        self.long_key = long_key
         self.rules = _rules()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("FURNITURE", [nlp.make_doc(p) for p in furniture_data()["phrases"]])
@@ -69,6 +82,7 @@ class NewsSentencizer:
         n = len(doc)
         if n == 0:
             doc.spans[self.furniture_key] = []
+            doc.spans[self.long_key] = []
             return doc
         # everything works on plain lists of the tokens' strings (Token objects are slow)
         table = token_table(doc)
@@ -156,14 +170,77 @@ class NewsSentencizer:
             if starts[i] and space[i] and i > 0:
                 starts[i + 1] = True
                 starts[i] = False
+        # 4. sentences over the bound are read in pieces
+        long = split_long_sentences(starts, texts, space, self.max_sentence_tokens)
         # SENT_START: 1 starts a sentence, -1 does not (cast to the uint64 that from_array reads)
         flags = numpy.array([1 if x else -1 for x in starts], dtype="int64").astype("uint64")
         doc.from_array([SENT_START], flags)
         doc.spans[self.furniture_key] = [doc[a:b] for a, b in furniture]
+        doc.spans[self.long_key] = [doc[a:b] for a, b in long]
         return doc
 
 
-@Language.factory("misconduct_sentencizer", default_config={"furniture_key": "furniture"})
-def make_sentencizer(nlp: Language, name: str, furniture_key: str) -> NewsSentencizer:
-    """Sentence splitter for news layout (headlines, bullets, quotes, abbreviations, furniture)."""
-    return NewsSentencizer(nlp, name, furniture_key)
+#: Words a clause may start with: a long sentence is cut before them (rank 3).
+_CLAUSE_WORDS = frozenset({"and", "or", "but", "while", "whereas"})
+
+
+def _cut_rank(c: int, texts: list[str], space: list[bool]) -> int:
+    """How good a place token ``c`` is to start a piece of a long sentence: 0 best, 4 worst."""
+    p = c - 1
+    while p > 0 and space[p]:
+        p -= 1
+    prev = texts[p]
+    if prev == ";":
+        return 0
+    if prev == ":":
+        return 1
+    if prev == ",":
+        before = texts[p - 1] if p > 0 else ""
+        if any(ch.isdigit() for ch in before) or any(ch.isdigit() for ch in texts[c]):
+            return 2  # "Kent Police 12, Essex Police 7": between the cells of a flattened table
+        return 3
+    return 3 if texts[c].lower() in _CLAUSE_WORDS else 4
+
+
+def split_long_sentences(starts: list[bool], texts: list[str], space: list[bool],
+                         limit: int) -> list[tuple[int, int]]:
+    """Cut every sentence of more than ``limit`` tokens into pieces of at most ``limit`` (in
+    place, in ``starts``); the ``(start, end)`` of each sentence cut.
+
+    A piece ends at the best clause boundary (:func:`_cut_rank`) in its second half, the
+    last of the best; never at a whitespace token.
+    """
+    n = len(starts)
+    bounds = [i for i in range(n) if starts[i]] + [n]
+    long: list[tuple[int, int]] = []
+    for a, b in pairwise(bounds):
+        if b - a <= limit:
+            continue
+        long.append((a, b))
+        s = a
+        while b - s > limit:
+            best, best_rank = -1, 5
+            for c in range(s + limit, s + limit // 2, -1):
+                if space[c]:
+                    continue
+                rank = _cut_rank(c, texts, space)
+                if rank < best_rank:
+                    best, best_rank = c, rank
+                    if rank == 0:
+                        break
+            if best == -1:  # only whitespace in the window: cut at the first word after it
+                best = next((c for c in range(s + limit, b) if not space[c]), b)
+                if best == b:
+                    break
+            starts[best] = True
+            s = best
+    return long
+
+
+@Language.factory("misconduct_sentencizer", default_config={
+    "furniture_key": "furniture", "max_sentence_tokens": 1000, "long_key": "long_sentences"})
+def make_sentencizer(nlp: Language, name: str, furniture_key: str, max_sentence_tokens: int,
+                     long_key: str) -> NewsSentencizer:
+    """Sentence splitter for news layout (headlines, bullets, quotes, abbreviations, furniture);
+    sentences over ``max_sentence_tokens`` tokens are read in pieces (``doc.spans[long_key]``)."""
+    return NewsSentencizer(nlp, name, furniture_key, max_sentence_tokens, long_key)
