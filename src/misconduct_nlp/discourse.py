@@ -50,6 +50,9 @@ DATA_WORDS = frozenset({"figures", "data", "statistics", "stats", "foi", "reques
 CONTRAST = frozenset({"while", "whereas", "whilst", "but", "although", "though", "followed",
                       "ahead", "behind", "then", "next"})
 COMPARED = frozenset({"compared", "compares", "comparing"})
+COMPARISON_OPENERS = frozenset({("that", "compares"), ("this", "compares"), ("that", "compared"),
+                                ("this", "compared"), ("by", "comparison"), ("in", "comparison"),
+                                ("compared", "with"), ("compared", "to"), ("that", "was"), ("this", "was")})
 FORCE_CONTRAST = frozenset({"than", "compared", "compares", "versus", "vs"})
 COMPARE = frozenset({"compared", "comparison", "up", "down", "than", "versus", "vs", "against"})
 COMPARE_WORDS = frozenset({"than", "double", "treble", "triple", "versus", "vs"})
@@ -727,8 +730,14 @@ class ArticleAttribution:
         """True for a figure set against another ("up from 87", "compared with 21", "more than
         double the 243", "rose from 11 in 2021 to 19 last year"): its period must not become
         the article's frame."""
-        words = token_table(self.doc).lower[left:num.start]
+        low = token_table(self.doc).lower
+        words = low[left:num.start]
         if any(w in COMPARE_WORDS for w in words):
+            return True
+        first = first_content(num.sent)
+        if first is not None and tuple(low[first:first + 2]) in COMPARISON_OPENERS:
+            # "That compares with 2022/23, when 1,189 officers faced hearings": the whole
+            # sentence is the earlier side of a comparison
             return True
         if words and words[-1] == "to" and "from" in words:
             return True

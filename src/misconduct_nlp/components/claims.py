@@ -218,11 +218,10 @@ def table_row(sent: Span, nums: list[Span]) -> bool:
 
 
 def heading_rate(sent: Span) -> str | None:
-    """The rate a list's heading names without a figure of its own ("The forces with the
-    highest rates of allegations per 1,000 officers were:"): its items are in that unit."""
+    """The rate a list's heading names ("The forces with the highest rates of allegations per
+    1,000 officers were:", "On average forces recorded 264 complaints per 1,000 officers, but
+    the rate varied widely:"): its items are in that unit."""
     nums = span_index(sent.doc).within("numbers", sent.start, sent.end)
-    if any(sp.label_ == "RATE" for sp in nums):
-        return None
     return next((u for sp in nums if sp.label_ == "RATE_BASE" and (u := rate_unit(sp._.value))), None)
 
 
