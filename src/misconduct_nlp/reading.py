@@ -451,8 +451,19 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], coun
     low = token_table(doc).lower
     # "Officers accounted for 1,310 of those accused", "with police staff making up 301": the
     # role named before the verb of share
-    if r.num.start >= 3 and tuple(low[r.num.start - 2:r.num.start]) in SHARE_VERBS:
-        before = [t for t in subjects if t.end == r.num.start - 2]
+    share = r.num.start >= 3 and tuple(low[r.num.start - 2:r.num.start]) in SHARE_VERBS
+    # "..., sergeants for 97 and officers of inspector rank or above for 51": the share verb
+    # left out after the first
+    elided = not share and r.num.start >= 2 and low[r.num.start - 1] == "for" and any(
+        tuple(low[k:k + 2]) in SHARE_VERBS for k in range(max(0, r.num.start - 40), r.num.start - 2))
+    if share or elided:
+        gap = 2 if share else 1
+        rank = [t for t in ranks if t.end == r.num.start - gap]
+        before = [t for t in subjects if t.end == r.num.start - gap]
+        if rank:
+            r.rank = rank[0].label
+            r.subject, r.subject_text = "officer", rank[0].text
+            return
         if before:
             r.subject, r.subject_text = before[0].label, before[0].text
             return
