@@ -74,11 +74,11 @@ def lists_forces(sent: Span, nums: list[Span]) -> bool:
     forces = [sp for sp in index.within("forces", sent.start, sent.end) if sp._.force]
     if len(forces) < len(nums):
         return False
-    measure_starts = {t.start for t in terms(sent, "measures") if t.noun}
+    nouns = {t.start for t in terms(sent, "measures") if t.noun} | {t.start for t in terms(sent, "subjects")}
     low = token_table(sent.doc).lower
     for n in nums:
-        if n.end in measure_starts or (n.end < sent.end and low[n.end] in ("of", "per")):
-            return False  # the figure counts something of its own
+        if n.end in nouns or (n.end < sent.end and low[n.end] in ("of", "per")):
+            return False  # the figure counts something of its own ("5 officers", "58 complaints")
         if not any(0 <= n.start - f.end <= 3 for f in forces):
             return False
     return True
