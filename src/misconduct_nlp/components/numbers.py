@@ -126,6 +126,7 @@ def _tables() -> dict:
         "id_prefixes": frozenset(d["id_prefixes"]),
         "id_suffixes": frozenset(d["id_suffixes"]),
         "months": months | frozenset(m + "." for m in months),  # "Oct. 31"
+        "age_nouns": frozenset(d["age_apposition_nouns"]),
         "suffix_scales": d["suffix_scales"],
         "glued_scales": {k.lower(): v for k, v in d["glued_suffixes"][0]["scales"].items()},
         "glued": glued,
@@ -419,9 +420,11 @@ class NumberFinder:
         if prev is not None and prev.kind == "AGE" and before in ("and", "to") and prev.end == num.start - 1:
             return "AGE"
         # ages in apposition: "PC John Smith, 45, of Thames Valley Police"
+        # and "one constable, 29, was given a final written warning" (one person, not a count)
         if before == "," and after == "," and num.raw == "digits" and 16 <= num.value <= 99 \
                 and before2 is not None and text[b2].isalpha() \
-                and (text[b2].istitle() or text[b2].isupper()) and a1 + 1 < n and text[a1 + 1].islower():
+                and (text[b2].istitle() or text[b2].isupper() or before2 in t["age_nouns"]) \
+                and a1 + 1 < n and text[a1 + 1].islower():
             return "AGE"
         # identifiers: channel 276, section 3, No. 10, 999 calls, phone numbers, Covid-19
         if before is not None:
