@@ -606,7 +606,8 @@ class _Matcher:
         if fuzzy:
             found.extend(self._fuzzy_mentions(text, found))
         if places and bare:
-            bare = [b for b in bare if not any(f.start < b.end and b.start < f.end for f in found)]
+            taken = _Spans((f.start, f.end) for f in found)
+            bare = [b for b in bare if not taken.overlaps(b.start, b.end)]
             found.extend(self._places_in_context(text, found, bare))
         found.sort(key=lambda x: (x.start, -x.end))
         return found
@@ -622,10 +623,10 @@ class _Matcher:
 
     def _fuzzy_mentions(self, text: str, taken: list[ForceMention]) -> list[ForceMention]:
         out = []
-        spans = [(m.start, m.end) for m in taken]
+        spans = _Spans((m.start, m.end) for m in taken)
         for m in self.fuzzy_candidate.finditer(text):
             s, e = m.span()
-            if any(a < e and s < b for a, b in spans):
+            if spans.overlaps(s, e):
                 continue
             head = m.group(1)
             words = list(re.finditer(r"[^\s\-]+", head))
@@ -648,17 +649,26 @@ class _Matcher:
         accepted = [m for m in bare if self.cue_after.match(text, m.end)
                     or self.cue_before.search(text[max(0, m.start - 60):m.start])
                     or (self.cue_figure.match(text, m.end) and not self._after_a_name(text, m.start))]
-        pending = [m for m in bare if m not in accepted]
-        anchors = sorted(taken + accepted, key=lambda x: x.start)
-        changed = True
-        while changed and pending:
-            changed = False
-            for m in list(pending):
-                if any(self._listed(text, a, m) for a in anchors):
+        # the rest join through lists ("Kent, Essex and Sussex Police"): a bare name within
+        # ``list_gap_max`` characters of an accepted mention, with a list gap between, is
+        # accepted in turn (the closure; only the neighbours within the gap are looked at)
+        chosen = {id(m) for m in accepted}
+        pending = [m for m in bare if id(m) not in chosen]  # in text order, not overlapping
+        starts = [m.start for m in pending]
+        ends = [m.end for m in pending]
+        waiting = [True] * len(pending)
+        todo = list(taken) + list(accepted)
+        gap = self.list_gap_max
+        while todo:
+            a = todo.pop()
+            lo = bisect.bisect_left(ends, a.start - gap)
+            hi = bisect.bisect_right(starts, a.end + gap)
+            for i in range(lo, hi):
+                m = pending[i]
+                if waiting[i] and self._listed(text, a, m):
+                    waiting[i] = False
                     accepted.append(m)
-                    anchors.append(m)
-                    pending.remove(m)
-                    changed = True
+                    todo.append(m)
         return accepted
 
     def _after_a_name(self, text: str, start: int) -> bool:
@@ -668,10 +678,38 @@ class _Matcher:
 
     def _listed(self, text: str, a: ForceMention, b: ForceMention) -> bool:
         first, second = (a, b) if a.end <= b.start else (b, a)
-        if first.end > second.start:
+        if first.end > second.start or second.start - first.end > self.list_gap_max:
             return False
-        gap = text[first.end:second.start]
-        return len(gap) <= self.list_gap_max and self.list_gap.fullmatch(gap) is not None
+        return self.list_gap.fullmatch(text, first.end, second.start) is not None
+
+
+class _Spans:
+    """Character spans, for "does this overlap any of them" in O(log n).
+
+    Spans given that overlap one another are kept as their union (the same answers).
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if merged and a < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        self._spans = merged
+        self._starts = [a for a, _ in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True if ``[start, end)`` overlaps one of the spans."""
+        i = bisect.bisect_left(self._starts, end)  # spans[:i] start before ``end``
+        # the spans do not overlap, so the one starting last before ``end`` ends last
+        return i > 0 and self._spans[i - 1][1] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span that overlaps none of the others."""
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._spans.insert(i, (start, end))
 
 
 @lru_cache(maxsize=1)
@@ -757,15 +795,15 @@ class _Regions:
                 for m in regex.finditer(text, start, end):
                     out.append(RegionMention(m.start(), m.end(), m.group(), self._region_of(m, adjectives)))
         out.sort(key=lambda x: (x.start, -x.end))
-        taken: list[tuple[int, int]] = [(f.start, f.end) for f in forces]
+        taken = _Spans((f.start, f.end) for f in forces)
         kept: list[RegionMention] = []
         for r in out:  # longest first among overlapping multi-force phrases
-            if not any(a < r.end and r.start < b for a, b in taken):
+            if not taken.overlaps(r.start, r.end):
                 kept.append(r)
-                taken.append((r.start, r.end))
+                taken.add(r.start, r.end)
         for m in self.plain.finditer(text):
             s, e = m.span()
-            if any(a < e and s < b for a, b in taken):
+            if taken.overlaps(s, e):
                 continue
             region = self.lookup[_norm(m.group())]
             before, after = self.guards[region]
