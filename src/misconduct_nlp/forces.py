@@ -37,6 +37,8 @@ import srsly
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from . import regexcache
+
 EXACT_SCORE = 100.0
 PLACE_SCORE = 60.0  # a bare force-area name ("Kent"): a force only in context
 
@@ -135,17 +137,18 @@ def _norm(text: str) -> str:
 
 def _alternation(words: Iterable[str]) -> str:
     """Regex alternation of literal phrases, longest first, any run of spaces between words."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))  # a stable pattern (the regex cache)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
 def _preceded_by(words: Iterable[str]) -> re.Pattern[str]:
     """One of ``words`` right before a start: ``pattern.search(text, max(0, start - 40), start)``."""
-    return re.compile(rf"\b(?:{_alternation(words)})\s+$")
+    return regexcache.compile(rf"\b(?:{_alternation(words)})\s+$")
 
 
 def _followed_by(words: Iterable[str]) -> re.Pattern[str]:
     """Match one of ``words`` right after an end (``pattern.match(text, end)``)."""
-    return re.compile(rf"\s*(?:{_alternation(words)})(?![\w])")
+    return regexcache.compile(rf"\s*(?:{_alternation(words)})(?![\w])")
 
 
 # --------------------------------------------------------------------------- trie regex
@@ -494,7 +497,7 @@ class _Matcher:
             for group, bare, sufs in ((e.places, True, place_suffixes), (e.towns, False, suffixes),
                                       (e.cased_aliases, True, suffixes)):
                 for name in group:
-                    for variant in {name, name.upper()}:
+                    for variant in sorted({name, name.upper()}):
                         trie.add(_symbols(variant, fold=False) + [_PSUF if sufs is place_suffixes else _SUF])
                         if bare:
                             trie.add(_symbols(variant, fold=False))
@@ -515,22 +518,22 @@ class _Matcher:
             _PSUF: rf"(?:[{_APOS}][sS])?\s+(?i:{_alternation(place_suffixes)})",
         }
         institutions = _alternation(w for word in ctx["institutions"]["words"] for w in (word, word.upper()))
-        self.regex = re.compile(
+        self.regex = regexcache.compile(
             r"(?<![\w&])(?:" + trie.pattern(specials) + r")(?![\w])"
             r"(?!(?i:" + ctx["explicit_not_followed_by"]["regex"] + r"))"
             r"(?!\s+(?:" + institutions + r")(?![\w]))"
         )
-        self.cue_after = re.compile(ctx["cue_after"]["regex"], re.I)
-        self.cue_before = re.compile(ctx["cue_before"]["regex"], re.I)
-        self.cue_figure = re.compile(ctx["cue_figure"]["regex"])
-        self.list_gap = re.compile(ctx["list_gap"]["regex"], re.I)
+        self.cue_after = regexcache.compile(ctx["cue_after"]["regex"], re.I)
+        self.cue_before = regexcache.compile(ctx["cue_before"]["regex"], re.I)
+        self.cue_figure = regexcache.compile(ctx["cue_figure"]["regex"])
+        self.list_gap = regexcache.compile(ctx["list_gap"]["regex"], re.I)
         self.list_gap_max = int(ctx["list_gap"]["max_chars"])
         self.titles = frozenset(ctx["name_guard"]["titles"])
         self.verb_aliases = {_norm(a) for a in ctx["verb_guard"]["aliases"]}
-        self.verb_after = re.compile(ctx["verb_guard"]["regex"])
+        self.verb_after = regexcache.compile(ctx["verb_guard"]["regex"])
         self.fuzzy_min = int(ctx["fuzzy"]["min_length"])
         self.fuzzy_limits = ctx["fuzzy"]["max_distance"]
-        self.fuzzy_candidate = re.compile(ctx["fuzzy"]["candidate_regex"])
+        self.fuzzy_candidate = regexcache.compile(ctx["fuzzy"]["candidate_regex"])
         self.explicit_keys = [k for k, (_, explicit) in self.keys.items()
                               if explicit and len(k) >= self.fuzzy_min]
         self.head_keys = list(self.heads)
@@ -767,7 +770,7 @@ class _Regions:
         plain = [r for r in rows if r.get("patterns")]
         self.lookup = {_norm(p): r["region"] for r in plain for p in r["patterns"]}
         region_alt = _alternation(p for r in plain for p in r["patterns"])
-        self.plain = re.compile(rf"(?<![\w.])(?:{region_alt})(?![\w])")
+        self.plain = regexcache.compile(rf"(?<![\w.])(?:{region_alt})(?![\w])")
         self.guards: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
         for r in plain:
             before = r.get("not_preceded_by")
@@ -784,7 +787,7 @@ class _Regions:
             pattern = r["regex"]
             for k, v in subs.items():
                 pattern = pattern.replace(k, v)
-            self.multi.append((re.compile(pattern, re.I), r.get("adjectives", {})))
+            self.multi.append((regexcache.compile(pattern, re.I), r.get("adjectives", {})))
 
     def find(self, text: str, forces: list[ForceMention]) -> list[RegionMention]:
         out: list[RegionMention] = []
