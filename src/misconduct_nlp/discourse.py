@@ -260,7 +260,7 @@ def in_quote(text: str, para: tuple[int, int], pos: int) -> bool:
 
 
 def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    k = bisect_right([p[0] for p in paras], pos) - 1
+    k = bisect_right(paras, pos, key=lambda p: p[0]) - 1
     return paras[max(k, 0)] if paras else (0, 0)
 
 
