@@ -303,9 +303,14 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
         words = low[max(sentence_start(doc, sp.start), sp.start - 5):sp.start]
         return any(w in ASIDE_WORDS for w in words)
 
+    furniture_paras: dict[tuple[int, int], bool] = {}  # a paragraph is looked at once
+
     def furniture_line(sp: Span) -> bool:  # a byline or dateline ("Tuesday 11 February 2025 06:00, UK")
-        a, b = _para_of(paras, sp.start_char)
-        return _NOT_TOP.search(text[a:b]) is not None
+        para = _para_of(paras, sp.start_char)
+        found = furniture_paras.get(para)
+        if found is None:
+            found = furniture_paras[para] = _NOT_TOP.search(text[para[0]:para[1]]) is not None
+        return found
 
     forces = [sp for sp in index.all("forces") if sp._.force is not None and not quoted(sp) and not aside(sp)]
     regions = [sp for sp in index.all("regions") if not quoted(sp) and not furniture_line(sp)]

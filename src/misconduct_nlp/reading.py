@@ -125,6 +125,7 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
     tt = token_table(sent.doc)
     text, low, ws = tt.text, tt.lower, tt.ws
     starts = {n.start for n in nums}
+    last_start = max(starts, default=-1)
     # "five were investigated and in 2018/19 there were seven": "and" before a period opens a clause
     period_starts = {sp.start for sp in span_index(sent.doc).within("periods", sent.start, sent.end)}
     out = []
@@ -141,7 +142,7 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
             while j < sent.end and (low[j] in COORD_FILLERS or (low[j] in COORD_PREPS and j < i + 3)):
                 j += 1
             if j in starts or (any(k in period_starts for k in range(i + 1, j + 1))
-                               and any(n > j for n in starts)):
+                               and last_start > j):
                 out.append(i)
     return out
 
@@ -172,10 +173,13 @@ def _clause(sent: Span, num: Span, bounds: list[int]) -> tuple[int, int, bool]:
     bracketed = (num.start - 1 >= sent.start and text[num.start - 1] == "("
                  and num.end < sent.end and text[num.end] == ")")
     anchor = num.start - 1 if bracketed else num.start
-    left = max([b + 1 for b in bounds if b < anchor], default=sent.start)
+    # ``bounds`` are ascending: the last one before the anchor, the first one from the figure's end
+    k = bisect_left(bounds, anchor)
+    left = bounds[k - 1] + 1 if k else sent.start
     if bracketed:
         return left, num.start - 1, True
-    right = min([b for b in bounds if b >= num.end], default=sent.end)
+    k = bisect_left(bounds, num.end)
+    right = bounds[k] if k < len(bounds) else sent.end
     return left, right, False
 
 
