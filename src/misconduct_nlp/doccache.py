@@ -131,7 +131,8 @@ class TokenTable:
 
 def token_table(doc: Doc) -> TokenTable:
     """The :class:`TokenTable` of ``doc``, built once (again if the Doc was retokenized)."""
-    cache = _strings(doc)
+    last = _last  # the Doc asked about last (the usual case: no call to _strings)
+    cache = last[1] if last is not None and last[0]() is doc else _strings(doc)
     table = cache.get("tokens")
     if table is None or len(table.text) != len(doc):
         text, lower, ws, idx = [], [], [], []
