@@ -22,10 +22,12 @@ running text, but :func:`match_force` of the whole phrase is ``None``: it is not
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib import resources
@@ -715,9 +717,23 @@ class _Spans:
         self._spans.insert(i, (start, end))
 
 
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Building the matcher makes some 20,000 small objects that all live on; with spaCy
+    loaded, the collector's passes over the heap meanwhile cost more than the build itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @lru_cache(maxsize=1)
 def _package_matcher() -> _Matcher:
-    return _Matcher({r["id"]: dict(r) for r in _base_rows()}, _context())
+    with _no_gc_pauses():
+        return _Matcher({r["id"]: dict(r) for r in _base_rows()}, _context())
 
 
 def match_force(text: str, *, places: bool = True, fuzzy: bool = True) -> Force | None:
@@ -830,7 +846,8 @@ class _Regions:
 
 @lru_cache(maxsize=1)
 def _regions() -> _Regions:
-    return _Regions(_region_rows())
+    with _no_gc_pauses():
+        return _Regions(_region_rows())
 
 
 def find_regions(text: str, forces: list[ForceMention] | None = None) -> list[RegionMention]:
