@@ -23,6 +23,7 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -30,7 +31,15 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span
 
-from .doccache import any_word_between, doc_text, first_content, span_index, span_text, token_table
+from .doccache import (
+    any_word_between,
+    doc_text,
+    first_content,
+    sentence_start,
+    span_index,
+    span_text,
+    token_table,
+)
 from .model import ForceRef, PeriodRef
 
 _DURATION_RE = re.compile(
@@ -275,7 +284,7 @@ def in_quote(text: str, para: tuple[int, int], pos: int) -> bool:
 
 
 def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    k = bisect_right([p[0] for p in paras], pos) - 1
+    k = bisect_right(paras, pos, key=lambda p: p[0]) - 1
     return paras[max(k, 0)] if paras else (0, 0)
 
 
@@ -306,12 +315,17 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
 
     def aside(sp: Span) -> bool:
         # "..., while the Met alone held 402", "such as Kent", "compared with Essex": an example
-        words = low[max(sp.sent.start, sp.start - 5):sp.start]
+        words = low[max(sentence_start(doc, sp.start), sp.start - 5):sp.start]
         return any(w in ASIDE_WORDS for w in words)
 
+    furniture_paras: dict[tuple[int, int], bool] = {}  # a paragraph is looked at once
+
     def furniture_line(sp: Span) -> bool:  # a byline or dateline ("Tuesday 11 February 2025 06:00, UK")
-        a, b = _para_of(paras, sp.start_char)
-        return _NOT_TOP.search(text[a:b]) is not None
+        para = _para_of(paras, sp.start_char)
+        found = furniture_paras.get(para)
+        if found is None:
+            found = furniture_paras[para] = _NOT_TOP.search(text[para[0]:para[1]]) is not None
+        return found
 
     forces = [sp for sp in index.all("forces") if sp._.force is not None and not quoted(sp) and not aside(sp)]
     regions = [sp for sp in index.all("regions") if not quoted(sp) and not furniture_line(sp)]
@@ -365,7 +379,7 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
             set_force(next(sp for sp in top_forces if sp._.force.id == fid), "top_force")
             return frame
     # how many sentences name each force ("the Met, Britain's biggest force" is one)
-    named = {(sp.sent.start, sp._.force.id) for sp in forces if sp.label_ == "FORCE"}
+    named = {(sentence_start(doc, sp.start), sp._.force.id) for sp in forces if sp.label_ == "FORCE"}
     counts = Counter(fid for _, fid in named)
     if counts:
         (fid, n), *rest = counts.most_common()
@@ -421,6 +435,7 @@ class ArticleAttribution:
         self.frame = self.main
         self.period_rule = "first_stated_period"
         self.hold_period = False  # set for a sentence whose periods must not move the frame
+        self._periods_cache: tuple[tuple[int, int], tuple[list[Span], list[int], bool]] | None = None
         self.doc._.frame = self.article
         # the windows the article states outright (not "over five years", not "the end of 2021"):
         # an unanchored duration takes the one of its length
@@ -647,7 +662,7 @@ class ArticleAttribution:
         tt = token_table(self.doc)
         if tt.lower[sp.start] not in ("in", "during"):
             return False
-        for k in range(sp.start - 1, max(sp.sent.start, sp.start - 8) - 1, -1):
+        for k in range(sp.start - 1, max(sentence_start(self.doc, sp.start), sp.start - 8) - 1, -1):
             if tt.text[k] in (",", ";", "(", ")") or tt.lower[k] in ("and", "but", "while"):
                 return False
             if tt.lower[k] == "since":
@@ -697,8 +712,8 @@ class ArticleAttribution:
         were in the first five months of 2022": the 2022 span is the 22's)."""
         doc = self.doc
         # a point at which a count was taken is its period only when the article states no window
-        spans = [sp for sp in self.index.within("periods", sent.start, sent.end)
-                 if not (self.windows and self.snapshot(sp))]
+        spans, starts, ordered = self._sentence_periods(sent)
+        owned_by_later = None
         if clauses:
             # (a period leading the sentence with an earlier figure still governs the later ones:
             # "Of the 184 investigated during these four years, 160 were constables")
@@ -706,17 +721,25 @@ class ArticleAttribution:
             # officers were also dismissed across the same annual period")
             low = token_table(doc).lower
             shared = right < len(low) and low[right] in COORD_WORDS
+
             def owned_by_later(pos: int) -> bool:  # pos lies in a later figure's clause
                 return any(n > num.start and not (a <= num.start < b) and not (shared and a == right + 1)
                            for a, b, n in _clauses_at(clauses, pos))
 
-            spans = [sp for sp in spans if left <= sp.start < right or not owned_by_later(sp.start)]
-        in_clause = [sp for sp in spans if left <= sp.start < right]
-        # a period across a comparison ("..., compared with 21 the year before") is the other figure's
-        pool = in_clause or [sp for sp in spans if not _between(doc, sp, num, COMPARE)]
-        if not pool:
-            return self._compared_to_earlier(num, stated or [])
-        for sp in sorted(pool, key=lambda s: _distance(s, num)):
+        # the periods in the figure's clause (those are never another figure's)
+        in_clause = spans[bisect_left(starts, left):bisect_left(starts, right)] if left < right else []
+        if in_clause:
+            candidates: Iterable[Span] = sorted(in_clause, key=lambda s: _distance(s, num))
+        elif ordered:  # the near ones first, the far ones only if the near ones do not resolve
+            candidates = self._outward(spans, starts, num, owned_by_later)
+        else:
+            # a period across a comparison ("..., compared with 21 the year before") is the other figure's
+            pool = [sp for sp in spans if not (owned_by_later is not None and owned_by_later(sp.start))
+                    and not _between(doc, sp, num, COMPARE)]
+            candidates = sorted(pool, key=lambda s: _distance(s, num))
+        found_any = False
+        for sp in candidates:
+            found_any = True
             if sp.label_ == "ANAPHORIC":
                 ref = self._anaphoric(sp, stated or [])
             else:
@@ -724,7 +747,65 @@ class ArticleAttribution:
             if ref is not None:
                 source = "clause" if left <= sp.start < right else "sentence"
                 return _tag(ref, source, ref.rule or f"{source}_period")
+        if not found_any:
+            return self._compared_to_earlier(num, stated or [])
         return None
+
+    def _sentence_periods(self, sent: Span) -> tuple[list[Span], list[int], bool]:
+        """The period spans inside ``sent`` that can be a figure's (snapshots are not, when the
+        article states a window), their starts, and whether they follow one another without
+        overlapping; kept for the sentence being read (its figures all ask)."""
+        key = (sent.start, sent.end)
+        cached = self._periods_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        spans = [sp for sp in self.index.within("periods", sent.start, sent.end)
+                 if not (self.windows and self.snapshot(sp))]
+        ordered = all(a.start < a.end <= b.start for a, b in zip(spans, spans[1:], strict=False)) and \
+            all(sp.start < sp.end for sp in spans[-1:])
+        value = (spans, [sp.start for sp in spans], ordered)
+        self._periods_cache = (key, value)
+        return value
+
+    def _outward(self, spans: list[Span], starts: list[int], num: Span,
+                 owned_by_later: Callable[[int], bool] | None) -> Iterator[Span]:
+        """The sentence's periods not owned by a later figure nor across a comparison from
+        ``num``, in the order of ``sorted(pool, key=_distance)`` (nearest first, ties in text
+        order), made as they are asked for: the far ones are looked at only when the near ones
+        do not resolve. ``spans`` follow one another without overlapping, so going out from
+        the figure on either side the distance grows, and once a comparison word stands
+        between a period and the figure it stands between it and every period further out."""
+        doc = self.doc
+        i = bisect_left(starts, num.end)  # spans[i:] start at or after the figure's end
+        k = i
+        while k > 0 and spans[k - 1].end > num.start:  # spans[k:i] overlap the figure: distance 0
+            k -= 1
+        li, mi, ri = k - 1, k, i  # next on the left (going down), overlapping, on the right (up)
+        while True:
+            best, side = None, ""
+            if li >= 0:
+                best, side = (num.start - spans[li].end, li), "left"
+            if mi < i and (best is None or (0, mi) < best):
+                best, side = (0, mi), "middle"
+            if ri < len(spans) and (best is None or (spans[ri].start - num.end, ri) < best):
+                best, side = (spans[ri].start - num.end, ri), "right"
+            if best is None:
+                return
+            sp = spans[best[1]]
+            if side == "middle":
+                mi += 1
+            elif side == "left":
+                li -= 1
+                if _between(doc, sp, num, COMPARE):
+                    li = -1  # and every period further left
+                    continue
+            else:
+                ri += 1
+                if _between(doc, sp, num, COMPARE):
+                    ri = len(spans)  # and every period further right
+                    continue
+            if owned_by_later is None or not owned_by_later(sp.start):
+                yield sp
 
     def is_comparison(self, num: Span, left: int) -> bool:
         """True for a figure set against another ("up from 87", "compared with 21", "more than

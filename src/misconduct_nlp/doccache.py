@@ -18,7 +18,7 @@ dictionary (it would keep every Doc alive): it lives in ``doc.user_data[CACHE_KE
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -131,7 +131,8 @@ class TokenTable:
 
 def token_table(doc: Doc) -> TokenTable:
     """The :class:`TokenTable` of ``doc``, built once (again if the Doc was retokenized)."""
-    cache = _strings(doc)
+    last = _last  # the Doc asked about last (the usual case: no call to _strings)
+    cache = last[1] if last is not None and last[0]() is doc else _strings(doc)
     table = cache.get("tokens")
     if table is None or len(table.text) != len(doc):
         text, lower, ws, idx = [], [], [], []
@@ -158,6 +159,18 @@ def word_positions(doc: Doc, words: frozenset[str]) -> list[int]:
     if found is None or found[0] is not table:  # none yet, or made from a table since rebuilt
         found = _strings(doc)[key] = (table, [i for i, w in enumerate(table.lower) if w in words])
     return found[1]
+
+
+def sentence_start(doc: Doc, pos: int) -> int:
+    """The first token of the sentence holding token ``pos``: ``doc[pos:pos + 1].sent.start``
+    without walking the tokens back to it (the sentence starts are listed once per Doc)."""
+    table = token_table(doc)
+    found = _strings(doc).get("sentence_starts")
+    if found is None or found[0] is not table:
+        found = _strings(doc)["sentence_starts"] = (table, [s.start for s in doc.sents])
+    starts = found[1]
+    k = bisect_right(starts, pos) - 1
+    return starts[k] if k >= 0 else 0
 
 
 def any_word_between(doc: Doc, lo: int, hi: int, words: frozenset[str]) -> bool:

@@ -22,10 +22,12 @@ running text, but :func:`match_force` of the whole phrase is ``None``: it is not
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib import resources
@@ -37,6 +39,7 @@ import srsly
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from . import regexcache
 from .errors import Errors, RemovedError
 
 EXACT_SCORE = 100.0
@@ -136,17 +139,18 @@ def _norm(text: str) -> str:
 
 def _alternation(words: Iterable[str]) -> str:
     """Regex alternation of literal phrases, longest first, any run of spaces between words."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))  # a stable pattern (the regex cache)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
 def _preceded_by(words: Iterable[str]) -> re.Pattern[str]:
     """One of ``words`` right before a start: ``pattern.search(text, max(0, start - 40), start)``."""
-    return re.compile(rf"\b(?:{_alternation(words)})\s+$")
+    return regexcache.compile(rf"\b(?:{_alternation(words)})\s+$")
 
 
 def _followed_by(words: Iterable[str]) -> re.Pattern[str]:
     """Match one of ``words`` right after an end (``pattern.match(text, end)``)."""
-    return re.compile(rf"\s*(?:{_alternation(words)})(?![\w])")
+    return regexcache.compile(rf"\s*(?:{_alternation(words)})(?![\w])")
 
 
 # --------------------------------------------------------------------------- trie regex
@@ -496,7 +500,7 @@ class _Matcher:
             for group, bare, sufs in ((e.places, True, place_suffixes), (e.towns, False, suffixes),
                                       (e.cased_aliases, True, suffixes)):
                 for name in group:
-                    for variant in {name, name.upper()}:
+                    for variant in sorted({name, name.upper()}):
                         trie.add(_symbols(variant, fold=False) + [_PSUF if sufs is place_suffixes else _SUF])
                         if bare:
                             trie.add(_symbols(variant, fold=False))
@@ -517,22 +521,22 @@ class _Matcher:
             _PSUF: rf"(?:[{_APOS}][sS])?\s+(?i:{_alternation(place_suffixes)})",
         }
         institutions = _alternation(w for word in ctx["institutions"]["words"] for w in (word, word.upper()))
-        self.regex = re.compile(
+        self.regex = regexcache.compile(
             r"(?<![\w&])(?:" + trie.pattern(specials) + r")(?![\w])"
             r"(?!(?i:" + ctx["explicit_not_followed_by"]["regex"] + r"))"
             r"(?!\s+(?:" + institutions + r")(?![\w]))"
         )
-        self.cue_after = re.compile(ctx["cue_after"]["regex"], re.I)
-        self.cue_before = re.compile(ctx["cue_before"]["regex"], re.I)
-        self.cue_figure = re.compile(ctx["cue_figure"]["regex"])
-        self.list_gap = re.compile(ctx["list_gap"]["regex"], re.I)
+        self.cue_after = regexcache.compile(ctx["cue_after"]["regex"], re.I)
+        self.cue_before = regexcache.compile(ctx["cue_before"]["regex"], re.I)
+        self.cue_figure = regexcache.compile(ctx["cue_figure"]["regex"])
+        self.list_gap = regexcache.compile(ctx["list_gap"]["regex"], re.I)
         self.list_gap_max = int(ctx["list_gap"]["max_chars"])
         self.titles = frozenset(ctx["name_guard"]["titles"])
         self.verb_aliases = {_norm(a) for a in ctx["verb_guard"]["aliases"]}
-        self.verb_after = re.compile(ctx["verb_guard"]["regex"])
+        self.verb_after = regexcache.compile(ctx["verb_guard"]["regex"])
         self.fuzzy_min = int(ctx["fuzzy"]["min_length"])
         self.fuzzy_limits = ctx["fuzzy"]["max_distance"]
-        self.fuzzy_candidate = re.compile(ctx["fuzzy"]["candidate_regex"])
+        self.fuzzy_candidate = regexcache.compile(ctx["fuzzy"]["candidate_regex"])
         self.explicit_keys = [k for k, (_, explicit) in self.keys.items()
                               if explicit and len(k) >= self.fuzzy_min]
         self.head_keys = list(self.heads)
@@ -608,7 +612,8 @@ class _Matcher:
         if fuzzy:
             found.extend(self._fuzzy_mentions(text, found))
         if places and bare:
-            bare = [b for b in bare if not any(f.start < b.end and b.start < f.end for f in found)]
+            taken = _Spans((f.start, f.end) for f in found)
+            bare = [b for b in bare if not taken.overlaps(b.start, b.end)]
             found.extend(self._places_in_context(text, found, bare))
         found.sort(key=lambda x: (x.start, -x.end))
         return found
@@ -624,10 +629,10 @@ class _Matcher:
 
     def _fuzzy_mentions(self, text: str, taken: list[ForceMention]) -> list[ForceMention]:
         out = []
-        spans = [(m.start, m.end) for m in taken]
+        spans = _Spans((m.start, m.end) for m in taken)
         for m in self.fuzzy_candidate.finditer(text):
             s, e = m.span()
-            if any(a < e and s < b for a, b in spans):
+            if spans.overlaps(s, e):
                 continue
             head = m.group(1)
             words = list(re.finditer(r"[^\s\-]+", head))
@@ -650,17 +655,26 @@ class _Matcher:
         accepted = [m for m in bare if self.cue_after.match(text, m.end)
                     or self.cue_before.search(text[max(0, m.start - 60):m.start])
                     or (self.cue_figure.match(text, m.end) and not self._after_a_name(text, m.start))]
-        pending = [m for m in bare if m not in accepted]
-        anchors = sorted(taken + accepted, key=lambda x: x.start)
-        changed = True
-        while changed and pending:
-            changed = False
-            for m in list(pending):
-                if any(self._listed(text, a, m) for a in anchors):
+        # the rest join through lists ("Kent, Essex and Sussex Police"): a bare name within
+        # ``list_gap_max`` characters of an accepted mention, with a list gap between, is
+        # accepted in turn (the closure; only the neighbours within the gap are looked at)
+        chosen = {id(m) for m in accepted}
+        pending = [m for m in bare if id(m) not in chosen]  # in text order, not overlapping
+        starts = [m.start for m in pending]
+        ends = [m.end for m in pending]
+        waiting = [True] * len(pending)
+        todo = list(taken) + list(accepted)
+        gap = self.list_gap_max
+        while todo:
+            a = todo.pop()
+            lo = bisect.bisect_left(ends, a.start - gap)
+            hi = bisect.bisect_right(starts, a.end + gap)
+            for i in range(lo, hi):
+                m = pending[i]
+                if waiting[i] and self._listed(text, a, m):
+                    waiting[i] = False
                     accepted.append(m)
-                    anchors.append(m)
-                    pending.remove(m)
-                    changed = True
+                    todo.append(m)
         return accepted
 
     def _after_a_name(self, text: str, start: int) -> bool:
@@ -670,15 +684,57 @@ class _Matcher:
 
     def _listed(self, text: str, a: ForceMention, b: ForceMention) -> bool:
         first, second = (a, b) if a.end <= b.start else (b, a)
-        if first.end > second.start:
+        if first.end > second.start or second.start - first.end > self.list_gap_max:
             return False
-        gap = text[first.end:second.start]
-        return len(gap) <= self.list_gap_max and self.list_gap.fullmatch(gap) is not None
+        return self.list_gap.fullmatch(text, first.end, second.start) is not None
+
+
+class _Spans:
+    """Character spans, for "does this overlap any of them" in O(log n).
+
+    Spans given that overlap one another are kept as their union (the same answers).
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if merged and a < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        self._spans = merged
+        self._starts = [a for a, _ in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True if ``[start, end)`` overlaps one of the spans."""
+        i = bisect.bisect_left(self._starts, end)  # spans[:i] start before ``end``
+        # the spans do not overlap, so the one starting last before ``end`` ends last
+        return i > 0 and self._spans[i - 1][1] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span that overlaps none of the others."""
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._spans.insert(i, (start, end))
+
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Building the matcher makes some 20,000 small objects that all live on; with spaCy
+    loaded, the collector's passes over the heap meanwhile cost more than the build itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @lru_cache(maxsize=1)
 def _package_matcher() -> _Matcher:
-    return _Matcher({r["id"]: dict(r) for r in _base_rows()}, _context())
+    with _no_gc_pauses():
+        return _Matcher({r["id"]: dict(r) for r in _base_rows()}, _context())
 
 
 def match_force(text: str, *, places: bool = True, fuzzy: bool = True) -> Force | None:
@@ -733,7 +789,7 @@ class _Regions:
         plain = [r for r in rows if r.get("patterns")]
         self.lookup = {_norm(p): r["region"] for r in plain for p in r["patterns"]}
         region_alt = _alternation(p for r in plain for p in r["patterns"])
-        self.plain = re.compile(rf"(?<![\w.])(?:{region_alt})(?![\w])")
+        self.plain = regexcache.compile(rf"(?<![\w.])(?:{region_alt})(?![\w])")
         self.guards: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
         for r in plain:
             before = r.get("not_preceded_by")
@@ -750,7 +806,7 @@ class _Regions:
             pattern = r["regex"]
             for k, v in subs.items():
                 pattern = pattern.replace(k, v)
-            self.multi.append((re.compile(pattern, re.I), r.get("adjectives", {})))
+            self.multi.append((regexcache.compile(pattern, re.I), r.get("adjectives", {})))
 
     def find(self, text: str, forces: list[ForceMention]) -> list[RegionMention]:
         out: list[RegionMention] = []
@@ -761,15 +817,15 @@ class _Regions:
                 for m in regex.finditer(text, start, end):
                     out.append(RegionMention(m.start(), m.end(), m.group(), self._region_of(m, adjectives)))
         out.sort(key=lambda x: (x.start, -x.end))
-        taken: list[tuple[int, int]] = [(f.start, f.end) for f in forces]
+        taken = _Spans((f.start, f.end) for f in forces)
         kept: list[RegionMention] = []
         for r in out:  # longest first among overlapping multi-force phrases
-            if not any(a < r.end and r.start < b for a, b in taken):
+            if not taken.overlaps(r.start, r.end):
                 kept.append(r)
-                taken.append((r.start, r.end))
+                taken.add(r.start, r.end)
         for m in self.plain.finditer(text):
             s, e = m.span()
-            if any(a < e and s < b for a, b in taken):
+            if taken.overlaps(s, e):
                 continue
             region = self.lookup[_norm(m.group())]
             before, after = self.guards[region]
@@ -793,7 +849,8 @@ class _Regions:
 
 @lru_cache(maxsize=1)
 def _regions() -> _Regions:
-    return _Regions(_region_rows())
+    with _no_gc_pauses():
+        return _Regions(_region_rows())
 
 
 def find_regions(text: str, forces: list[ForceMention] | None = None) -> list[RegionMention]:

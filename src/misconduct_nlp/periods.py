@@ -57,6 +57,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import regexcache
 from .errors import Errors, RemovedError
 from .model import PeriodRef
 
@@ -103,7 +104,7 @@ class PeriodPattern:
     @cached_property
     def regex(self) -> re.Pattern[str]:
         """The compiled rule (compiled on first use: the scan runs the combined regex)."""
-        return re.compile(self.source, _FLAGS)
+        return regexcache.compile(self.source, _FLAGS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,7 +138,8 @@ class PeriodGrammar:
         self.numbers: dict[str, int] = {k.lower(): int(v) for k, v in data["numbers"].items()}
         self.unit_months: dict[str, int] = {k: int(v) for k, v in data["unit_months"].items()}
         fillers = data.get("fillers", {}).get("words", [])
-        self.rx_fillers = re.compile(r"(?:\s+" + _alternation(fillers) + r")+$", _FLAGS) if fillers else None
+        self.rx_fillers = (regexcache.compile(r"(?:\s+" + _alternation(fillers) + r")+$", _FLAGS)
+                           if fillers else None)
         self.fuzzy: dict[str, dict[str, Any]] = {
             " ".join(row["words"].lower().split()): row for row in data["fuzzy"]}
 
@@ -170,12 +172,12 @@ class PeriodGrammar:
         )
         self.by_name = {p.name: p for p in self.patterns}
         mention = [p for p in self.patterns if p.mention]
-        self.combined = re.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
+        self.combined = regexcache.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
             f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.source)})" for p in mention) + ")", _FLAGS)
 
         # endpoint readers: full matches on one normalised endpoint phrase
         m, fy = month_rx, r"(?:financial|fiscal)\s+year"
-        self.rx_point = [(name, re.compile(self.expand(rx), _FLAGS)) for name, rx in (
+        self.rx_point = [(name, regexcache.compile(self.expand(rx), _FLAGS)) for name, rx in (
             ("fuzzy", r"(?P<f>" + _alternation(list(self.fuzzy)) + r")[-\s]+(?P<rest>.+)"),
             ("now", r"now|today|date|the\s+present(?:\s+day)?"),
             ("span", rf"(?:the\s+)?(?P<pre>{fy}\s+|fy\s?)?(?P<y1>\d{{4}})\s?(?P<sep>[/–—-])\s?"
@@ -189,7 +191,7 @@ class PeriodGrammar:
             ("m", rf"(?P<m>{m})"),
             ("y", r"(?P<y>\d{4})"),
         )]
-        self.rx_part = re.compile(
+        self.rx_part = regexcache.compile(
             r"(?P<pos>first|last|final|opening|closing|second|third|fourth)\s+"
             r"(?:(?P<n>\S+)\s+(?P<unit>months|weeks)|(?P<frac>half|quarter))", _FLAGS)
 
@@ -203,21 +205,22 @@ class PeriodGrammar:
             *(self.expand(row["regex"]) for row in dl.get("fallback_forms", ()))])
         weekday = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
         clock = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?,?\s+"
-        self.rx_dateline = re.compile(
+        self.rx_dateline = regexcache.compile(
             rf"(?:^|[|•·–—])\s*(?P<label>{labels})(?:\s+(?:on|at))?\s*[:|–—-]?\s*(?:{weekday})?(?:{clock})?"
             rf"(?:{weekday})?(?P<date>{ddate})", _FLAGS)
-        self.rx_label_line = re.compile(rf"{labels}(?:\s+(?:on|at))?\s*[:|–—-]?", _FLAGS)
-        self.rx_bare_dateline = re.compile(
+        self.rx_label_line = regexcache.compile(rf"{labels}(?:\s+(?:on|at))?\s*[:|–—-]?", _FLAGS)
+        self.rx_bare_dateline = regexcache.compile(
             rf"(?:{weekday})?(?P<date>{ddate})(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}.*)?", _FLAGS)
-        self.rx_date_words = [re.compile(rx, _FLAGS) for rx in (
+        self.rx_date_words = [regexcache.compile(rx, _FLAGS) for rx in (
             rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{m})\.?,?\s+(?P<y>\d{{4}})",
             rf"(?P<m>{m})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
             r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})",
             r"(?P<d>\d{1,2})[/.](?P<mo>\d{1,2})[/.](?P<y>\d{4}|\d{2})",
         )]
         # what may go to dateparser: a numeric date, or words with a digit and a year or month
-        self.rx_numeric_date = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
-        self.rx_year_or_month = re.compile(rf"(?<!\d)\d{{4}}(?!\d)|(?<![a-z]){m}", _FLAGS)
+        self.rx_numeric_date = regexcache.compile(
+            r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
+        self.rx_year_or_month = regexcache.compile(rf"(?<!\d)\d{{4}}(?!\d)|(?<![a-z]){m}", _FLAGS)
 
     def expand(self, rx: str) -> str:
         """``rx`` with every ``{MACRO}`` replaced (recursively) by its regex."""

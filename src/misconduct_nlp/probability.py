@@ -53,6 +53,12 @@ def _sentence_facts(sent: str) -> tuple[bool, bool, bool]:
             any(q in sent for q in QUOTE_MARKS))
 
 
+@lru_cache(maxsize=64)
+def _lowered(sent: str) -> str:
+    """``sent.lower()``, made once for all the claims of a sentence."""
+    return sent.lower()
+
+
 def _sentence_kind(claim: Claim, text: str) -> tuple[bool, bool]:
     """(headline, list item) for the claim's sentence in the article ``text``; reads only the
     first line and the claim's own line, so it costs the same in an article of any length."""
@@ -88,7 +94,7 @@ def measure_distance(claim: Claim) -> int | None:
         words = len(_WORD.findall(gap))
         best = words if best is None else min(best, words)
         i = low.find(needle, i + 1)
-    if best is None and needle in sent.lower():
+    if best is None and needle in _lowered(sent):
         best = 10  # in the sentence, but far from the figure
     return best
 

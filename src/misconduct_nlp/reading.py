@@ -131,10 +131,38 @@ def terms(sent: Span, key: str) -> list[Term]:
     return sorted(taken, key=lambda t: t.start)
 
 
+class _Terms(list):
+    """A sentence's terms in text order (a list) with their starts, so that a figure's look at
+    the terms near it is a bisection, not a scan of all the sentence's terms."""
+
+    def __init__(self, found: list[Term]) -> None:
+        super().__init__(found)
+        self.starts = [t.start for t in found]
+        self._by_start: dict[int, Term] | None = None
+
+    def starting_in(self, lo: int, hi: int) -> list[Term]:
+        """The terms starting at ``lo`` .. ``hi - 1``, in order."""
+        return self[bisect_left(self.starts, lo):bisect_left(self.starts, hi)] if lo < hi else []
+
+    def by_start(self) -> dict[int, Term]:
+        """``{t.start: t}`` (the last term of a start, as a dict made from the list would have)."""
+        if self._by_start is None:
+            self._by_start = {t.start: t for t in self}
+        return self._by_start
+
+
+def _starting_in(found: list[Term], lo: int, hi: int) -> list[Term]:
+    """The terms of ``found`` (in text order) starting at ``lo`` .. ``hi - 1``."""
+    if isinstance(found, _Terms):
+        return found.starting_in(lo, hi)
+    return [t for t in found if lo <= t.start < hi]
+
+
 def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
     tt = token_table(sent.doc)
     text, low, ws = tt.text, tt.lower, tt.ws
     starts = {n.start for n in nums}
+    last_start = max(starts, default=-1)
     # "five were investigated and in 2018/19 there were seven": "and" before a period opens a clause
     period_starts = {sp.start for sp in span_index(sent.doc).within("periods", sent.start, sent.end)}
     out = []
@@ -151,7 +179,7 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
             while j < sent.end and (low[j] in COORD_FILLERS or (low[j] in COORD_PREPS and j < i + 3)):
                 j += 1
             if j in starts or (any(k in period_starts for k in range(i + 1, j + 1))
-                               and any(n > j for n in starts)):
+                               and last_start > j):
                 out.append(i)
     return out
 
@@ -182,10 +210,13 @@ def _clause(sent: Span, num: Span, bounds: list[int]) -> tuple[int, int, bool]:
     bracketed = (num.start - 1 >= sent.start and text[num.start - 1] == "("
                  and num.end < sent.end and text[num.end] == ")")
     anchor = num.start - 1 if bracketed else num.start
-    left = max([b + 1 for b in bounds if b < anchor], default=sent.start)
+    # ``bounds`` are ascending: the last one before the anchor, the first one from the figure's end
+    k = bisect_left(bounds, anchor)
+    left = bounds[k - 1] + 1 if k else sent.start
     if bracketed:
         return left, num.start - 1, True
-    right = min([b for b in bounds if b >= num.end], default=sent.end)
+    k = bisect_left(bounds, num.end)
+    right = bounds[k] if k < len(bounds) else sent.end
     return left, right, False
 
 
@@ -194,7 +225,7 @@ def _chain(doc, first: Term, measures: list[Term], right: int) -> list[Term]:
     chain = [first]
     tt = token_table(doc)
     text, low = tt.text, tt.lower
-    by_start = {t.start: t for t in measures}
+    by_start = measures.by_start() if isinstance(measures, _Terms) else {t.start: t for t in measures}
     i = first.end
     while i < right:
         j = i
@@ -242,7 +273,7 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
     tt = token_table(doc)
     if _is_total_of_part(doc, r):
         # the total is what its own noun counts ("2,537 allegations" → reported)
-        own = [t for t in measures if t.noun and r.num.end <= t.start <= r.num.end + 2]
+        own = [t for t in _starting_in(measures, r.num.end, r.num.end + 3) if t.noun]
         if own:
             r.measure, r.measure_text, r.strength = own[0].label, own[0].text, own[0].strength
         return
@@ -302,7 +333,7 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
         nxt_bound = next((i for i in range(r.right + 1, sent_end)
                           if tt.text[i] in CLAUSE_PUNCT or doc[i].like_num
                           or tt.lower[i] in CLAUSE_WORDS), sent_end)
-        strong = [t for t in measures if r.right < t.start < nxt_bound and t.strength >= 2
+        strong = [t for t in _starting_in(measures, r.right + 1, nxt_bound) if t.strength >= 2
                   and not _negated(doc, t, r.right)]
         if strong:
             best = strong[0]
@@ -326,7 +357,7 @@ def _after_aside(doc, r: Reading, measures: list[Term], sent_end: int) -> Term |
     nxt = next((i for i in range(r.right + 1, min(sent_end, r.right + 14)) if tt.text[i] == ","), None)
     if nxt is None or nxt + 1 >= sent_end or tt.lower[nxt + 1] not in VERB_LINKS:
         return None
-    return next((t for t in measures if nxt + 1 <= t.start <= nxt + 4 and t.strength >= 1
+    return next((t for t in _starting_in(measures, nxt + 1, nxt + 5) if t.strength >= 1
                  and not _negated(doc, t, nxt + 1)), None)
 
 
@@ -469,9 +500,9 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], coun
             return
     a, b = _subject_window(doc, r)
     # a role that starts in the window may run past it ("34 officers from the Special Constabulary")
-    found = [t for t in subjects if a <= t.start < b]
+    found = _starting_in(subjects, a, b)
     # ranks may follow the role: "20 officers ranked at sergeant level or above"
-    rank_hits = [t for t in ranks if a <= t.start < (r.right if found or r.right - a < 10 else b)]
+    rank_hits = _starting_in(ranks, a, r.right if found or r.right - a < 10 else b)
     r.rank = rank_hits[0].label if rank_hits else None
     if found:
         labels = {t.label for t in found}
@@ -498,8 +529,8 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], coun
         # "Officers were cleared in 15 per cent of cases": a role elsewhere in the clause;
         # a repeated total ("Of the 196 complaints" after "complaints
         # against officers") is about whoever the earlier figures were; else nobody says whose
-        later = [t for t in subjects if r.num.end <= t.start < r.right] or \
-            [t for t in subjects if r.left <= t.start and t.end <= r.num.start][-1:]
+        later = _starting_in(subjects, r.num.end, r.right) or \
+            [t for t in _starting_in(subjects, r.left, r.num.start) if t.end <= r.num.start][-1:]
         if later:
             r.subject, r.subject_text = later[0].label, later[0].text
         elif r.num.start >= 2 and low[r.num.start - 1] == "the" and low[r.num.start - 2] == "of":
@@ -510,7 +541,7 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], coun
         r.inherit_subject = "sentence"
         return
     # "the number of officers facing hearings fell to 412": the role the figure is the number of
-    number_of = [t for t in subjects if r.left <= t.start < r.num.start and t.start >= 2
+    number_of = [t for t in _starting_in(subjects, r.left, r.num.start) if t.start >= 2
                  and low[t.start - 2:t.start] == ["number", "of"]]
     if number_of and not after_of:
         r.subject, r.subject_text = number_of[-1].label, number_of[-1].text
@@ -581,19 +612,19 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     if counted is None:
         counted = counted_nouns(doc)
     low = token_table(doc).lower
-    measures = terms(sent, "measures")
-    subjects = terms(sent, "subjects")
-    ranks = terms(sent, "ranks")
-    platforms = terms(sent, "platforms")
+    measures = _Terms(terms(sent, "measures"))
+    subjects = _Terms(terms(sent, "subjects"))
+    ranks = _Terms(terms(sent, "ranks"))
+    platforms = _Terms(terms(sent, "platforms"))
     bounds = _boundaries(sent, nums)
-    measure_starts = [t.start for t in measures]  # the terms of a figure's clause, by bisection
+    measure_starts = measures.starts  # the terms of a figure's clause, by bisection
     readings = []
     for num in nums:
         left, right, bracketed = _clause(sent, num, bounds)
         r = Reading(num=num, left=left, right=right, bracketed=bracketed)
         _pick_subject(doc, r, subjects, ranks, counted)
         _pick_measure(doc, r, measures, sent.end, counted, measure_starts)
-        r.platforms = sorted({t.label for t in platforms if left <= t.start < max(right, num.end)})
+        r.platforms = sorted({t.label for t in platforms.starting_in(left, max(right, num.end))})
         readings.append(r)
     # figures coordinated with the next one share its measure: "three officers and four staff were sacked"
     for k in range(len(readings) - 2, -1, -1):

@@ -40,13 +40,35 @@ def sentence_bounds(sent: Span) -> tuple[int, int]:
     return tt.idx[a], tt.idx[b - 1] + len(tt.text[b - 1])
 
 
-def _earlier_total(doc: Doc, num: Span, claims: list[Claim]) -> Claim | None:
+class _Claims(list):
+    """The claims made so far (a list), which also knows the last claim of each value and of
+    each (value, unit): "the earlier figure this one repeats" is a look-up, not a scan of all
+    the claims before it (quadratic in a long article). Claims are only ever appended."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_value: dict[object, Claim] = {}
+        self._by_value_unit: dict[tuple[object, object], Claim] = {}
+
+    def append(self, claim: Claim) -> None:
+        super().append(claim)
+        self._by_value[claim.value] = claim
+        self._by_value_unit[(claim.value, claim.unit)] = claim
+
+    def last_with(self, value: object, unit: object = None, *, any_unit: bool = False) -> Claim | None:
+        """The last claim whose value (and unit, unless ``any_unit``) equals these, or None."""
+        if value != value:  # NaN equals nothing
+            return None
+        return self._by_value.get(value) if any_unit else self._by_value_unit.get((value, unit))
+
+
+def _earlier_total(doc: Doc, num: Span, claims: _Claims) -> Claim | None:
     """The earlier claim an "Of the N ..." figure repeats (same value), if any."""
     i = num.start
     low = token_table(doc).lower
     if i < 2 or low[i - 1] not in ("the", "these", "those", "its", "their") or low[i - 2] != "of":
         return None
-    return next((c for c in reversed(claims) if c.value == num._.value and c.unit == num._.unit), None)
+    return claims.last_with(num._.value, num._.unit)
 
 
 RANKING_WORDS = frozenset({"most", "highest", "lowest", "fewest", "largest", "smallest", "followed",
@@ -108,7 +130,7 @@ def _not_a_count(doc: Doc, num: Span) -> bool:
     return num._.approx in ("more_than", "at_least") and singular
 
 
-def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
+def take_totals(doc: Doc, readings: list[Reading], claims: _Claims) -> None:
     """Parts and breakdowns count what their total counts (ANNOTATION: a breakdown of a total
     takes the total's measure):
 
@@ -141,7 +163,7 @@ def take_totals(doc: Doc, readings: list[Reading], claims: list[Claim]) -> None:
                 if part.measure is None and (part.copula or part.rank or part.subject):
                     part.measure, part.measure_text, part.strength = total.measure, total.measure_text, 0
         if _total_before(doc, r.num):
-            earlier = next((c for c in reversed(claims) if c.value == r.num._.value), None)
+            earlier = claims.last_with(r.num._.value, any_unit=True)
             if earlier is not None and r.strength <= 0 and earlier.measure is not None:
                 r.measure, r.measure_text, r.strength = earlier.measure, earlier.measure_text, 0
             if k > 0 and readings[k - 1].strength <= 0 and r.measure not in (None, "reported"):
@@ -327,7 +349,7 @@ class ClaimBuilder:
         self.min_confidence = min_confidence
 
     def __call__(self, doc: Doc) -> Doc:
-        claims: list[Claim] = []
+        claims = _Claims()
         furniture = doc.spans.get("furniture", [])
         furniture_tokens = {i for sp in furniture for i in range(sp.start, sp.end)}
         numbers = [sp for sp in doc.spans.get("numbers", []) if sp.label_ in CLAIM_KINDS
@@ -458,7 +480,7 @@ class ClaimBuilder:
 
     def _claim(self, doc: Doc, sent: Span, r: Reading, sentence: TextSpan, att: ArticleAttribution,
                prev: Claim | None, stated_frames: list[Frame], stated_periods: list[PeriodRef],
-               claims_so_far: list[Claim], clauses: list[tuple[int, int, int]],
+               claims_so_far: _Claims, clauses: list[tuple[int, int, int]],
                list_period: PeriodRef | None = None, piece_period: PeriodRef | None = None) -> Claim:
         """One claim of a reading; ``list_period`` is the heading's period when the sentence is a
         list item or table row under one; ``piece_period`` the period an earlier piece of its
