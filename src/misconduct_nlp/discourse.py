@@ -39,6 +39,7 @@ from .doccache import (
     span_index,
     span_text,
     token_table,
+    word_positions,
 )
 from .model import ForceRef, PeriodRef
 
@@ -59,6 +60,7 @@ DATA_WORDS = frozenset({"figures", "data", "statistics", "stats", "foi", "reques
 CONTRAST = frozenset({"while", "whereas", "whilst", "but", "although", "though", "followed",
                       "ahead", "behind", "then", "next"})
 COMPARED = frozenset({"compared", "compares", "comparing"})
+DURING_AFTER = frozenset({"under", "on", "off", "in"})  # "while under investigation"
 COMPARISON_OPENERS = frozenset({("that", "compares"), ("this", "compares"), ("that", "compared"),
                                 ("this", "compared"), ("by", "comparison"), ("in", "comparison"),
                                 ("compared", "with"), ("compared", "to"), ("that", "was"), ("this", "was")})
@@ -169,7 +171,24 @@ def _contrast_between(doc: Doc, a: Span, num: Span) -> bool:
     """A contrast ("while", "but") stands between a force or area and the figure, or the force
     is named after a comparison that follows the figure ("24 ..., higher than the 19 recorded
     by the Met"; but "GMP dismissed 38, compared with 21 the year before" keeps GMP for 21)."""
-    return _between(doc, a, num, CONTRAST) or (a.start >= num.end and _between(doc, a, num, FORCE_CONTRAST))
+    if a.start >= num.end and _between(doc, a, num, FORCE_CONTRAST):
+        return True
+    if not _between(doc, a, num, CONTRAST):
+        return False
+    # "saw 10 officers resign ... while facing allegations": "while" before a participle is
+    # "during", not a contrast
+    lo, hi = (a.end, num.start) if a.end <= num.start else (num.end, a.start)
+    low = token_table(doc).lower
+    positions = word_positions(doc, CONTRAST)
+    k = bisect_left(positions, lo)
+    while k < len(positions) and positions[k] < hi:
+        i = positions[k]
+        nxt = low[i + 1] if i + 1 < len(low) else ""
+        during = low[i] in ("while", "whilst") and (nxt.endswith("ing") or nxt in DURING_AFTER)
+        if not during:
+            return True
+        k += 1
+    return False
 
 
 def _shift_year(d: date, years: int) -> date:

@@ -294,7 +294,11 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
         about = [t for t in fwd if t.start > own.end and not t.noun
                  and _describes_people(tt.lower, t, counted)
                  and any(w in ABOUT_WORDS for w in tt.lower[own.end:t.start])]
-        fwd = [t for t in fwd if t not in about]
+        # "holding 583 hearings in the period and dismissing 247 officers": a verb after "and"
+        # with a figure of its own governs that figure
+        theirs = [t for t in fwd if t.start > own.end + 1 and not t.noun
+                  and tt.lower[t.start - 1] in COORD and t.end < sent_end and doc[t.end].like_num]
+        fwd = [t for t in fwd if t not in about and t not in theirs]
     # "61 of the officers who resigned before a hearing", "were sacked after misconduct
     # hearings": an outcome after a preposition is the occasion of the verb before it
     occasion = [t2 for k, t2 in enumerate(fwd) for t1 in fwd[:k]
@@ -397,6 +401,8 @@ def _describes_people(low: list[str], t: Term, counted: frozenset[str]) -> bool:
 
 PEOPLE_CLAUSE_WORDS = frozenset({"who", "that", "were", "was", "had", "have", "been", "later", "subsequently",
                                  "then", "also", "since"})
+GAP_LINKS = frozenset({"while", "whereas", "whilst"})
+GAPPED_AFTER = frozenset({".", ",", ";", ")", "and", "in", "while", "whereas", "respectively"})
 ABOUT_WORDS = frozenset({"into", "against", "about", "involving", "concerning", "relating", "regarding"})
 RELATIVE_WORDS = frozenset({"that", "which", "who", "it", "they", "we", "he", "she", "were", "was", "had",
                             "been", "has", "have", "being"})
@@ -626,6 +632,17 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
         _pick_measure(doc, r, measures, sent.end, counted, measure_starts)
         r.platforms = sorted({t.label for t in platforms.starting_in(left, max(right, num.end))})
         readings.append(r)
+    # "West Yorkshire recorded 512 allegations in 2023 and South Yorkshire 274": the verb and
+    # its noun left out after the next force; its figure counts what the one before did
+    force_ends = {sp.end for sp in span_index(doc).within("forces", sent.start, sent.end) if sp._.force}
+    for k in range(1, len(readings)):
+        r, prev = readings[k], readings[k - 1]
+        if r.measure is None and prev.measure is not None and r.num.start in force_ends \
+                and any(w in COORD or w in GAP_LINKS for w in low[prev.num.end:r.num.start]) \
+                and (r.num.end >= sent.end or low[r.num.end] in GAPPED_AFTER):
+            r.measure, r.measure_text, r.strength = prev.measure, prev.measure_text, 0
+            if r.subject is None:
+                r.subject, r.subject_text = prev.subject, prev.subject_text
     # figures coordinated with the next one share its measure: "three officers and four staff were sacked"
     for k in range(len(readings) - 2, -1, -1):
         r, nxt = readings[k], readings[k + 1]

@@ -87,14 +87,18 @@ def ranks_on(sent: Span, nums: list[Span]) -> bool:
 
 
 def lists_forces(sent: Span, nums: list[Span]) -> bool:
-    """True for a sentence that goes on through forces with bare figures and at most a verb of
-    recording ("West Midlands police recorded 58 and Greater Manchester police 44"): after a
-    figure for one force it gives the same count for others."""
+    """True for a sentence that goes on through forces or years with bare figures and at most a
+    verb of recording ("West Midlands police recorded 58 and Greater Manchester police 44",
+    "In 2016 there were 11, in 2017 there were 14 ..."): after a figure for one force or
+    year it gives the same count for others."""
     index = span_index(sent.doc)
     if any(t.strength > 0 or t.label != "reported" for t in terms(sent, "measures")):
         return False
     forces = [sp for sp in index.within("forces", sent.start, sent.end) if sp._.force]
-    if len(forces) < len(nums):
+    periods = index.within("periods", sent.start, sent.end)
+    if len(periods) >= len(nums) and all(any(0 <= n.start - p.end <= 3 for p in periods) for n in nums):
+        forces = list(periods)  # each figure right after its year: the years stand where forces would
+    elif len(forces) < len(nums):
         return False
     nouns = {t.start for t in terms(sent, "measures") if t.noun} | {t.start for t in terms(sent, "subjects")}
     low = token_table(sent.doc).lower
