@@ -127,6 +127,7 @@ def _tables() -> dict:
         "id_suffixes": frozenset(d["id_suffixes"]),
         "months": months | frozenset(m + "." for m in months),  # "Oct. 31"
         "age_nouns": frozenset(d["age_apposition_nouns"]),
+        "times_not_after": frozenset(contexts["occurrences"]["not_after"]),
         "suffix_scales": d["suffix_scales"],
         "glued_scales": {k.lower(): v for k, v in d["glued_suffixes"][0]["scales"].items()},
         "glued": glued,
@@ -440,6 +441,8 @@ class NumberFinder:
             if before == "-" and not ws[b1] and before2 is not None \
                     and text[b2].isalpha() and not ws[b2] and not is_number_word(text[b2]):
                 return "ID"
+        if after == "times" and num.value >= 10 and after2 not in t["times_not_after"]:
+            return "COUNT"  # "accused of sexual misconduct 87 times": occasions, not a multiplier
         if after is not None and (after in t["id_suffixes"] or after in ("am", "pm")):
             return "ID"
         if num.raw == "digits" and first.startswith("0") and len(first) >= 4:
