@@ -450,7 +450,9 @@ def _modifies_noun(doc, t: Term, counted: frozenset[str]) -> bool:
     """True for a participle right after a role or counted noun ("officers investigated") or
     right before one ("one in 10 accused officers lost their jobs")."""
     low = token_table(doc).lower
-    if t.start > 0 and (low[t.start - 1] in counted or low[t.start - 1] in ROLE_NOUNS):
+    k = t.start - 1 if t.start > 1 and low[t.start - 1] in ("who", "that") else t.start
+    # ("officers who were accused remain in the job": a relative clause on the noun too)
+    if k > 0 and (low[k - 1] in counted or low[k - 1] in ROLE_NOUNS):
         return True
     return t.end - t.start == 1 and t.end < len(low) and low[t.end] in ROLE_NOUNS
 
