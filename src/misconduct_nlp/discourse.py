@@ -102,6 +102,13 @@ def frame_rules() -> tuple[dict, ...]:
 
 
 @lru_cache(maxsize=1)
+def _sole_forces() -> dict[str, dict]:
+    """Areas policed by one force (rule ``single_force_area``): area -> {id, name}."""
+    rule = next(r for r in frame_rules() if r["name"] == "single_force_area")
+    return dict(rule["areas"])
+
+
+@lru_cache(maxsize=1)
 def _anaphor_cues() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     """The words of the ``force_anaphor`` rule: the nouns that point back to a force ("the
     force"), who speaks for a force, and who speaks for all of them (read once)."""
@@ -550,6 +557,12 @@ class ArticleAttribution:
                 region = min(named, key=lambda c: _distance(c, num))._.region
                 return Frame(region=region).tagged("sentence", "named_area_over_forces")
             return Frame(region=self.main.region).tagged(source, "multi_force_takes_article_area")
+        sole = _sole_forces().get(sp._.region)
+        if sole is not None:
+            # "the Police Ombudsman for Northern Ireland received 38 complaints": an area with one
+            # police force is that force
+            force = ForceRef(id=sole["id"], name=sole["name"], text=span_text(sp), score=100.0)
+            return Frame(force=force).tagged(source, "single_force_area")
         return Frame(region=sp._.region).tagged(source, f"{source}_area")
 
     def _national(self, left: int, right: int) -> bool:
