@@ -858,6 +858,13 @@ class ArticleAttribution:
                    and (words[k - 1] in CHANGE_VERBS or words[k - 1] in COMPARED)
                    for k, w in enumerate(words))
 
+    def _other_place_after(self, num: Span) -> bool:
+        """True when a force or area follows the figure in its clause ("67 per 1,000 in South
+        Yorkshire")."""
+        after = token_table(self.doc).lower[num.end:num.end + 8]
+        stop = num.end + next((k for k, w in enumerate(after) if w in (",", ";", ".")), len(after))
+        return bool(self.index.within("forces", num.end, stop) or self.index.within("regions", num.end, stop))
+
     def _compared_to_earlier(self, num: Span, stated: list[PeriodRef]) -> PeriodRef | None:
         """ "sacking 131 officers, up from 87": a year-long period a year back, else None."""
         doc = self.doc
@@ -865,6 +872,10 @@ class ArticleAttribution:
         prev = token_table(doc).lower[max(0, i - 3):i]
         if not (len(prev) >= 2 and prev[-1] in ("from", "with") and
                 (prev[-2] in CHANGE_VERBS or prev[-2] in COMPARED)):
+            return None
+        if self._other_place_after(num):
+            # "63 per 1,000, compared with 67 per 1,000 in South Yorkshire": another force, the
+            # same period
             return None
         base = next((p for p in reversed(stated) if p.start and p.end), self.period)
         if base is None or not (base.start and base.end) or _months(base.end) - _months(base.start) > 12:
