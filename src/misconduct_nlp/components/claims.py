@@ -96,17 +96,23 @@ def lists_forces(sent: Span, nums: list[Span]) -> bool:
         return False
     forces = [sp for sp in index.within("forces", sent.start, sent.end) if sp._.force]
     periods = index.within("periods", sent.start, sent.end)
-    if len(periods) >= len(nums) and all(any(0 <= n.start - p.end <= 3 for p in periods) for n in nums):
-        forces = list(periods)  # each figure right after its year: the years stand where forces would
-    elif len(forces) < len(nums):
+
+    def by_force(n: Span) -> bool:  # "Greater Manchester police 44"
+        return any(0 <= n.start - f.end <= 3 for f in forces)
+
+    def by_period(n: Span) -> bool:  # "in 2017 there were 14", "11 so far this year"
+        return any(0 <= n.start - p.end <= 3 or 0 <= p.start - n.end <= 1 for p in periods)
+
+    # years: only with no outcome words at all ("the number of cases rose from 29 in 2017/18"
+    # counts its own cases); forces: a verb of recording may stand in the first
+    years = not terms(sent, "measures") and all(by_period(n) for n in nums)
+    if not (years or (len(forces) >= len(nums) and all(by_force(n) for n in nums))):
         return False
     nouns = {t.start for t in terms(sent, "measures") if t.noun} | {t.start for t in terms(sent, "subjects")}
     low = token_table(sent.doc).lower
     for n in nums:
         if n.end in nouns or (n.end < sent.end and low[n.end] in ("of", "per")):
             return False  # the figure counts something of its own ("5 officers", "58 complaints")
-        if not any(0 <= n.start - f.end <= 3 for f in forces):
-            return False
     return True
 
 
@@ -241,6 +247,19 @@ def table_row(sent: Span, nums: list[Span]) -> bool:
     short = len(nums) == 1 and sent.end - sent.start <= 10
     return (short and bool(index.within("forces", sent.start, sent.end))
             and not index.within("measures", sent.start, sent.end))
+
+
+def rates_go_on(readings: list[Reading], claims: list[Claim]) -> None:
+    """A rate with no outcome of its own ("Dorset police had the lowest rate, at 3.1 per 1,000
+    officers") is a rate of what the article's last rate in that unit counted."""
+    for r in readings:
+        unit = r.num._.unit or ""
+        if r.measure is None and unit.startswith("per_"):
+            last = next((c for c in reversed(claims[-30:]) if c.unit == unit and c.measure), None)
+            if last is not None:
+                r.measure, r.measure_text, r.strength = last.measure, last.measure_text or "", 0
+                if r.subject is None:
+                    r.subject, r.subject_text = last.subject, last.subject_text
 
 
 def heading_rate(sent: Span) -> str | None:
@@ -441,6 +460,7 @@ class ClaimBuilder:
             readings = [r for r in read_sentence(sent, nums, context, counted)
                         if not _not_a_count(doc, r.num)]
             take_totals(doc, readings, claims)
+            rates_go_on(readings, claims)
             readings = [r for r in readings if r.measure is not None
                         and (r.num.label_ != "MONEY" or r.strength >= 1)]
             stated_frames: list[Frame] = []
