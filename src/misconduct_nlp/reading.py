@@ -675,6 +675,11 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
         if r.measure is None and lead is not None and (r.copula or r.rank or r.subject is None) \
                 and r.num.start > lead.end:
             r.measure, r.measure_text, r.strength = lead.label, lead.text, min(lead.strength, 1)
+        elif lead is not None and r.measure == "reported" and lead.label != "reported" \
+                and r.num.start > lead.end and lead.strength >= 1:
+            # "Of the 47 suspended officers, 19 are accused of sexual misconduct": what they are
+            # accused of breaks the total down; they are still the suspended
+            r.measure, r.measure_text, r.strength = lead.label, lead.text, min(lead.strength, 1)
     # "The number of complaints rose ..., from 29 in 2017/18": nearest term earlier in the sentence
     for r in readings:
         if r.measure is None and r.subject is None and not r.bracketed:
