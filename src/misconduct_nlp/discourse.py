@@ -458,6 +458,12 @@ class ArticleAttribution:
         place = self.article.evidence.get("force") or self.article.evidence.get("region")
         rule = place.rule if place else "no_frame"
         self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
+        sole = _sole_forces().get(self.article.region) if self.article.force is None else None
+        if sole is not None:
+            # an article about Northern Ireland with no force named: its one force's figures
+            psni = ForceRef(id=sole["id"], name=sole["name"], text=self.article.region, score=100.0,
+                            inherited=True)
+            self.main = Frame(force=psni).tagged("frame", "single_force_area")
         self.frame = self.main
         self.period_rule = "first_stated_period"
         self.hold_period = False  # set for a sentence whose periods must not move the frame
@@ -501,7 +507,9 @@ class ArticleAttribution:
     # -- force and region ------------------------------------------------------------------
     def force_for(self, sent: Span, num: Span, left: int, right: int, bracketed: bool) -> Frame | None:
         """The force or region a figure's own sentence gives it, or None to inherit."""
-        if self._national(left, right):
+        first = first_content(sent)
+        opener = first is not None and token_table(self.doc).lower[first] in ("nationally", "nationwide")
+        if opener or self._national(left, right):
             # "above the national average of 71", "Nationally, 300 were dismissed": all forces
             area = self.main.region or next((sp._.region for sp in self.index.all("regions") if sp._.region),
                                             None)
