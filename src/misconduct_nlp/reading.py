@@ -687,6 +687,15 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
             if before:
                 t = before[-1]
                 r.measure, r.measure_text, r.strength = t.label, t.text, min(t.strength, 0)
+    # "- Dismissed without notice: 38", "Final written warning: 27": a row's label before the
+    # colon is what its figure counts, whatever the list's lead-in counted
+    for r in readings:
+        weak = r.measure is None or r.strength <= 0
+        if weak and r.num.start > sent.start and low[r.num.start - 1] == ":":
+            label = [t for t in measures if sent.start <= t.start and t.end < r.num.start]
+            if label and r.num.start - sent.start <= 12:
+                best = max(label, key=lambda t: t.strength)
+                r.measure, r.measure_text, r.strength = best.label, best.text, max(best.strength, 1)
     if context is not None:
         for r in readings:
             if r.measure is None or (r.strength <= 0 and not r.counted_noun):

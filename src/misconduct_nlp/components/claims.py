@@ -385,6 +385,7 @@ class ClaimBuilder:
         lead_claim: Claim | None = None  # the claim a list's items break down, when its lead-in names none
         list_period: PeriodRef | None = None  # the period of the list heading being read
         list_unit: str | None = None  # the rate its items are in ("The rates per 1,000 officers were:")
+        list_role: tuple[str, str] | None = None  # whom they count ("The outcomes for officers were:")
         ni = 0
         sent_before: Span | None = None
         before_had_claims = False
@@ -414,7 +415,7 @@ class ClaimBuilder:
                 row = not bullet and table_row(sent, nums)
                 long.head_is(sent, bullet, row)
             if piece is None and not bullet and not row and text:
-                lead_in, list_period, lead_claim, list_unit = None, None, None, None
+                lead_in, list_period, lead_claim, list_unit, list_role = None, None, None, None, None
                 if text.endswith(":") or table_heading(sent, text, att):
                     # "The forces holding most hearings were:", "Dismissals by force, 2017-18 to
                     # 2021-22": what the items below count (else what the figures before did)
@@ -426,6 +427,8 @@ class ClaimBuilder:
                         lead_in, lead_claim = (last.measure, last.measure_text or ""), last
                     list_period = att.sentence_period(sent)
                     list_unit = heading_rate(sent)
+                    roles = terms(sent, "subjects")
+                    list_role = (roles[0].label, roles[0].text) if roles else None
             if not nums or is_furniture(text):
                 att.after_sentence(sent, [])
                 long.after(sent)
@@ -471,6 +474,8 @@ class ClaimBuilder:
             rate = None  # the unit of the sentence's last rate ("512 allegations per 1,000 employees")
             for r in readings:
                 # "Of the 43, 29 were officers ... 17 of them remain in post": "of them" is the whole
+                if (bullet or row) and list_role is not None and r.subject is None:
+                    r.subject, r.subject_text = list_role  # "The outcomes for officers were:" above
                 prev = prev_whole if r.anaphoric and prev_whole is not None else prev_claim
                 if (bullet or row) and lead_claim is not None:
                     prev = lead_claim
