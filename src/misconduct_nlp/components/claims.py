@@ -249,6 +249,22 @@ def table_row(sent: Span, nums: list[Span]) -> bool:
             and not index.within("measures", sent.start, sent.end))
 
 
+def pipe_columns(sent: Span, start: int, text: str) -> list[tuple[str, str] | None]:
+    """The measure each column of a pipe table's head names ("Year | Investigations |
+    Misconduct proven" -> None, investigated, upheld), None where it names none."""
+    found = terms(sent, "measures")
+    doc = sent.doc
+    out: list[tuple[str, str] | None] = []
+    a = 0
+    for cell in text.split("|"):
+        lo, hi = start + a, start + a + len(cell)
+        inside = [t for t in found if lo <= doc[t.start].idx < hi]
+        best = max(inside, key=lambda t: t.strength) if inside else None
+        out.append((best.label, best.text) if best is not None else None)
+        a += len(cell) + 1
+    return out
+
+
 def rates_go_on(readings: list[Reading], claims: list[Claim]) -> None:
     """A rate with no outcome of its own ("Dorset police had the lowest rate, at 3.1 per 1,000
     officers") is a rate of what the article's last rate in that unit counted."""
@@ -386,6 +402,7 @@ class ClaimBuilder:
         list_period: PeriodRef | None = None  # the period of the list heading being read
         list_unit: str | None = None  # the rate its items are in ("The rates per 1,000 officers were:")
         list_role: tuple[str, str] | None = None  # whom they count ("The outcomes for officers were:")
+        columns: list[tuple[str, str] | None] | None = None  # a pipe table's column measures
         ni = 0
         sent_before: Span | None = None
         before_had_claims = False
@@ -408,13 +425,18 @@ class ClaimBuilder:
                 # the sentence before, passing over page furniture ("Read more: ...")
                 sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
                 last_sent, claims_at_last = sent, len(claims)
+            piped = "|" in text
             if piece is not None:
                 bullet, row = piece.bullet, piece.row
             else:
                 bullet = is_list_item(sent)
-                row = not bullet and table_row(sent, nums)
+                row = not bullet and (table_row(sent, nums) or (piped and columns is not None and bool(nums)))
                 long.head_is(sent, bullet, row)
-            if piece is None and not bullet and not row and text:
+            if piece is None and piped and not nums and text:
+                # "Year | Investigations | Misconduct proven": what each column of the rows counts
+                columns = pipe_columns(sent, s_start, text)
+            elif piece is None and not bullet and not row and text:
+                columns = None
                 lead_in, list_period, lead_claim, list_unit, list_role = None, None, None, None, None
                 if text.endswith(":") or table_heading(sent, text, att):
                     # "The forces holding most hearings were:", "Dismissals by force, 2017-18 to
@@ -434,6 +456,8 @@ class ClaimBuilder:
                 long.after(sent)
                 continue
             context = lead_in if bullet or row else None
+            if row and piped and columns is not None and context is None:
+                context = next((c for c in columns if c is not None), None)
             if context is None and piece is not None:
                 context = piece.context  # "Complaints by force: Kent 12, ... [a piece later] Essex 7"
             if context is None and refers_back(sent):
@@ -462,6 +486,12 @@ class ClaimBuilder:
                 counted = counted_nouns(doc)
             readings = [r for r in read_sentence(sent, nums, context, counted)
                         if not _not_a_count(doc, r.num)]
+            if row and piped and columns is not None:
+                for r in readings:  # "2019 | 12 | 5": each figure counts what its column's head says
+                    col = text[:r.num.start_char - s_start].count("|")
+                    if col < len(columns) and columns[col] is not None:
+                        r.measure, r.measure_text = columns[col]
+                        r.strength = max(r.strength, 1)
             take_totals(doc, readings, claims)
             rates_go_on(readings, claims)
             readings = [r for r in readings if r.measure is not None
