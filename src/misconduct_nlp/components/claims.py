@@ -249,6 +249,9 @@ def table_row(sent: Span, nums: list[Span]) -> bool:
             and not index.within("measures", sent.start, sent.end))
 
 
+TABLE_RULE = frozenset("|-:=+ \t")
+
+
 def pipe_columns(sent: Span, start: int, text: str) -> list[tuple[str, str] | None]:
     """The measure each column of a pipe table's head names ("Year | Investigations |
     Misconduct proven" -> None, investigated, upheld), None where it names none."""
@@ -434,7 +437,9 @@ class ClaimBuilder:
                 long.head_is(sent, bullet, row)
             if piece is None and piped and not nums and text:
                 # "Year | Investigations | Misconduct proven": what each column of the rows counts
-                columns = pipe_columns(sent, s_start, text)
+                # (a "|---|---|" rule under it changes nothing)
+                if set(text) - TABLE_RULE:
+                    columns = pipe_columns(sent, s_start, text)
             elif piece is None and not bullet and not row and text:
                 columns = None
                 lead_in, list_period, lead_claim, list_unit, list_role = None, None, None, None, None
