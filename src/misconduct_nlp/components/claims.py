@@ -86,7 +86,7 @@ def ranks_on(sent: Span, nums: list[Span]) -> bool:
     return any(w in RANKING_WORDS for n in nums for w in low[max(sent.start, n.start - 6):n.start])
 
 
-def lists_forces(sent: Span, nums: list[Span]) -> bool:
+def continues_count(sent: Span, nums: list[Span]) -> bool:
     """True for a sentence that goes on through forces or years with bare figures and at most a
     verb of recording ("West Midlands police recorded 58 and Greater Manchester police 44",
     "In 2016 there were 11, in 2017 there were 14 ..."): after a figure for one force or
@@ -474,7 +474,7 @@ class ClaimBuilder:
                 elif prev_claim is not None:
                     context = (prev_claim.measure, prev_claim.measure_text or "")
             if context is None and prev_claim is not None and figures_gave_claims \
-                    and (ranks_on(sent, nums) or lists_forces(sent, nums)):
+                    and (ranks_on(sent, nums) or continues_count(sent, nums)):
                 # "The Met had the most, 412, followed by West Midlands Police with 96": a
                 # breakdown of the figures just given counts what they count
                 context = (prev_claim.measure, prev_claim.measure_text or "")
