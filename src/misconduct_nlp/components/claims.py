@@ -252,6 +252,17 @@ def table_row(sent: Span, nums: list[Span]) -> bool:
 TABLE_RULE = frozenset("|-:=+ \t")
 
 
+SUM_OPENERS = (("in", "total"), ("overall",), ("altogether",), ("in", "all"))
+
+
+def sums_up(sent: Span) -> bool:
+    """True for a sentence that opens on the whole ("In total, 286 of the complaints ...",
+    "Overall, ..."): its parts are of the article's total, not of the example just before."""
+    low = token_table(sent.doc).lower
+    k = first_content(sent)
+    return k is not None and any(tuple(low[k:k + len(o)]) == o for o in SUM_OPENERS)
+
+
 def pipe_columns(sent: Span, start: int, text: str) -> list[tuple[str, str] | None]:
     """The measure each column of a pipe table's head names ("Year | Investigations |
     Misconduct proven" -> None, investigated, upheld), None where it names none."""
@@ -300,8 +311,10 @@ def elliptic(doc: Doc, r: Reading) -> bool:
     low = token_table(doc).lower
     n = r.num
     after = low[n.end] if n.end < len(low) else "."
-    return (not r.counted_noun and n._.unit == "count" and n.start > 0
-            and low[n.start - 1] in ELLIPTIC_BEFORE and (after in ELLIPTIC_AFTER or n.end >= n.sent.end))
+    before = low[n.start - 1] if n.start > 0 else ""
+    # ("compared with 388 the year before")
+    ends = after in ELLIPTIC_AFTER or n.end >= n.sent.end or (after == "the" and before in ("with", "from"))
+    return not r.counted_noun and n._.unit == "count" and before in ELLIPTIC_BEFORE and ends
 
 
 def list_lead_in(sent: Span) -> tuple[str, str] | None:
@@ -561,7 +574,7 @@ class ClaimBuilder:
         frame = att.force_for(sent, num, r.left, r.right, r.bracketed)
         if frame is not None:
             stated_frames.append(frame)
-        elif r.anaphoric and prev is not None:
+        elif r.anaphoric and prev is not None and not sums_up(sent):
             # "Of these, 12 were upheld": the same force or area as the figure referred to
             force = replace(prev.force, inherited=True) if prev.force else None
             frame = Frame(force=force, region=prev.region).tagged("previous_claim", "part_of_previous")

@@ -128,6 +128,7 @@ def _tables() -> dict:
         "months": months | frozenset(m + "." for m in months),  # "Oct. 31"
         "age_nouns": frozenset(d["age_apposition_nouns"]),
         "times_not_after": frozenset(contexts["occurrences"]["not_after"]),
+        "rate_links": frozenset(tuple(x) for x in d["rate_bases"]["then_figure"]),
         "suffix_scales": d["suffix_scales"],
         "glued_scales": {k.lower(): v for k, v in d["glued_suffixes"][0]["scales"].items()},
         "glued": glued,
@@ -596,12 +597,19 @@ class NumberFinder:
                 continue
             base.kind = "RATE_BASE"
             unit = t["base_units"].get(base.value)
-            if k == 0 or unit is None:
+            if unit is None:
                 continue
-            fig = found[k - 1]
-            if fig.kind in CLAIM_KINDS and fig.unit == "count" and 0 <= cue - fig.tail <= 4 \
-                    and not any(tt.text[j] in _CLAUSE_PUNCT or tt.space[j] for j in range(fig.tail, cue)):
+            fig = found[k - 1] if k > 0 else None
+            glued = fig is not None and not any(tt.text[j] in _CLAUSE_PUNCT or tt.space[j]
+                                                for j in range(fig.tail, cue))
+            if glued and fig.kind in CLAIM_KINDS and fig.unit == "count" and 0 <= cue - fig.tail <= 4:
                 fig.kind, fig.unit = "RATE", unit
+            elif k + 1 < len(found):
+                # "allegations per 1,000 employees stood at 668": the rate named before its figure
+                nxt = found[k + 1]
+                link = tuple(low[base.end:nxt.lead])
+                if nxt.kind in CLAIM_KINDS and nxt.unit == "count" and link in t["rate_links"]:
+                    nxt.kind, nxt.unit = "RATE", unit
 
     def __call__(self, doc: Doc) -> Doc:
         nouns = set()
