@@ -341,8 +341,10 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
                   and not _negated(doc, t, r.right)]
         if strong:
             best = strong[0]
-    if best is None:
-        best = _after_aside(doc, r, measures, sent_end)
+    if best is None or (best.noun and best.strength <= 0):
+        # "394 officers, excluding members of the Special Constabulary, were placed on the
+        # list", "142 allegations – around 8 per cent – were upheld": the verb after the aside
+        best = _after_aside(doc, r, measures, sent_end) or best
     if best is None:
         return
     chain = _chain(doc, best, measures, sent_end)
@@ -356,9 +358,15 @@ def _after_aside(doc, r: Reading, measures: list[Term], sent_end: int) -> Term |
     """The verb after an aside between commas that follows the figure's noun phrase: "394
     officers, excluding members of the Special Constabulary, were placed on the list"."""
     tt = token_table(doc)
-    if r.num.start - r.left > 2 or r.right >= sent_end or tt.text[r.right] != ",":
-        return None
-    nxt = next((i for i in range(r.right + 1, min(sent_end, r.right + 14)) if tt.text[i] == ","), None)
+    before = tt.lower[max(r.left, r.num.start - 3):r.num.start]
+    opens = r.num.start - r.left <= 2 or any(w in REPORTING for w in before)
+    if not opens or r.right >= sent_end or tt.text[r.right] not in ASIDE_MARKS:
+        return None  # the figure must open its clause ("The watchdog said just 142 allegations ...")
+    mark = tt.text[r.right]
+    if mark != "," and r.left > 0 and tt.text[r.left - 1] == mark:
+        nxt = r.right  # "Just 142 allegations – around 8 per cent – were upheld": the figure is the aside
+    else:
+        nxt = next((i for i in range(r.right + 1, min(sent_end, r.right + 14)) if tt.text[i] == mark), None)
     if nxt is None or nxt + 1 >= sent_end or tt.lower[nxt + 1] not in VERB_LINKS:
         return None
     return next((t for t in _starting_in(measures, nxt + 1, nxt + 5) if t.strength >= 1
@@ -401,6 +409,8 @@ def _describes_people(low: list[str], t: Term, counted: frozenset[str]) -> bool:
 
 PEOPLE_CLAUSE_WORDS = frozenset({"who", "that", "were", "was", "had", "have", "been", "later", "subsequently",
                                  "then", "also", "since"})
+ASIDE_MARKS = frozenset({",", "–", "—"})
+REPORTING = frozenset({"said", "says", "show", "shows", "showed", "found", "revealed", "reveal", "reveals"})
 GAP_LINKS = frozenset({"while", "whereas", "whilst"})
 GAPPED_AFTER = frozenset({".", ",", ";", ")", "and", "in", "while", "whereas", "respectively"})
 ABOUT_WORDS = frozenset({"into", "against", "about", "involving", "concerning", "relating", "regarding"})
