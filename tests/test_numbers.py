@@ -185,3 +185,15 @@ def test_read_pair():
     assert read_pair("/20") == ("/", 20.0, "")
     assert read_pair("-15m") == ("-", 15.0, "m")
     assert read_pair("AB8") is None
+
+
+@pytest.mark.parametrize(("text", "value", "approx"), [
+    ("Complaints against police in Wales top 6,000", 6000, "more_than"),
+    ("Misconduct cases topped 1,200 last year.", 1200, "more_than"),
+    ("Sackings exceeded 400 for the first time.", 400, "more_than"),
+    ("The top 10 forces recorded 3,000 complaints.", 10, "exact"),
+    ("Almost 300 officers were suspended.", 300, "about"),
+])
+def test_approximation_words(nlp, text, value, approx):
+    """Headline verbs of passing a level ('top', 'exceeded') mean more than it; 'the top 10' ranks."""
+    assert find(nlp, text, value)._.approx == approx

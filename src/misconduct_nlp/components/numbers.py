@@ -44,6 +44,7 @@ _DIGIT_RUN = re.compile(r"\d+")
 # a unit written onto the digits: letters (a "/" part allowed, a trailing 2 or 3 for areas and
 # volumes) or a degree / inch / foot sign
 _MEASURE_SUFFIX = re.compile(r"^(?:[^\W\d_]{1,6}(?:/[^\W\d_]{1,4})?[23]?|[°″′][^\W\d_]?)$")
+_DETERMINERS = frozenset({"the", "a", "its", "their", "his", "her", "our", "this", "these"})
 _POSSESSIVE = frozenset({"'s", "’s", "′s"})
 _CURRENCY_SYMBOLS = frozenset({"£", "€", "$", "¥"})
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", ".", "!", "?", "—", "–"})
@@ -393,6 +394,8 @@ class NumberFinder:
             if _match_seq(low, start - len(seq), seq):
                 if seq == ("up", "to") and start - 3 >= 0 and low[start - 3] in _TOTAL_VERBS:
                     return  # "takes the total up to 13", "brought it up to 40": the new level
+                if seq == ("top",) and start - 2 >= 0 and low[start - 2] in _DETERMINERS:
+                    return  # "the top 10 forces": a ranking, not "complaints top 6,000"
                 num.approx = label
                 num.lead = start - len(seq)
                 return
