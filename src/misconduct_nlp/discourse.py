@@ -101,19 +101,30 @@ def frame_rules() -> tuple[dict, ...]:
     return tuple(data["rules"])
 
 
+def _rule(name: str) -> dict:
+    """The rule of ``data/frame_rules.json`` called ``name``."""
+    return next(r for r in frame_rules() if r["name"] == name)
+
+
 @lru_cache(maxsize=1)
 def _sole_forces() -> dict[str, dict]:
     """Areas policed by one force (rule ``single_force_area``): area -> {id, name}."""
-    rule = next(r for r in frame_rules() if r["name"] == "single_force_area")
-    return dict(rule["areas"])
+    return dict(_rule("single_force_area")["areas"])
+
+
+def _sole_force(area: str | None, text: str | None, inherited: bool = False) -> ForceRef | None:
+    """The one force that polices ``area`` ("Northern Ireland" -> the PSNI), or None."""
+    sole = _sole_forces().get(area) if area else None
+    if sole is None:
+        return None
+    return ForceRef(id=sole["id"], name=sole["name"], text=text or area, score=100.0, inherited=inherited)
 
 
 @lru_cache(maxsize=1)
 def _anaphor_cues() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     """The words of the ``force_anaphor`` rule: the nouns that point back to a force ("the
     force"), who speaks for a force, and who speaks for all of them (read once)."""
-    rule = next(r for r in frame_rules() if r["name"] == "force_anaphor")
-    cues = rule["cues"]
+    cues = _rule("force_anaphor")["cues"]
     speaker = re.compile(r"\b(?:" + "|".join(cues["force_speakers"]) + r")\b", re.IGNORECASE)
     national = re.compile(r"\b(?:" + "|".join(cues["national_speakers"]) + r")\b", re.IGNORECASE)
     return frozenset(cues["nouns"]), speaker, national
@@ -458,12 +469,10 @@ class ArticleAttribution:
         place = self.article.evidence.get("force") or self.article.evidence.get("region")
         rule = place.rule if place else "no_frame"
         self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
-        sole = _sole_forces().get(self.article.region) if self.article.force is None else None
+        sole = None if self.article.force else _sole_force(self.article.region, None, inherited=True)
         if sole is not None:
             # an article about Northern Ireland with no force named: its one force's figures
-            psni = ForceRef(id=sole["id"], name=sole["name"], text=self.article.region, score=100.0,
-                            inherited=True)
-            self.main = Frame(force=psni).tagged("frame", "single_force_area")
+            self.main = Frame(force=sole).tagged("frame", "single_force_area")
         self.frame = self.main
         self.period_rule = "first_stated_period"
         self.hold_period = False  # set for a sentence whose periods must not move the frame
@@ -565,12 +574,11 @@ class ArticleAttribution:
                 region = min(named, key=lambda c: _distance(c, num))._.region
                 return Frame(region=region).tagged("sentence", "named_area_over_forces")
             return Frame(region=self.main.region).tagged(source, "multi_force_takes_article_area")
-        sole = _sole_forces().get(sp._.region)
+        sole = _sole_force(sp._.region, span_text(sp))
         if sole is not None:
             # "the Police Ombudsman for Northern Ireland received 38 complaints": an area with one
             # police force is that force
-            force = ForceRef(id=sole["id"], name=sole["name"], text=span_text(sp), score=100.0)
-            return Frame(force=force).tagged(source, "single_force_area")
+            return Frame(force=sole).tagged(source, "single_force_area")
         return Frame(region=sp._.region).tagged(source, f"{source}_area")
 
     def _national(self, left: int, right: int) -> bool:

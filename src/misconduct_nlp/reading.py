@@ -401,10 +401,21 @@ def _governs(doc, verb: Term, r: Reading, fwd: list[Term]) -> bool:
 def _describes_people(low: list[str], t: Term, counted: frozenset[str]) -> bool:
     """True for an outcome said of people named just before it: "officers accused of ...",
     "officers who were later dismissed"."""
-    k = t.start
-    while k > 0 and t.start - k < 4 and low[k - 1] in PEOPLE_CLAUSE_WORDS:
+    k = _back_over(low, t.start, PEOPLE_CLAUSE_WORDS, 4)
+    return k > 0 and _names_people(low[k - 1], counted)
+
+
+def _back_over(low: list[str], i: int, words: frozenset[str], most: int) -> int:
+    """The position reached walking back from ``i`` over at most ``most`` of ``words``."""
+    k = i
+    while k > 0 and i - k < most and low[k - 1] in words:
         k -= 1
-    return k > 0 and (low[k - 1] in ROLE_NOUNS or low[k - 1] in counted)
+    return k
+
+
+def _names_people(word: str, counted: frozenset[str]) -> bool:
+    """True for a role noun ("officers") or a counted noun ("complaints")."""
+    return word in ROLE_NOUNS or word in counted
 
 
 PEOPLE_CLAUSE_WORDS = frozenset({"who", "that", "were", "was", "had", "have", "been", "later", "subsequently",
@@ -416,6 +427,7 @@ GAPPED_AFTER = frozenset({".", ",", ";", ")", "and", "in", "while", "whereas", "
 ABOUT_WORDS = frozenset({"into", "against", "about", "involving", "concerning", "relating", "regarding"})
 RELATIVE_WORDS = frozenset({"that", "which", "who", "it", "they", "we", "he", "she", "were", "was", "had",
                             "been", "has", "have", "being"})
+RELATIVE_PRONOUNS = frozenset({"who", "that"})
 RELATIVE_OPENERS = frozenset({"that", "which", "who", "it", "they", "we", "he", "she"})
 
 
@@ -425,13 +437,10 @@ def _restricts_base(low: list[str], t: Term, counted: frozenset[str], after: int
     (the base's noun after "of", then a relative pronoun or a subject pronoun; not "of the
     allegations was upheld", nor "the 31,333 allegations that were investigated", whose clause
     is the figure's own)."""
-    k = t.start
-    while k > 0 and t.start - k < 3 and low[k - 1] in RELATIVE_WORDS:
-        k -= 1
+    k = _back_over(low, t.start, RELATIVE_WORDS, 3)
     if k == t.start or k < 2 or low[k] not in RELATIVE_OPENERS:
         return False
-    noun = low[k - 1]
-    return (noun in counted or noun in ROLE_NOUNS) and "of" in low[max(after, k - 4):k - 1]
+    return _names_people(low[k - 1], counted) and "of" in low[max(after, k - 4):k - 1]
 
 
 def _main_verb_after(low: list[str], participle: Term, later: Term) -> bool:
@@ -460,9 +469,9 @@ def _modifies_noun(doc, t: Term, counted: frozenset[str]) -> bool:
     """True for a participle right after a role or counted noun ("officers investigated") or
     right before one ("one in 10 accused officers lost their jobs")."""
     low = token_table(doc).lower
-    k = t.start - 1 if t.start > 1 and low[t.start - 1] in ("who", "that") else t.start
     # ("officers who were accused remain in the job": a relative clause on the noun too)
-    if k > 0 and (low[k - 1] in counted or low[k - 1] in ROLE_NOUNS):
+    k = _back_over(low, t.start, RELATIVE_PRONOUNS, 1)
+    if k > 0 and _names_people(low[k - 1], counted):
         return True
     return t.end - t.start == 1 and t.end < len(low) and low[t.end] in ROLE_NOUNS
 

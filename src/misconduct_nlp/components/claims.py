@@ -92,7 +92,8 @@ def continues_count(sent: Span, nums: list[Span]) -> bool:
     "In 2016 there were 11, in 2017 there were 14 ..."): after a figure for one force or
     year it gives the same count for others."""
     index = span_index(sent.doc)
-    if any(t.strength > 0 or t.label != "reported" for t in terms(sent, "measures")):
+    measures = terms(sent, "measures")
+    if any(t.strength > 0 or t.label != "reported" for t in measures):
         return False
     forces = [sp for sp in index.within("forces", sent.start, sent.end) if sp._.force]
     periods = index.within("periods", sent.start, sent.end)
@@ -105,10 +106,10 @@ def continues_count(sent: Span, nums: list[Span]) -> bool:
 
     # years: only with no outcome words at all ("the number of cases rose from 29 in 2017/18"
     # counts its own cases); forces: a verb of recording may stand in the first
-    years = not terms(sent, "measures") and all(by_period(n) for n in nums)
+    years = not measures and all(by_period(n) for n in nums)
     if not (years or (len(forces) >= len(nums) and all(by_force(n) for n in nums))):
         return False
-    nouns = {t.start for t in terms(sent, "measures") if t.noun} | {t.start for t in terms(sent, "subjects")}
+    nouns = {t.start for t in measures if t.noun} | {t.start for t in terms(sent, "subjects")}
     low = token_table(sent.doc).lower
     for n in nums:
         if n.end in nouns or (n.end < sent.end and low[n.end] in ("of", "per")):
