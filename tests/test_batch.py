@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from _articles import write_articles
+from _slow_batch import count_done, start_slow_batch
 from misconduct_nlp.batch import (
     BatchOptions,
     Task,
@@ -362,13 +363,6 @@ def test_cli_seeds_score(tmp_path):
     assert metrics["f1"] >= 0.9, metrics
 
 
-def count_done(state: Path) -> int:
-    try:
-        return max(0, state.read_bytes().count(b"\n") - 1)
-    except FileNotFoundError:
-        return 0
-
-
 def test_kill_and_resume_loses_nothing(tmp_path):
     src = tmp_path / "in"
     n = 300
@@ -402,21 +396,7 @@ def test_kill_and_resume_loses_nothing(tmp_path):
 def test_sigterm_stops_cleanly_and_resume_completes(tmp_path, workers):
     src = make_folder(tmp_path / "in", 120, text="SLOW: 4 officers and 5 staff.\n")
     out = tmp_path / "out.jsonl"
-    script = (
-        "import sys\n"
-        "from misconduct_nlp.batch import BatchOptions, run_batch\n"
-        f"o = BatchOptions(output={str(out)!r}, workers={workers}, quiet=True, min_parallel_bytes=0,\n"
-        "                 extractor='_fake_extract:extract_many', loader='_fake_extract:load')\n"
-        f"sys.exit(run_batch([{str(src)!r}], o).exit_status)\n"
-    )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), *sys.path]),
-               FAKE_EXTRACT_SLOW="1")
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while count_done(state_path(out)) < 3:
-        assert proc.poll() is None, proc.stderr.read()
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    proc = start_slow_batch(src, out, workers=workers, until=3)
     proc.terminate()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

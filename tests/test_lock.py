@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from _slow_batch import count_done, start_slow_batch
 from misconduct_nlp.batch import BatchOptions, UsageError, run_batch, state_path
 from misconduct_nlp.cli import main
 from misconduct_nlp.lock import OutputLock, lock_path
@@ -31,10 +29,6 @@ def folder_of(path: Path, n: int, text: str) -> Path:
 def run(src: Path, out: Path, **kw):
     opts = BatchOptions(output=out, workers=1, quiet=True, min_parallel_bytes=0, **{**FAKE, **kw})
     return run_batch([str(src)], opts, stderr=io.StringIO())
-
-
-def count_done(state: Path) -> int:
-    return max(0, len(state.read_bytes().split(b"\n")) - 2) if state.exists() else 0
 
 
 def test_a_held_lock_refuses_every_kind_of_second_run(tmp_path):
@@ -70,22 +64,8 @@ def test_a_lock_file_left_by_a_dead_run_is_taken_over(tmp_path):
 def test_a_second_run_refuses_while_the_first_is_running(tmp_path):
     src = folder_of(tmp_path / "in", 80, "SLOW: N officers\n")
     out = tmp_path / "out.jsonl"
-    script = (
-        "import sys\n"
-        "from misconduct_nlp.batch import BatchOptions, run_batch\n"
-        f"o = BatchOptions(output={str(out)!r}, workers=1, quiet=True, min_parallel_bytes=0,\n"
-        "                 extractor='_fake_extract:extract_many', loader='_fake_extract:load')\n"
-        f"sys.exit(run_batch([{str(src)!r}], o).exit_status)\n"
-    )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), *sys.path]),
-               FAKE_EXTRACT_SLOW="1")
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True)
+    proc = start_slow_batch(src, out, workers=1, until=2)
     try:
-        deadline = time.monotonic() + 60
-        while count_done(state_path(out)) < 2:
-            assert proc.poll() is None, proc.stderr.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
         for flag in ("--resume", "--force"):
             assert main(["extract", str(src), "-o", str(out), flag, "-q"]) == 2
         assert proc.poll() is None, "the first run was disturbed"

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from misconduct_nlp.cli import main
-from misconduct_nlp.report import build_report
-from test_report import items, rows
+from test_report import rows
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -49,13 +48,6 @@ def dom(browser: str, tmp: Path, page: Path, fragment: str = "") -> str:
 def visible_rows(dumped: str) -> list[str]:
     """The opening <tr> tags of claim rows the script left visible, in display order."""
     return [t for t in re.findall(r"<tr data-article[^>]*>", dumped) if "hidden" not in t]
-
-
-@pytest.fixture()
-def page(tmp_path) -> Path:
-    out = tmp_path / "report.html"
-    out.write_text(build_report(items()), encoding="utf-8")
-    return out
 
 
 def test_script_runs_and_builds_the_filters(browser, tmp_path, page):

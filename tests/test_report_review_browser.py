@@ -128,13 +128,6 @@ def records() -> list[dict]:
     return [claim_record(c) for item in items() for c in item.claims]
 
 
-@pytest.fixture()
-def page(tmp_path) -> Path:
-    out = tmp_path / "report.html"
-    out.write_text(build_report(items()), encoding="utf-8")
-    return out
-
-
 def test_mark_correct_it_export_and_score(driver, downloads, page):
     open_page(driver, page)
     driver.execute_script("window.localStorage.clear()")
