@@ -29,6 +29,10 @@ def _round(p: float | None) -> float | None:
     return None if p is None else round(float(p), 3)
 
 
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 @dataclass(frozen=True)
 class TextSpan:
     """A piece of the article text with its character offsets (``text == article[start:end]``).
@@ -46,6 +50,11 @@ class TextSpan:
         if self.truncated:
             out["truncated"] = True
         return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TextSpan:
+        """The span of a record written by :meth:`to_dict`."""
+        return cls(d["text"], d["start"], d["end"], bool(d.get("truncated", False)))
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,12 @@ class ForceRef:
                 "score": round(float(self.score), 1), "inherited": self.inherited,
                 "source": self.source, "rule": self.rule, "probability": _round(self.probability)}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ForceRef:
+        """The force of a record written by :meth:`to_dict`."""
+        return cls(d["id"], d["name"], d["text"], float(d["score"]), bool(d.get("inherited", False)),
+                   d.get("source"), d.get("rule"), d.get("probability"))
+
 
 @dataclass(frozen=True)
 class PeriodRef:
@@ -85,6 +100,12 @@ class PeriodRef:
                 "text": self.text, "inherited": self.inherited,
                 "source": self.source, "rule": self.rule, "probability": _round(self.probability)}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PeriodRef:
+        """The period of a record written by :meth:`to_dict`."""
+        return cls(_date(d.get("start")), _date(d.get("end")), d["text"], bool(d.get("inherited", False)),
+                   d.get("source"), d.get("rule"), d.get("probability"))
+
 
 @dataclass(frozen=True)
 class Published:
@@ -95,6 +116,11 @@ class Published:
 
     def to_dict(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "source": self.source}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Published:
+        """The publication date of a record written by :meth:`to_dict`."""
+        return cls(date.fromisoformat(d["date"]), d["source"])
 
 
 @dataclass
@@ -159,3 +185,25 @@ class Claim:
             "subject_probability": _round(self.subject_probability),
             "published": self.published.to_dict() if self.published else None,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Claim:
+        """A claim from a record written by :meth:`to_dict` (a line of the batch command's
+        JSONL, read with :func:`misconduct_nlp.formats.read_claims`): ``Claim.from_dict(c.to_dict())``
+        equals ``c`` up to the rounding of ``confidence`` and the probabilities. Fields a record
+        lacks take their defaults; keys the record adds are ignored."""
+        force, period, published = d.get("force"), d.get("period"), d.get("published")
+        return cls(
+            value=d["value"], unit=d["unit"], approx=d["approx"],
+            sentence=TextSpan.from_dict(d["sentence"]), span=TextSpan.from_dict(d["span"]),
+            measure=d.get("measure"), measure_text=d.get("measure_text"),
+            subject=d.get("subject"), subject_text=d.get("subject_text"), rank=d.get("rank"),
+            force=ForceRef.from_dict(force) if force else None, region=d.get("region"),
+            period=PeriodRef.from_dict(period) if period else None,
+            platforms=list(d.get("platforms") or []), confidence=float(d.get("confidence", 0.5)),
+            article=d.get("article"), published=Published.from_dict(published) if published else None,
+            region_source=d.get("region_source"), region_rule=d.get("region_rule"),
+            value_max=d.get("value_max"), change=d.get("change"), change_from=d.get("change_from"),
+            probability=d.get("probability"), measure_probability=d.get("measure_probability"),
+            subject_probability=d.get("subject_probability"),
+        )
