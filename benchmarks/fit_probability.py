@@ -55,6 +55,13 @@ MODEL_FEATURES = {
     "subject": ("no_subject", "weak_reading", "headline", "quote"),
 }
 LAMBDAS = (0.3, 1.0, 3.0, 10.0, 30.0)
+#: A corpus folder's record of the claims the extractor gave its articles when they were new
+#: to it (before any rule was written from them): the nearest thing to articles never seen.
+FIRST_CONTACT = "first_contact.jsonl"
+#: The populations the figures are printed for.
+POPULATIONS = {"real": "the real articles (../shared), as extracted now",
+               "developed": "the calibration sets, as extracted now (rules were written from them)",
+               "first_contact": "the calibration sets as first extracted (closest to unseen articles)"}
 HIGH = 0.9
 
 
@@ -219,8 +226,8 @@ def reliability_plot(cal: dict[str, Any], path: Path, title: str) -> bool:
     return True
 
 
-def collect(corpora: list[Path], scorer: Any) -> tuple[list[dict[str, float]], list[dict[str, Any]],
-                                                       list[str], dict[str, Any]]:
+def collect(corpora: list[Path], scorer: Any, first_contact: bool = True,
+            ) -> tuple[list[dict[str, float]], list[dict[str, Any]], list[str], dict[str, Any]]:
     """Features, labels and article ids of every labelled claim, and counts."""
     from misconduct_nlp import extract, probability
     from misconduct_nlp.probability import Logistic, claim_features
@@ -231,37 +238,56 @@ def collect(corpora: list[Path], scorer: Any) -> tuple[list[dict[str, float]], l
     loader = probability.load_models
     probability.load_models = lambda: neutral
     try:
-        return _collect(corpora, scorer, extract, claim_features)
+        return _collect(corpora, scorer, extract, claim_features, first_contact)
     finally:
         probability.load_models = loader
 
 
 def _collect(corpora: list[Path], scorer: Any, extract: Callable[..., Any],
-             claim_features: Callable[..., dict[str, float]]) -> tuple[list[dict[str, float]],
-                                                                    list[dict[str, Any]], list[str],
-                                                                    dict[str, Any]]:
+             claim_features: Callable[..., dict[str, float]],
+             first_contact: bool = True) -> tuple[list[dict[str, float]], list[dict[str, Any]], list[str],
+                                                  dict[str, Any]]:
+    from misconduct_nlp.formats import read_claims
+    from misconduct_nlp.model import Claim
+
     feats, labels, groups = [], [], []
-    counts = {"articles": 0, "claims": 0, "matched_core": 0, "false_positives": 0, "extra_left_out": 0,
-              "confidence": [], "real": []}
+    counts: dict[str, Any] = {"articles": 0, "claims": 0, "matched_core": 0, "false_positives": 0,
+                              "extra_left_out": 0, "first_contact_claims": 0, "confidence": [],
+                              "population": []}
+
+    def add(claims: list[Any], art_id: str, text: str, gold: list[dict[str, Any]], population: str) -> None:
+        preds = [c.to_dict() for c in claims]
+        m = match(scorer, [g for g in gold if g["article"] == art_id], preds)
+        for i, (c, pred) in enumerate(zip(claims, preds, strict=True)):
+            lab = label(scorer, m.get(i), pred)
+            if lab is None:
+                counts["extra_left_out"] += 1
+                continue
+            counts["matched_core" if i in m else "false_positives"] += 1
+            feats.append(claim_features(c, text))
+            labels.append(lab)
+            groups.append(art_id)  # both readings of an article are left out together
+            counts["population"].append(population)
+            counts["confidence"].append(c.confidence)
+
     for folder in corpora:
         arts, gold = corpus_articles(folder)
+        real = folder.resolve().parent == SHARED.resolve()
         for art_id, text, published in arts:
             claims = extract(text, published=published, article_id=art_id)
-            preds = [c.to_dict() for c in claims]
-            m = match(scorer, [g for g in gold if g["article"] == art_id], preds)
             counts["articles"] += 1
             counts["claims"] += len(claims)
-            for i, (c, pred) in enumerate(zip(claims, preds, strict=True)):
-                lab = label(scorer, m.get(i), pred)
-                if lab is None:
-                    counts["extra_left_out"] += 1
-                    continue
-                counts["matched_core" if i in m else "false_positives"] += 1
-                feats.append(claim_features(c, text))
-                labels.append(lab)
-                groups.append(art_id)
-                counts["real"].append(folder.resolve().parent == SHARED.resolve())
-                counts["confidence"].append(c.confidence)
+            add(claims, art_id, text, gold, "real" if real else "developed")
+        recorded = folder / FIRST_CONTACT
+        if first_contact and recorded.exists():
+            texts = {a[0]: a[1] for a in arts}
+            by_article: dict[str, list[Any]] = {}
+            for row in read_claims(recorded):
+                by_article.setdefault(str(row.get("article")), []).append(Claim.from_dict(row))
+            for art_id, claims in by_article.items():
+                if art_id in texts:
+                    counts["first_contact_claims"] += len(claims)
+                    add(claims, art_id, texts[art_id], gold, "first_contact")
     return feats, labels, groups, counts
 
 
@@ -273,15 +299,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "misconduct_nlp" / "data" / "probability.json")
     ap.add_argument("--plot", type=Path, default=ROOT / "docs" / "img" / "reliability.png")
     ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--no-first-contact", action="store_true",
+                    help=f"ignore the corpora's {FIRST_CONTACT} records (fit on today's claims only)")
     a = ap.parse_args(argv)
     corpora = a.corpus or [SHARED / "seeds", SHARED / "dev"]
     scorer = load_scorer(a.scorer)
-    feats, labels, groups_l, counts = collect(corpora, scorer)
+    feats, labels, groups_l, counts = collect(corpora, scorer, not a.no_first_contact)
     if not feats:
         sys.exit("no labelled claims: check the corpus folders")
     groups = np.array(groups_l)
     conf = np.array(counts.pop("confidence"))
-    real = np.array(counts.pop("real"), dtype=bool)  # claims of the real articles (../shared)
+    population = np.array(counts.pop("population"))
     models: dict[str, Any] = {}
     cv: dict[str, Any] = {}
     for name, names in MODEL_FEATURES.items():
@@ -303,10 +331,12 @@ def main(argv: list[str] | None = None) -> int:
                         "lambda": lam, "n": len(rows), "right": int(y.sum())}
         if name == "claim":
             claim_y = y
-            if real.any():
-                # the issue's figures: the real articles (seeds and dev) pooled, each predicted
-                # by the models fitted without it
-                cv["claim_real_articles"] = {k: v for k, v in calibration(p[real], y[real]).items()}
+            # the figures of each population, each article predicted by the models fitted
+            # without it (the issue's figures: the real articles, seeds and dev, pooled)
+            pop = population[rows]
+            for name_p in POPULATIONS:
+                if (pop == name_p).any():
+                    cv[f"claim_{name_p}"] = calibration(p[pop == name_p], y[pop == name_p])
     cv["confidence_as_probability"] = {k: v for k, v in calibration(conf, claim_y).items() if k != "bands"}
     out = {
         "description": "Logistic regressions for misconduct_nlp.probability: "
@@ -330,11 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"leave-one-article-out: ECE {c['ece']:.3f}; p >= {HIGH}: {c['high_n']} claims "
           f"({c['high_fraction']:.1%} of all), {high_right:.1%} right; "
           f"log loss {c['log_loss']:.3f} (lambda {models['claim']['lambda']})")
-    if "claim_real_articles" in cv:
-        r = cv["claim_real_articles"]
-        rr = r["high_share_right"] if r["high_share_right"] is not None else float("nan")
-        print(f"  of which the real articles (../shared): {r['n']} claims, right {r['share_right']:.1%}; "
-              f"ECE {r['ece']:.3f}; p >= {HIGH}: {r['high_n']} ({r['high_fraction']:.1%}), {rr:.1%} right")
+    for name_p, what in POPULATIONS.items():
+        if f"claim_{name_p}" in cv:
+            r = cv[f"claim_{name_p}"]
+            rr = r["high_share_right"] if r["high_share_right"] is not None else float("nan")
+            print(f"  {what}: {r['n']} claims, right {r['share_right']:.1%}; ECE {r['ece']:.3f}; "
+                  f"p >= {HIGH}: {r['high_n']} ({r['high_fraction']:.1%}), {rr:.1%} right")
     cc = cv["confidence_as_probability"]
     print(f"confidence read as a probability: ECE {cc['ece']:.3f}")
     for name in MODEL_FEATURES:

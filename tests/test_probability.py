@@ -215,6 +215,12 @@ def test_fit_script_runs_on_a_tiny_corpus(tmp_path):
             row("a2", "received 310 complaints", 310, "reported", "essex", y20, subject=None),
             row("a3", "suspended 8 officers", 8, "suspended", "dorset", y19)]
     (corpus / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    # a recorded first contact: a1 as an older extractor read it, every force wrong
+    first = [c.to_dict() for c in extract(articles["a1"], published="2022-01-10", article_id="a1")]
+    for r in first:
+        r["force"] = {**r["force"], "id": "essex", "name": "Essex Police"}
+    (corpus / "first_contact.jsonl").write_text("".join(json.dumps(r) + "\n" for r in first),
+                                                encoding="utf-8")
     out = tmp_path / "p.json"
     assert fit.main(["--corpus", str(corpus), "--scorer", str(SCORER), "--out", str(out), "--no-plot"]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -223,6 +229,16 @@ def test_fit_script_runs_on_a_tiny_corpus(tmp_path):
     assert data["fitted_on"]["labelled"] == data["models"]["claim"]["n"]
     assert parse_models(data).keys() == set(MODELS)
     assert 0 <= data["cv"]["claim"]["ece"] <= 1
+    assert data["fitted_on"]["first_contact_claims"] == len(first)
+    assert data["cv"]["claim_first_contact"]["n"] == len(first)
+    assert data["cv"]["claim_first_contact"]["share_right"] == 0.0
+    assert data["cv"]["claim_developed"]["share_right"] > 0.0
+    cv = data["cv"]
+    assert cv["claim"]["n"] == cv["claim_first_contact"]["n"] + cv["claim_developed"]["n"]
+    assert fit.main(["--corpus", str(corpus), "--scorer", str(SCORER), "--out", str(out), "--no-plot",
+                     "--no-first-contact"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["fitted_on"]["first_contact_claims"] == 0 and "claim_first_contact" not in data["cv"]
     from misconduct_nlp import probability
     assert probability.load_models is load_models  # the script put the real loader back
 
