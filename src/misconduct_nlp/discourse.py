@@ -52,6 +52,7 @@ _UNANCHORED_RE = re.compile(
     r"(?:period\s+of\s+)?(?:(?P<n>\w+)[-\s]+)?(?P<unit>year|month|decade)s?(?:[-\s]+long)?(?:\s+period)?$",
     re.IGNORECASE)
 _PAST_RE = re.compile(r"\b(?:past|last|previous)\s+(?:\w+\s+)?(?:years?|months?|decade)\b", re.IGNORECASE)
+_RELATIVE_RE = re.compile(r"\b(?:past|last|previous|this)\s+(?:\w+\s+)?(?:years?|months?)\b", re.IGNORECASE)
 _COVERED_RE = re.compile(r"^\s*(?:covered\s+by|of\s+the\s+(?:figures|data|request|foi|statistics)|"
                          r"in\s+question|the\s+figures\s+cover)", re.IGNORECASE)
 SNAPSHOT_BEFORE = (("end", "of"), ("as", "at"), ("as", "of"), ("start", "of"), ("beginning", "of"))
@@ -475,6 +476,7 @@ class ArticleAttribution:
             self.main = Frame(force=sole).tagged("frame", "single_force_area")
         self.frame = self.main
         self.period_rule = "first_stated_period"
+        self.period_from_top = False  # the period frame is the one the article's top stated
         self.hold_period = False  # set for a sentence whose periods must not move the frame
         self._periods_cache: tuple[tuple[int, int], tuple[list[Span], list[int], bool]] | None = None
         self.doc._.frame = self.article
@@ -930,6 +932,7 @@ class ArticleAttribution:
                     self.history.append(ref)
                     if self.period is None and seeds:
                         self.period = ref
+                        self.period_from_top = sent.start_char < self.top
 
     def holds_frame(self, num: Span, period: PeriodRef, compared: bool) -> bool:
         """True when a figure's stated period must not become the frame: the sentence compares
@@ -979,8 +982,36 @@ class ArticleAttribution:
             # "34 in 2018/19, up from 19 in 2015/16", "In 2012 alone, 37 ...": the endpoints of a
             # series or a part of the window, not a new frame (a bare "in two years" with no
             # window of its length gives way)
+            self._restate_top(stated)
             return
         own = [p for p in stated if not _PREVIOUS_RE.search(p.text)]
         if len({(p.start, p.end) for p in own}) == 1:
+            same = self.period is not None and (own[0].start, own[0].end, own[0].text) == (
+                self.period.start, self.period.end, self.period.text)
             self.period = own[0]
             self.period_rule = "last_stated_period"
+            self.period_from_top = self.period_from_top and same  # the top's figure restating it
+        else:
+            self._restate_top(stated)
+
+    def _restate_top(self, stated: list[PeriodRef]) -> None:
+        """``top_period_restated``: the top's loose relative period ("received more than 1,000
+        complaints last year") gives way to the body's precise statement of the same span
+        ("1,046 complaints in 2018/19, compared with 838 in 2014/15"), even in a sentence whose
+        periods would not otherwise move the frame: the period that overlaps the top's, of about
+        its length, stated outright."""
+        frame = self.period
+        if not self.period_from_top or frame is None or not (frame.start and frame.end) \
+                or not _RELATIVE_RE.search(frame.text):
+            return
+        length = _months(frame.end) - _months(frame.start)
+        for p in stated:
+            if not (p.start and p.end) or _RELATIVE_RE.search(p.text) or _PREVIOUS_RE.search(p.text):
+                continue
+            overlap = (min(_months(p.end), _months(frame.end))
+                       - max(_months(p.start), _months(frame.start)) + 1)
+            if overlap >= 3 and abs(_months(p.end) - _months(p.start) - length) <= 3:
+                self.period = replace(p, inherited=False)
+                self.period_rule = "top_period_restated"
+                self.period_from_top = False
+                return
