@@ -268,6 +268,17 @@ def _is_total_of_part(doc, r: Reading) -> bool:
         and (low[i - 3] in ("half", "third", "quarter", "fifth", "tenth") or doc[i - 3].like_num)
 
 
+def _circumstance(low: list[str], t: Term, after: int) -> bool:
+    """True for an outcome named after a preposition of circumstance ("during arrest", "after
+    their arrest"), past token ``after``: when the thing counted happened, not what happened to it
+    (the figure's own noun comes first: "complaints about force used during arrest")."""
+    nominal = t.noun or not t.text.lower().endswith(("ed", "ing"))  # not "after being arrested"
+    k = t.start - 1
+    if k > after and low[k] in DETERMINERS:
+        k -= 1
+    return nominal and k > after and low[k] in CIRCUMSTANCE
+
+
 def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted: frozenset[str],
                   starts: list[int] | None = None) -> None:
     tt = token_table(doc)
@@ -298,7 +309,10 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
         # with a figure of its own governs that figure
         theirs = [t for t in fwd if t.start > own.end + 1 and not t.noun
                   and tt.lower[t.start - 1] in COORD and t.end < sent_end and doc[t.end].like_num]
-        fwd = [t for t in fwd if t not in about and t not in theirs]
+        # "1,102 allegations related to the use of force during arrest or detention": an outcome
+        # noun after a preposition of circumstance says when the thing counted happened
+        fwd = [t for t in fwd if t not in about and t not in theirs
+               and not _circumstance(tt.lower, t, own.end)]
     # "61 of the officers who resigned before a hearing", "were sacked after misconduct
     # hearings": an outcome after a preposition is the occasion of the verb before it
     occasion = [t2 for k, t2 in enumerate(fwd) for t1 in fwd[:k]
@@ -424,7 +438,16 @@ ASIDE_MARKS = frozenset({",", "–", "—"})
 REPORTING = frozenset({"said", "says", "show", "shows", "showed", "found", "revealed", "reveal", "reveals"})
 GAP_LINKS = frozenset({"while", "whereas", "whilst"})
 GAPPED_AFTER = frozenset({".", ",", ";", ")", "and", "in", "while", "whereas", "respectively"})
+#: The two words before a figure that give the earlier level a later one is set against
+#: ("131, up from 87", "compared with 22 in 2015/16").
+EARLIER_CUES = frozenset({("up", "from"), ("down", "from"), ("compared", "with"), ("compared", "to"),
+                          ("rising", "from"), ("rose", "from"), ("fell", "from"), ("falling", "from"),
+                          ("increase", "from"), ("decrease", "from"), ("rise", "from"), ("fall", "from")})
 ABOUT_WORDS = frozenset({"into", "against", "about", "involving", "concerning", "relating", "regarding"})
+#: Prepositions after which an outcome noun is the circumstance of what is counted ("complaints
+#: about force used during arrest", "injuries on arrest"), not what happened to it.
+CIRCUMSTANCE = frozenset({"during", "upon", "after", "following"})
+DETERMINERS = frozenset({"a", "an", "the", "their", "his", "her", "its"})
 RELATIVE_WORDS = frozenset({"that", "which", "who", "it", "they", "we", "he", "she", "were", "was", "had",
                             "been", "has", "have", "being"})
 RELATIVE_PRONOUNS = frozenset({"who", "that"})
@@ -716,9 +739,30 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
                 best = max(label, key=lambda t: t.strength)
                 r.measure, r.measure_text, r.strength = best.label, best.text, max(best.strength, 1)
     if context is not None:
-        for r in readings:
+        series: set[int] = set()  # figures that named what they count, or follow one that did
+        for k, r in enumerate(readings):
             if r.measure is None or (r.strength <= 0 and not r.counted_noun):
-                r.measure, r.measure_text, r.strength = context[0], context[1], 0
+                sib = readings[k - 1] if k else None
+                if sib is not None and sib.measure is not None \
+                        and (sib.counted_noun or sib.strength >= 1 or k - 1 in series) \
+                        and any(w in COORD or w == "," for w in low[sib.num.end:r.num.start]):
+                    series.add(k)
+                    # "Among the cases were 34 involving allegations of abuse, up from 27 the year
+                    # before, and 19 in which ...": figures in a series with one that names what
+                    # it counts count the same, whatever the sentence before was about
+                    r.measure, r.measure_text, r.strength = sib.measure, sib.measure_text, 0
+                else:
+                    r.measure, r.measure_text, r.strength = context[0], context[1], 0
+    # "1,102 allegations ..., an increase from 987 the previous year": the earlier level counts
+    # what the level set against it counts
+    for k in range(1, len(readings)):
+        r = readings[k]
+        if r.strength <= 0 and not r.counted_noun and r.num.start >= 2 \
+                and (low[r.num.start - 2], low[r.num.start - 1]) in EARLIER_CUES:
+            level = next((p for p in reversed(readings[:k]) if p.measure is not None), None)
+            if level is not None:
+                r.measure, r.measure_text = level.measure, level.measure_text
+                r.strength = min(level.strength, 0)
     if _is_sentence_anaphoric(sent):
         for r in readings:
             r.anaphoric = True

@@ -19,7 +19,7 @@ from ..discourse import ArticleAttribution, Frame
 from ..doccache import doc_text, drop_cache, first_content, span_index, span_text, token_table
 from ..model import Claim, PeriodRef, TextSpan
 from ..probability import assign_probabilities
-from ..reading import BREAKDOWN_NOUNS, Reading, counted_nouns, read_sentence, refers_back, terms
+from ..reading import BREAKDOWN_NOUNS, EARLIER_CUES, Reading, counted_nouns, read_sentence, refers_back, terms
 from .numbers import CLAIM_KINDS, rate_unit
 from .sentencizer import is_furniture
 
@@ -187,9 +187,6 @@ def take_totals(doc: Doc, readings: list[Reading], claims: _Claims) -> None:
             r.measure, r.measure_text = last.measure, last.measure_text
 
 
-EARLIER_CUES = (("up", "from"), ("down", "from"), ("compared", "with"), ("compared", "to"),
-                ("rising", "from"), ("rose", "from"), ("fell", "from"), ("falling", "from"),
-                ("increase", "from"), ("decrease", "from"), ("rise", "from"), ("fall", "from"))
 
 
 def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
