@@ -173,6 +173,18 @@ def _match_seq(low: list[str], i: int, seq: tuple[str, ...]) -> bool:
     return tuple(low[i:i + len(seq)]) == seq
 
 
+def _phone_groups(text, ws, start: int, end: int) -> bool:
+    """True for a group of digits in a run of digit groups that opens with a dialling code
+    ("028", "0800", "01632"): a phone number, whichever of its groups this is."""
+    i = start
+    while i > 0 and text[i - 1].isdigit() and ws[i - 1]:
+        i -= 1
+    j = end
+    while j < len(text) and text[j].isdigit() and ws[j - 1]:
+        j += 1
+    return j - i >= 2 and text[i].startswith("0") and 3 <= len(text[i]) <= 5
+
+
 def _name_word(word: str) -> bool:
     """A capitalised or camel-case word ("FTSE", "Game", "iPhone", "S&P"), not a number."""
     core = word.replace("&", "")
@@ -451,6 +463,8 @@ class NumberFinder:
             return "ID"
         if num.raw == "digits" and first.startswith("0") and len(first) >= 4:
             return "ID"
+        if num.raw == "digits" and first.isdigit() and _phone_groups(text, ws, num.start, num.end):
+            return "ID"  # "028 9082 8600", "0800 555 111": a phone number's groups
         if num.raw == "digits" and "." in first and after in ("am", "pm"):
             return "ID"
         # dates: "12 April", "June 2020", "April 12"
