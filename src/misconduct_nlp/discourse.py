@@ -477,6 +477,7 @@ class ArticleAttribution:
         self.frame = self.main
         self.period_rule = "first_stated_period"
         self.period_from_top = False  # the period frame is the one the article's top stated
+        self.compared: list[Frame] = []  # the sentence's national figures set against the force's
         self.hold_period = False  # set for a sentence whose periods must not move the frame
         self._periods_cache: tuple[tuple[int, int], tuple[list[Span], list[int], bool]] | None = None
         self.doc._.frame = self.article
@@ -617,9 +618,13 @@ class ArticleAttribution:
         return Frame(force=force, region=f.region).tagged("frame", "previous_sentence_frame")
 
     def after_sentence(self, sent: Span, stated: list[Frame]) -> None:
-        """Move the frame after a sentence whose figures stated ``stated`` frames."""
+        """Move the frame after a sentence whose figures stated ``stated`` frames; a national
+        figure set against the force's ("compared with a national average of 3.1", noted in
+        ``compared``) is a comparison and does not move it."""
         self._see_forces(sent, stated)
-        keys = {(f.force.id if f.force else None, f.region) for f in stated}
+        compared, self.compared = self.compared, []
+        keys = {(f.force.id if f.force else None, f.region) for f in stated
+                if not any(f is c for c in compared)}
         if self.article.scope == "national":
             # a national article: a figure for one force or area is an example, not a new frame
             self.frame = self.main
@@ -632,8 +637,12 @@ class ArticleAttribution:
         elif len(keys) > 1:
             self.frame = self.main
         elif self.main.force is not None:
+            first = first_content(sent)
             for sp in self.index.within("forces", sent.start, sent.end):
-                if sp.label_ == "FORCE" and sp._.force and sp._.force.id == self.main.force.id:
+                # the force named outright, or bare as the sentence's subject ("Merseyside
+                # carried out 43,210 searches during the year")
+                if sp._.force and sp._.force.id == self.main.force.id \
+                        and (sp.label_ == "FORCE" or sp.start == first):
                     self.frame = self.main
                     break
 

@@ -114,7 +114,15 @@ def continues_count(sent: Span, nums: list[Span]) -> bool:
     for n in nums:
         if n.end in nouns or (n.end < sent.end and low[n.end] in ("of", "per")):
             return False  # the figure counts something of its own ("5 officers", "58 complaints")
+        if n.end < sent.end and low[n.end].isalpha() and len(low[n.end]) > 3 and low[n.end] not in LINK_WORDS:
+            return False  # ... or something that is no outcome at all ("carried out 43,210 searches")
     return True
+
+
+#: Words that may follow a bare figure going on through forces or years ("58 during 2019",
+#: "44 while Essex ...") without being what it counts.
+LINK_WORDS = frozenset({"during", "while", "whereas", "compared", "against", "after", "before", "with",
+                        "from", "over", "since", "that", "then", "this", "last", "when", "each", "apiece"})
 
 
 def _total_before(doc: Doc, num: Span) -> bool:
@@ -572,7 +580,12 @@ class ClaimBuilder:
         frame = att.force_for(sent, num, r.left, r.right, r.bracketed)
         if frame is not None:
             stated_frames.append(frame)
-        elif r.anaphoric and prev is not None and not sums_up(sent):
+            if frame.rule == "national_figure" and att.is_comparison(num, r.left):
+                att.compared.append(frame)  # "compared with a national average of 3.1"
+        elif r.anaphoric and prev is not None and not sums_up(sent) \
+                and not (num._.unit == "count" and prev.unit.startswith("per_")):
+            # (a count is no part of a rate: "compared with a national average of 3.1 per 1,000.
+            # The figures show 186 of the force's allegations ...")
             # "Of these, 12 were upheld": the same force or area as the figure referred to
             force = replace(prev.force, inherited=True) if prev.force else None
             frame = Frame(force=force, region=prev.region).tagged("previous_claim", "part_of_previous")
