@@ -21,6 +21,7 @@ writes these figures:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -632,6 +633,9 @@ def _is_sentence_anaphoric(sent: Span) -> bool:
                for k, w in enumerate(head))
 
 
+#: Prepositions that open a sentence with its period ("In 2022 the number ...", "By 2018 ...").
+TIME_OPENERS = frozenset({"in", "by", "during", "for"})
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d(?:[/-]\d\d(?:\d\d)?)?$")
 TOTAL_NOUNS = frozenset({"total", "figure", "tally", "number", "rise", "increase", "fall", "drop", "count"})
 
 
@@ -642,10 +646,29 @@ def refers_back(sent: Span) -> bool:
     if first is None:
         return False
     low = token_table(sent.doc).lower
+    first = _past_time_opener(sent, first)
     if low[first] == "the" and first + 2 < sent.end and low[first + 1] in TOTAL_NOUNS \
             and low[first + 2] != "of":
         return True
     return low[first] in ANAPHORIC_STARTS or _is_sentence_anaphoric(sent)
+
+
+def _past_time_opener(sent: Span, first: int) -> int:
+    """The token after a period phrase opening the sentence ("In 2022 the number climbed to
+    52", "By 2018 the figure had risen to 178", "By the end of 2018 it held 312 names"), or
+    ``first`` when the sentence opens otherwise."""
+    low = token_table(sent.doc).lower
+    if low[first] not in TIME_OPENERS:
+        return first
+    ends = [sp.end for sp in span_index(sent.doc).within("periods", first, min(sent.end, first + 6))
+            if sp.start <= first + 4]
+    # a year the period grammar leaves alone ("By 2018", a point in time)
+    ends += [k + 1 for k in range(first + 1, min(sent.end, first + 5)) if _YEAR_TOKEN.match(low[k])]
+    for end in sorted(ends)[:1]:
+        k = end + (end < sent.end and low[end] == ",")
+        if k < sent.end:
+            return k
+    return first
 
 
 def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None = None,
