@@ -217,6 +217,18 @@ def _shift_year(d: date, years: int) -> date:
         return d.replace(year=d.year + years, day=28)
 
 
+#: Verbs by which a relative clause gives the span of the data ("which cover the 12 months ...").
+COVER_VERBS = frozenset({"cover", "covers", "covered", "covering", "run", "runs", "span", "spans", "relate",
+                         "relates", "date", "dates"})
+
+
+def _share_of_total(low: list[str], k: int) -> bool:
+    """True for the "national" of "2.6 per cent of the national total": the figure is the
+    force's share of all forces' figure, not the national figure."""
+    return k >= 2 and low[k - 2:k] == ["of", "the"] and k + 1 < len(low) \
+        and low[k + 1] in ("total", "figure", "tally", "number")
+
+
 def _months(d: date) -> int:
     return d.year * 12 + d.month
 
@@ -588,7 +600,8 @@ class ArticleAttribution:
         """True for a clause that calls its figure national ("nationally", "the national average")."""
         low = token_table(self.doc).lower
         return any(low[k] in ("nationally", "nationwide")
-                   or (low[k] == "national" and k + 1 < right and low[k + 1] in NATIONAL_NOUNS)
+                   or (low[k] == "national" and k + 1 < right and low[k + 1] in NATIONAL_NOUNS
+                       and not _share_of_total(low, k))
                    for k in range(left, right))
 
     def _force_list(self, forces: list[Span], start: list[Span]) -> set[str]:
@@ -819,12 +832,31 @@ class ArticleAttribution:
         if cached is not None and cached[0] == key:
             return cached[1]
         spans = [sp for sp in self.index.within("periods", sent.start, sent.end)
-                 if not (self.windows and self.snapshot(sp))]
+                 if not (self.windows and self.snapshot(sp)) and not self._in_relative_aside(sp, sent)]
         ordered = all(a.start < a.end <= b.start for a, b in zip(spans, spans[1:], strict=False)) and \
             all(sp.start < sp.end for sp in spans[-1:])
         value = (spans, [sp.start for sp in spans], ordered)
         self._periods_cache = (key, value)
         return value
+
+    def _in_relative_aside(self, sp: Span, sent: Span) -> bool:
+        """True for a period inside an aside between commas that opens with "which" or "who"
+        and holds no figure ("The Elizabeth line, which opened fully only in May 2022, accounted
+        for 19"): the date of what the noun did, not the span of any figure."""
+        doc, low = self.doc, token_table(self.doc).lower
+        k = sp.start - 1
+        while k > sent.start and k > sp.start - 12 and low[k] != ",":
+            k -= 1
+        if low[k] != "," or k + 1 >= sp.start or low[k + 1] not in ("which", "who"):
+            return False
+        if (k > sent.start and low[k - 1] in DATA_WORDS) or (k + 2 < sp.start and low[k + 2] in COVER_VERBS):
+            return False  # "The statistics, which cover the 12 months to March 2024, ...": the data's span
+        j = sp.end
+        while j < sent.end and j < sp.end + 8 and low[j] != ",":
+            j += 1
+        if j >= sent.end or low[j] != ",":
+            return False
+        return not any(doc[i].like_num for i in range(k + 1, j) if not (sp.start <= i < sp.end))
 
     def _outward(self, spans: list[Span], starts: list[int], num: Span,
                  owned_by_later: Callable[[int], bool] | None) -> Iterator[Span]:
