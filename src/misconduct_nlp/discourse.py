@@ -284,6 +284,9 @@ class ArticleFrame:
 
 ASIDE_WORDS = frozenset({"while", "whereas", "whilst", "compared", "than", "like", "including", "include",
                          "included", "example", "instance", "unlike", "matching", "e.g."})
+#: Words after a force named in the top that rank it among others ("Met tops the table with
+#: 412", "the Met leads the list"): the story is about all of them, the force is its example.
+RANKED_AFTER = frozenset({"tops", "topped", "top", "leads", "led", "heads", "headed"})
 HEADLINE_NATIONAL = frozenset({"forces", "nationwide", "national", "nationally", "countrywide"})
 _NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
                       r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:|"
@@ -368,6 +371,10 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
         words = low[max(sentence_start(doc, sp.start), sp.start - 5):sp.start]
         return any(w in ASIDE_WORDS for w in words)
 
+    def ranked(sp: Span) -> bool:
+        # "Met tops the table with 412 officers", "the Met leads the list": one of many forces
+        return sp.end < len(low) and low[sp.end] in RANKED_AFTER
+
     furniture_paras: dict[tuple[int, int], bool] = {}  # a paragraph is looked at once
 
     def furniture_line(sp: Span) -> bool:  # a byline or dateline ("Tuesday 11 February 2025 06:00, UK")
@@ -413,7 +420,7 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
     if len({sp._.force.id for sp in head_forces}) == 1 and not head_regions:
         set_force(head_forces[0], "headline_force")
         return frame
-    top_forces = [sp for sp in forces if sp.start_char < top and sp.label_ == "FORCE"]
+    top_forces = [sp for sp in forces if sp.start_char < top and sp.label_ == "FORCE" and not ranked(sp)]
     top_regions = [sp for sp in regions if sp.start_char < top]
     first_force = top_forces[0].start_char if top_forces else top
     if top_regions and top_regions[0].start_char < first_force:
