@@ -935,7 +935,7 @@ class ArticleAttribution:
         """ "sacking 131 officers, up from 87": a year-long period a year back, else None."""
         doc = self.doc
         i = num.start
-        prev = token_table(doc).lower[max(0, i - 3):i]
+        prev = [w for w in token_table(doc).lower[max(0, i - 4):i] if w != ","]  # "rose, from 634 to 751"
         if not (len(prev) >= 2 and prev[-1] in ("from", "with") and
                 (prev[-2] in CHANGE_VERBS or prev[-2] in COMPARED)):
             return None
