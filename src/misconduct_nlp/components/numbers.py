@@ -173,6 +173,11 @@ def _match_seq(low: list[str], i: int, seq: tuple[str, ...]) -> bool:
     return tuple(low[i:i + len(seq)]) == seq
 
 
+#: Identifier prefixes that may also stand before a count ("the number 40", "a figure of 12",
+#: "top 10").
+_COUNTING_PREFIXES = frozenset({"no", "number", "year", "top", "figure", "level", "act"})
+
+
 def _phone_groups(text, ws, start: int, end: int) -> bool:
     """True for a group of digits in a run of digit groups that opens with a dialling code
     ("028", "0800", "01632"): a phone number, whichever of its groups this is."""
@@ -344,6 +349,9 @@ class NumberFinder:
         j = num.end
         if num.fixed or j >= len(low) or low[j] not in self.t["proportion_starts"]:
             return
+        before = low[num.start - 1] if num.start > 0 else None
+        if before in self.t["id_prefixes"] and before not in _COUNTING_PREFIXES:
+            return  # "used regulation 13 in 268 of the 412 dismissals": a name, then a count
         for seq in self.t["proportion_links"]:
             if _match_seq(low, j, seq):
                 k = j + len(seq)
@@ -445,8 +453,7 @@ class NumberFinder:
             return "AGE"
         # identifiers: channel 276, section 3, No. 10, 999 calls, phone numbers, Covid-19
         if before is not None:
-            if before in t["id_prefixes"] and before not in ("no", "number", "year", "top",
-                                                             "figure", "level", "act"):
+            if before in t["id_prefixes"] and before not in _COUNTING_PREFIXES:
                 return "ID"
             if text[b1] in ("No", "Number", "no", "number") and (text[b1][0].isupper() or ws[b1] == ""):
                 return "ID"
@@ -472,8 +479,8 @@ class NumberFinder:
             return "YEAR" if 1900 <= num.value <= 2100 else "DATE"
         # years: 2009, 2019/20, 2021-22, 2018-2021
         if num.raw == "digits" and "," not in first and "." not in first and 1900 <= num.value <= 2100 \
-                and num.end == num.start + 1 and num.end not in nouns:
-            return "YEAR"
+                and num.end == num.start + 1 and (num.end not in nouns or not low[num.end].endswith("s")):
+            return "YEAR"  # (a count of 2,013 needs a plural: "in 2013 warning that ..." is a year)
         if "/" in first or (prev is not None and prev.kind in ("YEAR", "DATE") and before is not None
                             and text[b1] in ("-", "/", "–") and prev.end == num.start - 1
                             and (prev.kind == "DATE" or _range_end(prev.value, first, num.end in nouns))):
