@@ -9,6 +9,7 @@ article's frame (:mod:`misconduct_nlp.attribution`).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -195,6 +196,39 @@ def take_totals(doc: Doc, readings: list[Reading], claims: _Claims) -> None:
             r.measure, r.measure_text = last.measure, last.measure_text
 
 
+
+
+#: Irregular past forms of the verbs news copy uses with figures, for :func:`_verb_stem`.
+_IRREGULAR = {"held": "hold", "made": "make", "took": "take", "brought": "bring", "gave": "give",
+              "saw": "see", "had": "have", "has": "have", "got": "get"}
+
+
+def _verb_stem(word: str) -> str:
+    """A crude stem that makes "held"/"holding", "dismissed"/"dismissing" the same verb."""
+    w = _IRREGULAR.get(word, word)
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            break
+    return _IRREGULAR.get(w, w)
+
+
+def _same_verb_claim(doc: Doc, num: Span, claims: list[Claim], sentence_start: int) -> Claim | None:
+    """The claim of the sentence starting at ``sentence_start`` whose figure follows the verb
+    that comes right before ``num`` ("holding 583 hearings ... Greater Manchester police held
+    131"), or None."""
+    tt = token_table(doc)
+    k = num.start - 1
+    if k < 0 or not tt.text[k].isalpha():
+        return None
+    verb = _verb_stem(tt.lower[k])
+    for c in reversed(claims):
+        if c.sentence.start != sentence_start:
+            break
+        i = bisect_left(tt.idx, c.span.start)
+        if 0 < i < len(tt.idx) and tt.idx[i] == c.span.start and _verb_stem(tt.lower[i - 1]) == verb:
+            return c
+    return None
 
 
 def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
@@ -495,8 +529,12 @@ class ClaimBuilder:
             if context is None and prev_claim is not None and figures_gave_claims \
                     and (ranks_on(sent, nums) or continues_count(sent, nums)):
                 # "The Met had the most, 412, followed by West Midlands Police with 96": a
-                # breakdown of the figures just given counts what they count
-                context = (prev_claim.measure, prev_claim.measure_text or "")
+                # breakdown of the figures just given counts what they count; "... holding 583
+                # hearings and dismissing 247 officers. Greater Manchester police held 131": the
+                # one whose verb the sentence repeats
+                same = _same_verb_claim(doc, nums[0], claims, prev_claim.sentence.start)
+                cont = same or prev_claim
+                context = (cont.measure, cont.measure_text or "")
             if context is None and not span_index(doc).within("measures", sent.start, sent.end) \
                     and not any(_earlier_total(doc, n, claims) for n in nums):
                 # a figure's measure comes from the sentence's outcome terms, from the context or
