@@ -314,6 +314,12 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
         # noun after a preposition of circumstance says when the thing counted happened
         fwd = [t for t in fwd if t not in about and t not in theirs
                and not _circumstance(tt.lower, t, own.end)]
+    elif r.num.end + 2 < sent_end and tt.lower[r.num.end] == "of" \
+            and tt.lower[r.num.end + 1] in PARTITION_DETS:
+        # "38 of those referrals involved allegations of assault during arrest"
+        base = next((t for t in fwd if t.noun and t.start == r.num.end + 2), None)
+        if base is not None:
+            fwd = [t for t in fwd if not _circumstance(tt.lower, t, base.end)]
     # "61 of the officers who resigned before a hearing", "were sacked after misconduct
     # hearings": an outcome after a preposition is the occasion of the verb before it
     occasion = [t2 for k, t2 in enumerate(fwd) for t1 in fwd[:k]
@@ -445,6 +451,8 @@ EARLIER_CUES = frozenset({("up", "from"), ("down", "from"), ("compared", "with")
                           ("rising", "from"), ("rose", "from"), ("fell", "from"), ("falling", "from"),
                           ("increase", "from"), ("decrease", "from"), ("rise", "from"), ("fall", "from")})
 ABOUT_WORDS = frozenset({"into", "against", "about", "involving", "concerning", "relating", "regarding"})
+#: Determiners of a partition's base ("38 of those referrals", "12 of the complaints").
+PARTITION_DETS = frozenset({"the", "those", "these", "its", "their"})
 #: Prepositions after which an outcome noun is the circumstance of what is counted ("complaints
 #: about force used during arrest", "injuries on arrest"), not what happened to it.
 CIRCUMSTANCE = frozenset({"during", "upon", "after", "following"})
