@@ -284,9 +284,11 @@ class ArticleFrame:
 
 ASIDE_WORDS = frozenset({"while", "whereas", "whilst", "compared", "than", "like", "including", "include",
                          "included", "example", "instance", "unlike", "matching", "e.g."})
-#: Words after a force named in the top that rank it among others ("Met tops the table with
-#: 412", "the Met leads the list"): the story is about all of them, the force is its example.
-RANKED_AFTER = frozenset({"tops", "topped", "top", "leads", "led", "heads", "headed"})
+#: Words after a force named in the headline or top that rank it among others or make it a
+#: part of all ("Met tops the table with 412", "as Met accounts for almost a quarter"): the
+#: story is about all of them, the force is its example.
+RANKED_AFTER = frozenset({"tops", "topped", "top", "leads", "led", "heads", "headed", "accounts", "accounted",
+                          "accounting"})
 HEADLINE_NATIONAL = frozenset({"forces", "nationwide", "national", "nationally", "countrywide"})
 _NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
                       r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:|"
@@ -408,7 +410,8 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
         return named_regions[0] if named_regions else None
 
     _frame_subject(frame, index, top, quoted)
-    head_forces = [sp for sp in forces if sp.start_char < headline_end and sp.label_ == "FORCE"]
+    head_forces = [sp for sp in forces
+                   if sp.start_char < headline_end and sp.label_ == "FORCE" and not ranked(sp)]
     head_regions = [sp for sp in regions if sp.start_char < headline_end]
     head_tokens = bisect_left(token_table(doc).idx, headline_end)
     if not head_forces and any(w in HEADLINE_NATIONAL for w in low[:head_tokens]):
@@ -565,7 +568,12 @@ class ArticleAttribution:
                 return Frame(force=_force_ref(before[-1])).tagged("clause", "bracket_force")
         # every force mention is a candidate: a bare place is marked only where the force finder
         # saw a force context ("In Cumbria, where nine officers were accused", "Thames Valley: 40")
-        explicit = forces
+        # a force after the figure that is ranked or a part of it ("climb to 461 as Met accounts
+        # for almost a quarter", "..., with the Met accounting for more than a quarter") is not
+        # the figure's
+        explicit = [sp for sp in forces
+                    if not (sp.start >= num.end and sp.end < len(low) and low[sp.end] in RANKED_AFTER)]
+        forces = explicit
         # "Cleveland Police in the north-east of England logged ...": the area locates the force
         regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in explicit)]
         cands = [(sp, "force") for sp in explicit] + [(sp, "region") for sp in regions]
