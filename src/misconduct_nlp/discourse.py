@@ -439,7 +439,8 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
             set_force(next(sp for sp in top_forces if sp._.force.id == fid), "top_force")
             return frame
     # how many sentences name each force ("the Met, Britain's biggest force" is one)
-    named = {(sentence_start(doc, sp.start), sp._.force.id) for sp in forces if sp.label_ == "FORCE"}
+    named = {(sentence_start(doc, sp.start), sp._.force.id) for sp in forces
+             if sp.label_ == "FORCE" and not ranked(sp)}
     counts = Counter(fid for _, fid in named)
     if counts:
         (fid, n), *rest = counts.most_common()
