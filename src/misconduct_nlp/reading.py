@@ -324,7 +324,8 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
     # hearings": an outcome after a preposition is the occasion of the verb before it
     occasion = [t2 for k, t2 in enumerate(fwd) for t1 in fwd[:k]
                 if not t1.noun and t1.strength >= 1 and 0 < t2.start - t1.end <= 4
-                and any(w in PREPOSITIONS for w in tt.lower[t1.end:t2.start])]
+                and any(w in PREPOSITIONS or (w == "since" and t2.noun) for w in tt.lower[t1.end:t2.start])]
+    # ("sacked since misconduct hearings opened to the public": since when, not how)
     fwd = [t for t in fwd if t not in occasion]
     rel = [t for t in fwd if _restricts_base(tt.lower, t, counted, r.num.end)]
     if rel and (len(fwd) > len(rel) or any(not t.noun and t.strength >= 1 for t in bwd)):
