@@ -269,11 +269,16 @@ def _is_total_of_part(doc, r: Reading) -> bool:
         and (low[i - 3] in ("half", "third", "quarter", "fifth", "tenth") or doc[i - 3].like_num)
 
 
+def _nominal(t: Term) -> bool:
+    """True for a term used as a noun ("arrest", "misconduct hearings"), not a verb form."""
+    return t.noun or not t.text.lower().endswith(("ed", "ing"))
+
+
 def _circumstance(low: list[str], t: Term, after: int) -> bool:
     """True for an outcome named after a preposition of circumstance ("during arrest", "after
     their arrest"), past token ``after``: when the thing counted happened, not what happened to it
     (the figure's own noun comes first: "complaints about force used during arrest")."""
-    nominal = t.noun or not t.text.lower().endswith(("ed", "ing"))  # not "after being arrested"
+    nominal = _nominal(t)  # not "after being arrested"
     k = t.start - 1
     if k > after and low[k] in DETERMINERS:
         k -= 1
@@ -324,7 +329,8 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
     # hearings": an outcome after a preposition is the occasion of the verb before it
     occasion = [t2 for k, t2 in enumerate(fwd) for t1 in fwd[:k]
                 if not t1.noun and t1.strength >= 1 and 0 < t2.start - t1.end <= 4
-                and any(w in PREPOSITIONS or (w == "since" and t2.noun) for w in tt.lower[t1.end:t2.start])]
+                and any(w in PREPOSITIONS or (w == "since" and _nominal(t2))
+                        for w in tt.lower[t1.end:t2.start])]
     # ("sacked since misconduct hearings opened to the public": since when, not how)
     fwd = [t for t in fwd if t not in occasion]
     rel = [t for t in fwd if _restricts_base(tt.lower, t, counted, r.num.end)]
