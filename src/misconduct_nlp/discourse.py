@@ -222,6 +222,13 @@ COVER_VERBS = frozenset({"cover", "covers", "covered", "covering", "run", "runs"
                          "relates", "date", "dates"})
 
 
+def _compared_area(low: list[str], sp: Span) -> bool:
+    """True for an area named as the thing compared with ("below the average for England and
+    Wales", "higher than in Scotland")."""
+    before = low[max(0, sp.start - 3):sp.start]
+    return "than" in before or ("average" in before and before[-1] in ("for", "in", "across", "of"))
+
+
 def _share_of_total(low: list[str], k: int) -> bool:
     """True for the "national" of "2.6 per cent of the national total": the figure is the
     force's share of all forces' figure, not the national figure."""
@@ -575,8 +582,11 @@ class ArticleAttribution:
         explicit = [sp for sp in forces
                     if not (sp.start >= num.end and sp.end < len(low) and low[sp.end] in RANKED_AFTER)]
         forces = explicit
-        # "Cleveland Police in the north-east of England logged ...": the area locates the force
-        regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in explicit)]
+        # "Cleveland Police in the north-east of England logged ...": the area locates the force;
+        # "... received 186 complaints, well below the average for England and Wales": the area
+        # is the average's, when the sentence names a force
+        regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in explicit)
+                   and not (explicit and _compared_area(low, r))]
         cands = [(sp, "force") for sp in explicit] + [(sp, "region") for sp in regions]
         if not cands:
             return None
