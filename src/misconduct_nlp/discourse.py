@@ -421,7 +421,11 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
                    if sp.start_char < headline_end and sp.label_ == "FORCE" and not ranked(sp)]
     head_regions = [sp for sp in regions if sp.start_char < headline_end]
     head_tokens = bisect_left(token_table(doc).idx, headline_end)
-    if not head_forces and any(w in HEADLINE_NATIONAL for w in low[:head_tokens]):
+    head_words = low[:head_tokens]
+    compared = "than" in head_words and "forces" in head_words[head_words.index("than"):]
+    if (not head_forces or compared) and any(w in HEADLINE_NATIONAL for w in head_words):
+        # (also "The Met sacked more officers than the next nine largest forces combined": one
+        # force set against the others is a story about all of them)
         # "Police forces held 1,300 hearings": several forces together, the area named later
         frame.scope = "national"
         if named_regions:
