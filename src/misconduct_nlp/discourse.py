@@ -51,6 +51,7 @@ _UNANCHORED_RE = re.compile(
     r"^(?:over|across|in|within|during)\s+(?:the\s+course\s+of\s+)?(?:just\s+|only\s+)?(?:an?\s+|one\s+)?"
     r"(?:period\s+of\s+)?(?:(?P<n>\w+)[-\s]+)?(?P<unit>year|month|decade)s?(?:[-\s]+long)?(?:\s+period)?$",
     re.IGNORECASE)
+_SINCE_RE = re.compile(r"^\s*(?:ever\s+)?since\b", re.IGNORECASE)
 _PAST_RE = re.compile(r"\b(?:past|last|previous)\s+(?:\w+\s+)?(?:years?|months?|decade)\b", re.IGNORECASE)
 _RELATIVE_RE = re.compile(r"\b(?:past|last|previous|this)\s+(?:\w+\s+)?(?:years?|months?)\b", re.IGNORECASE)
 _COVERED_RE = re.compile(r"^\s*(?:covered\s+by|of\s+the\s+(?:figures|data|request|foi|statistics)|"
@@ -790,8 +791,8 @@ class ArticleAttribution:
             # "over the three years" after figures for 2020/21, 2021/22 and 2022/23: their union
             start = end = None
             for ref in reversed(self.history):
-                if not (ref.start and ref.end):
-                    continue
+                if not (ref.start and ref.end) or _SINCE_RE.match(ref.text):
+                    continue  # ("classed as serious corruption since 2017": a point, not the data)
                 start = min(start, ref.start) if start else ref.start
                 end = max(end, ref.end) if end else ref.end
                 length = _months(end) - _months(start) + 1
