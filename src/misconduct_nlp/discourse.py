@@ -513,6 +513,7 @@ class ArticleAttribution:
         self.period_rule = "first_stated_period"
         self.period_from_top = False  # the period frame is the one the article's top stated
         self.compared: list[Frame] = []  # the sentence's national figures set against the force's
+        self.listed_area: str | None = None  # the country of the forces a figure last listed together
         self.hold_period = False  # set for a sentence whose periods must not move the frame
         self._periods_cache: tuple[tuple[int, int], tuple[list[Span], list[int], bool]] | None = None
         self.doc._.frame = self.article
@@ -596,9 +597,13 @@ class ArticleAttribution:
         if not cands:
             return None
         in_clause = [c for c in cands if left <= c[0].start < right]
-        if len(self._force_list(forces, [sp for sp, kind in in_clause if kind == "force"])) >= 3:
+        listed = self._force_list(forces, [sp for sp, kind in in_clause if kind == "force"])
+        if len(listed) >= 3:
             # "logged by South Wales, Gwent, Dyfed-Powys and North Wales police": the forces together
-            return Frame(region=self.main.region).tagged("clause", "several_forces")
+            area = self.main.region or next((a for a, ids in _rule("several_forces")["areas"].items()
+                                             if listed <= set(ids)), None)
+            self.listed_area = area or self.listed_area  # what "the four forces" then names
+            return Frame(region=area).tagged("clause", "several_forces")
         # a force in a contrasting clause ("..., while the Met alone held 402") is not this figure's
         pool = in_clause or [c for c in cands if not _contrast_between(sent.doc, c[0], num)]
         if not pool:
@@ -619,7 +624,8 @@ class ArticleAttribution:
             if named:
                 region = min(named, key=lambda c: _distance(c, num))._.region
                 return Frame(region=region).tagged("sentence", "named_area_over_forces")
-            return Frame(region=self.main.region).tagged(source, "multi_force_takes_article_area")
+            area = self.main.region or self.listed_area
+            return Frame(region=area).tagged(source, "multi_force_takes_article_area")
         sole = _sole_force(sp._.region, span_text(sp))
         if sole is not None:
             # "the Police Ombudsman for Northern Ireland received 38 complaints": an area with one
@@ -636,7 +642,7 @@ class ArticleAttribution:
                    for k in range(left, right))
 
     def _force_list(self, forces: list[Span], start: list[Span]) -> set[str]:
-        """The forces of a list that begins with one of ``start`` ("South Wales, Gwent,
+        """The forces of a list that holds the first of ``start`` ("South Wales, Gwent,
         Dyfed-Powys and North Wales police"): neighbours joined by commas and "and"/"or"."""
         if not start:
             return set()
@@ -644,6 +650,13 @@ class ArticleAttribution:
         ordered = sorted(forces, key=lambda sp: sp.start)
         k = ordered.index(start[0])
         ids = {ordered[k]._.force.id}
+        j = k  # and back: "South Wales Police, Gwent Police, Dyfed-Powys Police and North Wales
+        while j > 0:  # Police recorded a combined 734", the figure's clause holding the last only
+            between = low[ordered[j - 1].end:ordered[j].start]
+            if not (0 < len(between) <= 2 and all(w in (",", "and", "or", "&") for w in between)):
+                break
+            j -= 1
+            ids.add(ordered[j]._.force.id)
         while k + 1 < len(ordered):
             between = low[ordered[k].end:ordered[k + 1].start]
             if not (0 < len(between) <= 2 and all(w in (",", "and", "or", "&") for w in between)):
