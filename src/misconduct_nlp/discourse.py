@@ -1055,12 +1055,15 @@ class ArticleAttribution:
             return False
         return bool(self.index.within("subjects", first, min(sent.end, first + 4)))
 
-    def after_period(self, stated: list[PeriodRef]) -> None:
+    def after_period(self, stated: list[PeriodRef], row: bool = False) -> None:
         """Move the period frame to the period the sentence stated for its figures, when it
         stated one (anaphoric ones included: "over the three years" then "over the same
         period"); a sentence comparing periods ("rose from 11 in 2021 to 19 last year", "up from
-        1,046 the year before") leaves the frame where it was."""
+        1,046 the year before") leaves the frame where it was, and so does a list item or table
+        row ("2022: 26 complaints": the row's year, not the article's)."""
         hold, self.hold_period = self.hold_period, False
+        if row:
+            return
         weak = self.period is not None and self.period.rule != "unanchored_takes_window" \
             and _UNANCHORED_RE.match(self.period.text) is not None
         if hold and not weak:

@@ -9,6 +9,7 @@ article's frame (:mod:`misconduct_nlp.attribution`).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
@@ -264,6 +265,19 @@ def _number(value: float) -> int | float:
     """Whole numbers as int ("7", not "7.0"), others as float."""
     value = float(value)
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def year_row(sent: Span) -> bool:
+    """True for a line that opens with a year before a colon or dash ("2022: 26 complaints",
+    "2019/20 – 412"): a row of a year-by-year list."""
+    first = first_content(sent)
+    if first is None or first + 1 >= sent.end:
+        return False
+    tt = token_table(sent.doc)
+    return bool(_YEAR_ROW.match(tt.text[first])) and tt.text[first + 1] in (":", "–", "—", "-", "|")
+
+
+_YEAR_ROW = re.compile(r"^(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?$")
 
 
 def is_list_item(sent: Span) -> bool:
@@ -593,7 +607,7 @@ class ClaimBuilder:
             link_changes(doc, made)  # the sentence's claims, completed in place
             figures_gave_claims = bool(made)
             att.after_sentence(sent, stated_frames)
-            att.after_period(stated_periods)
+            att.after_period(stated_periods, row=bullet or row or year_row(sent))
             long.after(sent)
         doc._.claims = [assign_probabilities(c, full_text) for c in claims]
         drop_cache(doc)  # the last component: the token table and span index are not needed now
