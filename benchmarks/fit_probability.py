@@ -208,7 +208,8 @@ def reliability_plot(cal: dict[str, Any], path: Path, title: str) -> bool:
     ax.plot([0, 1], [0, 1], color="#999", linestyle="--", linewidth=1, label="perfect calibration")
     xs = [b["mean_probability"] for b in cal["bands"]]
     ys = [b["share_right"] for b in cal["bands"]]
-    sizes = [20 + 4 * b["n"] for b in cal["bands"]]
+    biggest = max(b["n"] for b in cal["bands"])
+    sizes = [20 + 400 * b["n"] / biggest for b in cal["bands"]]
     ax.scatter(xs, ys, s=sizes, color="#1f5f8b", zorder=3, label="band (size: claims)")
     ax.plot(xs, ys, color="#1f5f8b", linewidth=1)
     for b, x, yv in zip(cal["bands"], xs, ys, strict=True):
