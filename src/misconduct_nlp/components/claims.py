@@ -268,8 +268,8 @@ def _number(value: float) -> int | float:
 
 
 def year_row(sent: Span) -> bool:
-    """True for a line that opens with a year before a colon or dash ("2022: 26 complaints",
-    "2019/20 – 412"): a row of a year-by-year list."""
+    """True for a line that opens with a year or a month before a colon or dash ("2022: 26
+    complaints", "2019/20 – 412", "January - two constables dismissed"): a row of a list."""
     first = first_content(sent)
     if first is None or first + 1 >= sent.end:
         return False
@@ -277,7 +277,8 @@ def year_row(sent: Span) -> bool:
     return bool(_YEAR_ROW.match(tt.text[first])) and tt.text[first + 1] in (":", "–", "—", "-", "|")
 
 
-_YEAR_ROW = re.compile(r"^(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?$")
+_YEAR_ROW = re.compile(r"^(?:(?:19|20)\d\d(?:/\d\d(?:\d\d)?)?|January|February|March|April|May|June|July"
+                       r"|August|September|October|November|December)$")
 
 
 def is_list_item(sent: Span) -> bool:
