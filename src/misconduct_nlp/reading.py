@@ -116,8 +116,20 @@ def counted_nouns(doc: Doc, key: str = "measures") -> frozenset[str]:
 
 
 def terms(sent: Span, key: str) -> list[Term]:
-    """Lexicon matches of one ``doc.spans`` group inside ``sent``, overlaps resolved longest-first."""
-    found = span_index(sent.doc).within_as(key, sent.start, sent.end, _term)  # by start, end
+    """Lexicon matches of one ``doc.spans`` group inside ``sent``, overlaps resolved longest-first.
+
+    Kept per Doc (several readers of a sentence ask): the same list each time, not to be changed.
+    """
+    index = span_index(sent.doc)
+    memo_key = ("terms", key, sent.start, sent.end)
+    found = index.memo.get(memo_key)
+    if found is None:
+        found = index.memo[memo_key] = _terms(index, key, sent.start, sent.end)
+    return found
+
+
+def _terms(index, key: str, start: int, end: int) -> list[Term]:
+    found = index.within_as(key, start, end, _term)  # by start, end
     if all(found[k].end <= found[k + 1].start for k in range(len(found) - 1)):
         return found  # no overlaps (the usual case)
     found.sort(key=lambda t: (-(t.end - t.start), -t.strength, t.start))
