@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from .doccache import doc_text, first_content, span_index, span_text, token_table
+from .extensions import span_value
 from .lexicon import parse_key
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
@@ -667,7 +668,8 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
         readings.append(r)
     # "West Yorkshire recorded 512 allegations in 2023 and South Yorkshire 274": the verb and
     # its noun left out after the next force; its figure counts what the one before did
-    force_ends = {sp.end for sp in span_index(doc).within("forces", sent.start, sent.end) if sp._.force}
+    force_ends = {sp.end for sp in span_index(doc).within("forces", sent.start, sent.end)
+                  if span_value(sp, "force")}
     for k in range(1, len(readings)):
         r, prev = readings[k], readings[k - 1]
         if r.measure is None and prev.measure is not None and r.num.start in force_ends \
