@@ -159,7 +159,10 @@ def token_table(doc: Doc) -> TokenTable:
 def first_content(sent: Span) -> int | None:
     """Position of the first token of ``sent`` that is not whitespace, or None."""
     space = token_table(sent.doc).space
-    return next((i for i in range(sent.start, sent.end) if not space[i]), None)
+    start, end = sent.start, sent.end
+    if start < end and not space[start]:
+        return start  # (the usual case)
+    return next((i for i in range(start, end) if not space[i]), None)
 
 
 def word_positions(doc: Doc, words: frozenset[str]) -> list[int]:
