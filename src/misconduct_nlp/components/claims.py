@@ -440,7 +440,8 @@ class ClaimBuilder:
             att.see_sentence_periods(sent, bool(nums))
             s_start, s_end = sentence_bounds(sent)
             text = full_text[s_start:s_end]
-            if text and not is_furniture(text):
+            furniture_text = is_furniture(text)
+            if text and not furniture_text:
                 # the sentence before, passing over page furniture ("Read more: ...")
                 sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
                 last_sent, claims_at_last = sent, len(claims)
@@ -472,7 +473,7 @@ class ClaimBuilder:
                     list_unit = heading_rate(sent)
                     roles = terms(sent, "subjects")
                     list_role = (roles[0].label, roles[0].text) if roles else None
-            if not nums or is_furniture(text):
+            if not nums or furniture_text:
                 att.after_sentence(sent, [])
                 long.after(sent)
                 continue
