@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Speed and scale of misconduct-nlp against spaCy's bare tokenizer, in one run.
 
-    python benchmarks/scale.py [--quick] [--articles N] [--budget SECONDS] [--json FILE]
+    python benchmarks/scale.py [--quick] [--articles N] [--rounds N] [--budget SECONDS] [--json FILE]
 
 Prints, all measured in the same run (so the machine's load is the same for every figure):
 
-* words per CPU-second of the bare ``spacy.blank("en")`` tokenizer, of the pipeline
-  (``extract_many`` in this process) and of the batch command (``misconduct-nlp extract``
+* words per CPU-second of the bare ``spacy.blank("en")`` tokenizer and of the pipeline
+  (``extract_many`` in this process), each the median of ``--rounds`` turns taken
+  alternately, and of the batch command (``misconduct-nlp extract``
   with 1 and with 2 workers, as subprocesses; CPU time of the whole process tree, workers
   included, start-up included), and each one's ratio to the tokenizer;
 * peak RSS of the batch command's process tree (sum over the processes, sampled) and of its
@@ -293,6 +294,8 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="fewer articles, scaling up to 100k words only")
     ap.add_argument("--budget", type=float, default=600.0, help="skip a size predicted to take longer (s)")
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="turns of tokenizer and pipeline measurement; the medians are reported (3)")
     a = ap.parse_args()
     n_articles = a.articles or (200 if a.quick else 1000)
 
@@ -316,13 +319,21 @@ def main() -> int:
               f"spacy import+blank {first['spacy_blank_cpu_s']} CPU s ({first['spacy_blank_s']} wall), "
               f"extra {first['extra_s']} CPU s ({first['extra_wall_s']} wall)", flush=True)
 
-        tok = tokenizer_rate(texts, words)
-        res["tokenizer_cpu_words_per_s"] = round(tok)
-        print(f"tokenizer: {tok:,.0f} words per CPU s", flush=True)
+        # tokenizer and pipeline measured by turns, the median of each: a shared machine's bursts
+        # of load move one short measurement by a third, and would move the ratio with it
         nlp = misconduct_nlp.load()
-        pipe = pipeline_rate(nlp, texts, words)
+        toks, pipes = [], []
+        for k in range(a.rounds):
+            toks.append(tokenizer_rate(texts, words))
+            pipes.append(pipeline_rate(nlp, texts, words))
+            print(f"  round {k + 1}: tokenizer {toks[-1]:,.0f}, pipeline {pipes[-1]:,.0f} words per CPU s "
+                  f"({pipes[-1] / toks[-1]:.1%})", flush=True)
+        tok, pipe = statistics.median(toks), statistics.median(pipes)
+        res["tokenizer_cpu_words_per_s"] = round(tok)
         res["pipeline_cpu_words_per_s"] = round(pipe)
-        print(f"pipeline: {pipe:,.0f} words per CPU s ({pipe / tok:.1%})", flush=True)
+        res["rounds"] = {"tokenizer": [round(x) for x in toks], "pipeline": [round(x) for x in pipes]}
+        print(f"tokenizer: {tok:,.0f} words per CPU s (median of {a.rounds})", flush=True)
+        print(f"pipeline: {pipe:,.0f} words per CPU s ({pipe / tok:.1%}; median of {a.rounds})", flush=True)
         res["batch"] = []
         for w in (1, 2):
             b = batch_run(folder, tmp / f"out{w}.jsonl", w, words)

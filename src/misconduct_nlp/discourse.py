@@ -41,6 +41,7 @@ from .doccache import (
     token_table,
     word_positions,
 )
+from .extensions import doc_value, span_value
 from .model import ForceRef, PeriodRef
 
 _DURATION_RE = re.compile(
@@ -133,7 +134,7 @@ def _anaphor_cues() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
 
 
 def _force_ref(span: Span, inherited: bool = False) -> ForceRef:
-    f = span._.force
+    f = span_value(span, "force")
     return ForceRef(id=f.id, name=f.name, text=span.text, score=float(getattr(f, "score", 100.0)),
                     inherited=inherited)
 
@@ -394,9 +395,10 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
             found = furniture_paras[para] = _NOT_TOP.search(text[para[0]:para[1]]) is not None
         return found
 
-    forces = [sp for sp in index.all("forces") if sp._.force is not None and not quoted(sp) and not aside(sp)]
+    forces = [sp for sp in index.all("forces")
+              if span_value(sp, "force") is not None and not quoted(sp) and not aside(sp)]
     regions = [sp for sp in index.all("regions") if not quoted(sp) and not furniture_line(sp)]
-    named_regions = [sp for sp in regions if sp._.region]
+    named_regions = [sp for sp in regions if span_value(sp, "region")]
 
     def ev(sp: Span, rule: str) -> Evidence:
         return Evidence(sp.text, sp.start_char, sp.end_char, rule)
@@ -408,12 +410,12 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
 
     def set_region(sp: Span, rule: str) -> None:
         frame.scope = "national"
-        frame.region = sp._.region
+        frame.region = span_value(sp, "region")
         frame.evidence["region"] = ev(sp, rule)
 
     def area_for(sp: Span) -> Span | None:
         # "forces across the country" names no area: the first area the article names does
-        if sp._.region:
+        if span_value(sp, "region"):
             return sp
         return named_regions[0] if named_regions else None
 
@@ -432,7 +434,7 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
         if named_regions:
             set_region(named_regions[0], "headline_national")
         return frame
-    if len({sp._.force.id for sp in head_forces}) == 1 and not head_regions:
+    if len({span_value(sp, "force").id for sp in head_forces}) == 1 and not head_regions:
         set_force(head_forces[0], "headline_force")
         return frame
     top_forces = [sp for sp in forces if sp.start_char < top and sp.label_ == "FORCE" and not ranked(sp)]
@@ -445,19 +447,19 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
             set_region(area, "top_national")
         return frame
     if top_forces:
-        counts = Counter(sp._.force.id for sp in top_forces)
+        counts = Counter(span_value(sp, "force").id for sp in top_forces)
         (fid, n), *rest = counts.most_common()
         if not rest or n > rest[0][1]:
-            set_force(next(sp for sp in top_forces if sp._.force.id == fid), "top_force")
+            set_force(next(sp for sp in top_forces if span_value(sp, "force").id == fid), "top_force")
             return frame
     # how many sentences name each force ("the Met, Britain's biggest force" is one)
-    named = {(sentence_start(doc, sp.start), sp._.force.id) for sp in forces
+    named = {(sentence_start(doc, sp.start), span_value(sp, "force").id) for sp in forces
              if sp.label_ == "FORCE" and not ranked(sp)}
     counts = Counter(fid for _, fid in named)
     if counts:
         (fid, n), *rest = counts.most_common()
         if n >= 2 and n > len(named_regions) and (not rest or n > 2 * rest[0][1]):
-            set_force(next(sp for sp in forces if sp._.force.id == fid), "body_repeated_force")
+            set_force(next(sp for sp in forces if span_value(sp, "force").id == fid), "body_repeated_force")
             return frame
     if named_regions:
         set_region(named_regions[0], "body_region")
@@ -522,7 +524,8 @@ class ArticleAttribution:
         # explicit dates before relative phrases ("between June 2019 and May 2022" before "in the
         # past three years"): the data window is the first of them
         stated = [sp for sp in self.index.all("periods") if sp.label_ != "ANAPHORIC"
-                  and sp._.period is not None and not self.unanchored(sp) and not self.snapshot(sp)]
+                  and span_value(sp, "period") is not None and not self.unanchored(sp)
+                  and not self.snapshot(sp)]
         stated.sort(key=lambda sp: sp.label_ != "ABSOLUTE")  # stable: article order within each
         self.windows = [PeriodRef(sp._.period.start, sp._.period.end, span_text(sp)) for sp in stated]
         if stated:
@@ -566,10 +569,11 @@ class ArticleAttribution:
         # (all of an ordinary sentence; a bounded look in a run-on "sentence" of a flattened table)
         lo = max(sent.start, min(left, num.start) - FORCE_WINDOW)
         hi = min(sent.end, max(right, num.end) + FORCE_WINDOW)
-        forces = [sp for sp in self.index.within("forces", lo, hi) if sp._.force]
+        forces = [sp for sp in self.index.within("forces", lo, hi) if span_value(sp, "force")]
         regions = self.index.within("regions", lo, hi)
         low = token_table(self.doc).lower
-        others = any(sp._.force.id != self.main.force.id for sp in forces) if self.main.force else False
+        others = any(span_value(sp, "force").id != self.main.force.id for sp in forces) \
+            if self.main.force else False
         if self.article.scope == "single_force" and others and any(
                 low[k] == "the" and low[k + 1] in ("force", "constabulary", "service")
                 and (k + 2 >= len(low) or low[k + 2] not in ("of", "'s", "’s"))
@@ -617,21 +621,21 @@ class ArticleAttribution:
         source = "clause" if in_clause else "sentence"
         if kind == "force":
             return Frame(force=_force_ref(sp)).tagged(source, f"{source}_force")
-        if sp._.region is None:
+        if span_value(sp, "region") is None:
             # "In Wales, the four forces held 71 hearings": a named area beats "the four forces"
             named = [c for c, k in cands
-                     if k == "region" and c._.region and not _contrast_between(sent.doc, c, num)]
+                     if k == "region" and span_value(c, "region") and not _contrast_between(sent.doc, c, num)]
             if named:
                 region = min(named, key=lambda c: _distance(c, num))._.region
                 return Frame(region=region).tagged("sentence", "named_area_over_forces")
             area = self.main.region or self.listed_area
             return Frame(region=area).tagged(source, "multi_force_takes_article_area")
-        sole = _sole_force(sp._.region, span_text(sp))
+        sole = _sole_force(span_value(sp, "region"), span_text(sp))
         if sole is not None:
             # "the Police Ombudsman for Northern Ireland received 38 complaints": an area with one
             # police force is that force
             return Frame(force=sole).tagged(source, "single_force_area")
-        return Frame(region=sp._.region).tagged(source, f"{source}_area")
+        return Frame(region=span_value(sp, "region")).tagged(source, f"{source}_area")
 
     def _national(self, left: int, right: int) -> bool:
         """True for a clause that calls its figure national ("nationally", "the national average")."""
@@ -649,20 +653,20 @@ class ArticleAttribution:
         low = token_table(self.doc).lower
         ordered = sorted(forces, key=lambda sp: sp.start)
         k = ordered.index(start[0])
-        ids = {ordered[k]._.force.id}
+        ids = {span_value(ordered[k], "force").id}
         j = k  # and back: "South Wales Police, Gwent Police, Dyfed-Powys Police and North Wales
         while j > 0:  # Police recorded a combined 734", the figure's clause holding the last only
             between = low[ordered[j - 1].end:ordered[j].start]
             if not (0 < len(between) <= 2 and all(w in (",", "and", "or", "&") for w in between)):
                 break
             j -= 1
-            ids.add(ordered[j]._.force.id)
+            ids.add(span_value(ordered[j], "force").id)
         while k + 1 < len(ordered):
             between = low[ordered[k].end:ordered[k + 1].start]
             if not (0 < len(between) <= 2 and all(w in (",", "and", "or", "&") for w in between)):
                 break
             k += 1
-            ids.add(ordered[k]._.force.id)
+            ids.add(span_value(ordered[k], "force").id)
         return ids
 
     def inherited_frame(self) -> Frame:
@@ -687,7 +691,8 @@ class ArticleAttribution:
             self.frame = self.main
         elif len(keys) == 1:
             main_key = (self.main.force.id if self.main.force else None, self.main.region)
-            named = {sp._.force.id for sp in self.index.within("forces", sent.start, sent.end) if sp._.force}
+            named = {span_value(sp, "force").id for sp in self.index.within("forces", sent.start, sent.end)
+                     if span_value(sp, "force")}
             # a sentence naming several forces ("City of London the fewest, 4, followed by
             # Cumbria and Durham at 7") is a comparison: it does not move the frame
             self.frame = self.main if keys == {main_key} or len(named) > 1 else stated[0]
@@ -698,8 +703,8 @@ class ArticleAttribution:
             for sp in self.index.within("forces", sent.start, sent.end):
                 # the force named outright, or bare as the sentence's subject ("Merseyside
                 # carried out 43,210 searches during the year")
-                if sp._.force and sp._.force.id == self.main.force.id \
-                        and (sp.label_ == "FORCE" or sp.start == first):
+                force = span_value(sp, "force")
+                if force and force.id == self.main.force.id and (sp.label_ == "FORCE" or sp.start == first):
                     self.frame = self.main
                     break
 
@@ -708,8 +713,8 @@ class ArticleAttribution:
         or three sentences without it)."""
         named: dict[str, Span] = {}
         for sp in self.index.within("forces", sent.start, sent.end):
-            if sp._.force:
-                named.setdefault(sp._.force.id, sp)
+            if span_value(sp, "force"):
+                named.setdefault(span_value(sp, "force").id, sp)
         if len(named) == 1:
             self.recent, self.recent_age = _force_ref(next(iter(named.values())), inherited=True), 0
         elif named or any(f.force is None and f.region and f.rule != "force_anaphor" for f in stated):
@@ -755,17 +760,17 @@ class ArticleAttribution:
                 w = self._window_of_length(months)
                 if w is not None:
                     return PeriodRef(w.start, w.end, text, inherited=True, rule="unanchored_takes_window")
-        p = sp._.period
-        if p is not None and self._after_since(sp) and self.doc._.published is not None \
-                and p.end < self.doc._.published:
+        p = span_value(sp, "period")
+        if p is not None and self._after_since(sp) and doc_value(self.doc, "published") is not None \
+                and p.end < doc_value(self.doc, "published"):
             # "Since its introduction in December 2017, 1,505 officers ...": since that point
-            return PeriodRef(p.start, self.doc._.published, text, rule="since_event_point")
+            return PeriodRef(p.start, doc_value(self.doc, "published"), text, rule="since_event_point")
         if p is None and self.period is not None and self.period.start is not None:
             # an open start ("up to early 2013") starts where the article's period does
             from .components.periods import grammar_of
             from .periods import parse_period
 
-            p = parse_period(text, self.doc._.published, default_start=self.period.start,
+            p = parse_period(text, doc_value(self.doc, "published"), default_start=self.period.start,
                              grammar=grammar_of(self.doc))
             if p is not None:
                 return PeriodRef(p.start, p.end, text, rule="open_start_from_frame")
@@ -1026,7 +1031,7 @@ class ArticleAttribution:
         if period.inherited:
             return self.sub_period(period, num)
         before = token_table(self.doc).lower[max(0, num.start - 2):num.start]
-        average = num._.unit == "rate_per_year" or before == ["average", "of"]
+        average = span_value(num, "unit") == "rate_per_year" or before == ["average", "of"]
         return compared or average or self.sub_period(period, num) or self._aside_span(period)
 
     def _aside_span(self, period: PeriodRef) -> bool:

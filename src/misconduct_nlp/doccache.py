@@ -38,6 +38,10 @@ class SpanIndex:
         self.doc = doc
         self._groups: dict[str, tuple[list[int], list[Span]]] = {}
         self._converted: dict[tuple[str, Callable[[Span], Any]], list[Any]] = {}
+        # answers already given: a sentence's forces, periods and terms are asked for by
+        # several readers of the sentence
+        self._within: dict[tuple[str, int, int], list[Span]] = {}
+        self.memo: dict[Any, Any] = {}  # answers its users derive from the groups, by their own keys
 
     def group(self, key: str) -> tuple[list[int], list[Span]]:
         """(starts, spans) of group ``key``, by start then end; empty for a missing group."""
@@ -61,9 +65,16 @@ class SpanIndex:
         return out
 
     def within(self, key: str, start: int, end: int) -> list[Span]:
-        """Spans of group ``key`` lying wholly inside tokens ``start``..``end``."""
-        spans = self.group(key)[1]
-        return [spans[k] for k in self._positions(key, start, end)]
+        """Spans of group ``key`` lying wholly inside tokens ``start``..``end``.
+
+        The answer is kept and the same list given again for the same question (a sentence's
+        forces and periods are asked for by several of its readers): read it, do not change it.
+        """
+        found = self._within.get((key, start, end))
+        if found is None:
+            spans = self.group(key)[1]
+            found = self._within[(key, start, end)] = [spans[k] for k in self._positions(key, start, end)]
+        return found
 
     def within_as(self, key: str, start: int, end: int, convert: Callable[[Span], Any]) -> list[Any]:
         """``convert(span)`` for the spans :meth:`within` gives, each span converted once per Doc."""
@@ -148,7 +159,10 @@ def token_table(doc: Doc) -> TokenTable:
 def first_content(sent: Span) -> int | None:
     """Position of the first token of ``sent`` that is not whitespace, or None."""
     space = token_table(sent.doc).space
-    return next((i for i in range(sent.start, sent.end) if not space[i]), None)
+    start, end = sent.start, sent.end
+    if start < end and not space[start]:
+        return start  # (the usual case)
+    return next((i for i in range(start, end) if not space[i]), None)
 
 
 def word_positions(doc: Doc, words: frozenset[str]) -> list[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from spacy.tokens import Doc, Span
+from spacy.tokens.underscore import Underscore
 
 from . import serialize  # noqa: F401  (registers the msgpack codec of the extension values)
 
@@ -50,6 +51,37 @@ def _get_claims(doc: Doc) -> list[Any] | None:
 
 def _set_claims(doc: Doc, claims: list[Any] | None) -> None:
     doc.user_data[_CLAIMS_KEY] = claims
+
+
+def span_value(span: Span, name: str) -> Any:
+    """``span._.<name>``, read straight from ``doc.user_data`` where spaCy keeps it.
+
+    ``span._`` makes an ``Underscore`` object on every access (about 4 us; this is about
+    0.6 us), and the components read the numbers', forces' and periods' values tens of
+    thousands of times per 100k words. An extension with a getter or method, or a mutable
+    default, is read through ``span._`` as usual.
+    """
+    default, method, getter, _ = Underscore.span_extensions[name]
+    if getter is not None or method is not None or isinstance(default, Underscore.mutable_types):
+        return getattr(span._, name)
+    return span.doc.user_data.get(("._.", name, span.start_char, span.end_char), default)
+
+
+def set_span_value(span: Span, name: str, value: Any) -> None:
+    """``span._.<name> = value`` without an ``Underscore`` object (see :func:`span_value`)."""
+    setter = Underscore.span_extensions[name][3]
+    if setter is not None:
+        setter(span, value)
+    else:
+        span.doc.user_data[("._.", name, span.start_char, span.end_char)] = value
+
+
+def doc_value(doc: Doc, name: str) -> Any:
+    """``doc._.<name>`` for a plain Doc extension, without an ``Underscore`` object."""
+    default, method, getter, _ = Underscore.doc_extensions[name]
+    if getter is not None or method is not None or isinstance(default, Underscore.mutable_types):
+        return getattr(doc._, name)
+    return doc.user_data.get(("._.", name, None, None), default)
 
 
 def register_extensions() -> None:

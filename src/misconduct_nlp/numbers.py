@@ -53,9 +53,11 @@ class TokenNumber:
     below: bool = False     # "sub-300": less than
 
 
+@lru_cache(maxsize=8192)
 def read_token(text: str) -> TokenNumber | None:
     """Split a token into sign, currency prefix, number and glued suffix, or None when the
-    token has no number in that shape ("M21", "COVID-19", "Section").
+    token has no number in that shape ("M21", "COVID-19", "Section"). (Answers are kept: the
+    same tokens, "2019", "12", come back in article after article.)
 
     >>> read_token("£3m")
     TokenNumber(value=3.0, prefix='£', suffix='m', negative=False, tilde=False, grouped=False, decimal=False)
@@ -87,7 +89,15 @@ def word_value(word: str) -> int | None:
 
 def is_number_word(word: str) -> bool:
     """True for words that can be part of a spelled-out number."""
-    return word_value(word) is not None
+    return word.lower() in _number_words()
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> frozenset[str]:
+    """The words :func:`word_value` gives a value for (lower-cased)."""
+    d = numbers_data()
+    return frozenset(w for table in (d["units"], d["tens"], d["scales"]) for w, v in table.items()
+                     if v is not None)
 
 
 def parse_words(words: list[str]) -> float | None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from .doccache import doc_text, first_content, span_index, span_text, token_table
+from .extensions import span_value
 from .lexicon import parse_key
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", "--"})
@@ -117,8 +118,20 @@ def counted_nouns(doc: Doc, key: str = "measures") -> frozenset[str]:
 
 
 def terms(sent: Span, key: str) -> list[Term]:
-    """Lexicon matches of one ``doc.spans`` group inside ``sent``, overlaps resolved longest-first."""
-    found = span_index(sent.doc).within_as(key, sent.start, sent.end, _term)  # by start, end
+    """Lexicon matches of one ``doc.spans`` group inside ``sent``, overlaps resolved longest-first.
+
+    Kept per Doc (several readers of a sentence ask): the same list each time, not to be changed.
+    """
+    index = span_index(sent.doc)
+    memo_key = ("terms", key, sent.start, sent.end)
+    found = index.memo.get(memo_key)
+    if found is None:
+        found = index.memo[memo_key] = _terms(index, key, sent.start, sent.end)
+    return found
+
+
+def _terms(index, key: str, start: int, end: int) -> list[Term]:
+    found = index.within_as(key, start, end, _term)  # by start, end
     if all(found[k].end <= found[k + 1].start for k in range(len(found) - 1)):
         return found  # no overlaps (the usual case)
     found.sort(key=lambda t: (-(t.end - t.start), -t.strength, t.start))
@@ -716,7 +729,8 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
         readings.append(r)
     # "West Yorkshire recorded 512 allegations in 2023 and South Yorkshire 274": the verb and
     # its noun left out after the next force; its figure counts what the one before did
-    force_ends = {sp.end for sp in span_index(doc).within("forces", sent.start, sent.end) if sp._.force}
+    force_ends = {sp.end for sp in span_index(doc).within("forces", sent.start, sent.end)
+                  if span_value(sp, "force")}
     for k in range(1, len(readings)):
         r, prev = readings[k], readings[k - 1]
         if r.measure is None and prev.measure is not None and r.num.start in force_ends \

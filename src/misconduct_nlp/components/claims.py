@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .. import extensions  # noqa: F401
 from ..discourse import ArticleAttribution, Frame
 from ..doccache import doc_text, drop_cache, first_content, span_index, span_text, token_table
+from ..extensions import doc_value, span_value
 from ..model import Claim, PeriodRef, TextSpan
 from ..probability import assign_probabilities
 from ..reading import BREAKDOWN_NOUNS, EARLIER_CUES, Reading, counted_nouns, read_sentence, refers_back, terms
@@ -70,7 +70,7 @@ def _earlier_total(doc: Doc, num: Span, claims: _Claims) -> Claim | None:
     low = token_table(doc).lower
     if i < 2 or low[i - 1] not in ("the", "these", "those", "its", "their") or low[i - 2] != "of":
         return None
-    return claims.last_with(num._.value, num._.unit)
+    return claims.last_with(span_value(num, "value"), span_value(num, "unit"))
 
 
 RANKING_WORDS = frozenset({"most", "highest", "lowest", "fewest", "largest", "smallest", "followed",
@@ -97,7 +97,7 @@ def continues_count(sent: Span, nums: list[Span]) -> bool:
     measures = terms(sent, "measures")
     if any(t.strength > 0 or t.label != "reported" for t in measures):
         return False
-    forces = [sp for sp in index.within("forces", sent.start, sent.end) if sp._.force]
+    forces = [sp for sp in index.within("forces", sent.start, sent.end) if span_value(sp, "force")]
     periods = index.within("periods", sent.start, sent.end)
 
     def by_force(n: Span) -> bool:  # "Greater Manchester police 44"
@@ -143,12 +143,12 @@ def _not_a_count(doc: Doc, num: Span) -> bool:
     """ "more than one allegation", "at least one officer": a vague amount, not a count; and
     "In one case, an officer ...": an illustration, not a count."""
     low = token_table(doc).lower
-    if num._.value != 1 or num.end >= len(low):
+    if span_value(num, "value") != 1 or num.end >= len(low):
         return False
     if num.start > 0 and low[num.start - 1] in ("in", "on") and low[num.end] in ONE_CASE:
         return True
     singular = low[num.end].isalpha() and not low[num.end].endswith("s")
-    return num._.approx in ("more_than", "at_least") and singular
+    return span_value(num, "approx") in ("more_than", "at_least") and singular
 
 
 def take_totals(doc: Doc, readings: list[Reading], claims: _Claims) -> None:
@@ -184,7 +184,7 @@ def take_totals(doc: Doc, readings: list[Reading], claims: _Claims) -> None:
                 if part.measure is None and (part.copula or part.rank or part.subject):
                     part.measure, part.measure_text, part.strength = total.measure, total.measure_text, 0
         if _total_before(doc, r.num):
-            earlier = claims.last_with(r.num._.value, any_unit=True)
+            earlier = claims.last_with(span_value(r.num, "value"), any_unit=True)
             if earlier is not None and r.strength <= 0 and earlier.measure is not None:
                 r.measure, r.measure_text, r.strength = earlier.measure, earlier.measure_text, 0
             if k > 0 and readings[k - 1].strength <= 0 and r.measure not in (None, "reported"):
@@ -244,8 +244,9 @@ def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
     low = token_table(doc).lower
     for k, (r, claim) in enumerate(made):
         num = r.num
-        if num._.change:
-            claim.change = num._.change
+        change = span_value(num, "change")
+        if change:
+            claim.change = change
         if k == 0 or num.start < 2:
             continue
         prev_r, prev = made[k - 1]
@@ -338,7 +339,7 @@ def rates_go_on(readings: list[Reading], claims: list[Claim]) -> None:
     """A rate with no outcome of its own ("Dorset police had the lowest rate, at 3.1 per 1,000
     officers") is a rate of what the article's last rate in that unit counted."""
     for r in readings:
-        unit = r.num._.unit or ""
+        unit = span_value(r.num, "unit") or ""
         if r.measure is None and unit.startswith("per_"):
             last = next((c for c in reversed(claims[-30:]) if c.unit == unit and c.measure), None)
             if last is not None:
@@ -352,7 +353,8 @@ def heading_rate(sent: Span) -> str | None:
     1,000 officers were:", "On average forces recorded 264 complaints per 1,000 officers, but
     the rate varied widely:"): its items are in that unit."""
     nums = span_index(sent.doc).within("numbers", sent.start, sent.end)
-    return next((u for sp in nums if sp.label_ == "RATE_BASE" and (u := rate_unit(sp._.value))), None)
+    return next((u for sp in nums if sp.label_ == "RATE_BASE" and (u := rate_unit(span_value(sp, "value")))),
+                None)
 
 
 ELLIPTIC_BEFORE = frozenset({"at", "of", "on", "with", "was", "is", "to"})
@@ -369,7 +371,7 @@ def elliptic(doc: Doc, r: Reading) -> bool:
     before = low[n.start - 1] if n.start > 0 else ""
     # ("compared with 388 the year before")
     ends = after in ELLIPTIC_AFTER or n.end >= n.sent.end or (after == "the" and before in ("with", "from"))
-    return not r.counted_noun and n._.unit == "count" and before in ELLIPTIC_BEFORE and ends
+    return not r.counted_noun and span_value(n, "unit") == "count" and before in ELLIPTIC_BEFORE and ends
 
 
 def list_lead_in(sent: Span) -> tuple[str, str] | None:
@@ -492,7 +494,8 @@ class ClaimBuilder:
             att.see_sentence_periods(sent, bool(nums))
             s_start, s_end = sentence_bounds(sent)
             text = full_text[s_start:s_end]
-            if text and not is_furniture(text):
+            furniture_text = is_furniture(text)
+            if text and not furniture_text:
                 # the sentence before, passing over page furniture ("Read more: ...")
                 sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
                 last_sent, claims_at_last = sent, len(claims)
@@ -524,7 +527,7 @@ class ClaimBuilder:
                     list_unit = heading_rate(sent)
                     roles = terms(sent, "subjects")
                     list_role = (roles[0].label, roles[0].text) if roles else None
-            if not nums or is_furniture(text):
+            if not nums or furniture_text:
                 att.after_sentence(sent, [])
                 long.after(sent)
                 continue
@@ -653,7 +656,7 @@ class ClaimBuilder:
         total = _earlier_total(doc, num, claims_so_far)
         if period is not None:
             # a change ("has grown by 60% over the past decade") compares periods too
-            compared = att.is_comparison(num, r.left) or bool(num._.change)
+            compared = att.is_comparison(num, r.left) or bool(span_value(num, "change"))
             if att.holds_frame(num, period, compared):
                 att.hold_period = True
             if not compared:
@@ -663,13 +666,13 @@ class ClaimBuilder:
             period = replace(total.period, inherited=True, source="previous_claim", rule="repeated_total")
         else:
             period = att.inherited_period()
-        ext = num._
         confidence = STRENGTH_CONFIDENCE.get(max(0, min(3, r.strength)), 0.6)
         if subject is None and not r.counted_noun:
             confidence -= 0.1
-        value_max = ext.value_max
+        value_max = span_value(num, "value_max")
+        unit, approx = span_value(num, "unit"), span_value(num, "approx")
         return Claim(
-            value=_number(ext.value), unit=ext.unit or "count", approx=ext.approx or "exact",
+            value=_number(span_value(num, "value")), unit=unit or "count", approx=approx or "exact",
             value_max=None if value_max is None else _number(value_max),
             sentence=sentence, span=TextSpan(span_text(num), num.start_char, num.end_char),
             measure=r.measure, measure_text=r.measure_text, subject=subject, subject_text=subject_text,
@@ -677,7 +680,7 @@ class ClaimBuilder:
             region_source=None if frame.force or not frame.region else frame.source,
             region_rule=None if frame.force or not frame.region else frame.rule,
             period=period, platforms=list(r.platforms), confidence=round(confidence, 3),
-            article=doc._.article_id, published=None,
+            article=doc_value(doc, "article_id"), published=None,
         )
 
 

@@ -25,8 +25,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
 from ..doccache import doc_text
+from ..extensions import set_span_value
 from ..forces import ForceRegistry, find_regions
 
 REGISTRY_FILE = "registry.json"
@@ -93,13 +93,13 @@ class ForceTagger:
             span = doc.char_span(m.start, m.end, label="FORCE" if m.explicit else "FORCE_PLACE",
                                  alignment_mode="expand")
             if span is not None:
-                span._.force = m.force
+                set_span_value(span, "force", m.force)
                 force_spans.append(span)
         region_spans: list[Span] = []
         for r in find_regions(text, mentions):
             span = doc.char_span(r.start, r.end, label="REGION", alignment_mode="expand")
             if span is not None:
-                span._.region = r.region
+                set_span_value(span, "region", r.region)
                 region_spans.append(span)
         doc.spans[self.forces_key] = force_spans
         doc.spans[self.regions_key] = region_spans

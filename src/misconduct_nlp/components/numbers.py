@@ -26,8 +26,8 @@ from spacy.attrs import LIKE_NUM
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .. import extensions  # noqa: F401
 from ..doccache import TokenTable, doc_text, token_table, word_positions
+from ..extensions import set_span_value
 from ..lexicon import numbers_data
 from ..numbers import TokenNumber, is_number_word, parse_words, read_pair, read_token
 
@@ -662,14 +662,13 @@ class NumberFinder:
         spans = []
         for num in found:
             span = Span(doc, num.start, num.end, label=num.kind)
-            ext = span._  # one Underscore object for the values
-            ext.value = num.value
-            ext.unit = num.unit
-            ext.approx = num.approx
+            set_span_value(span, "value", num.value)
+            set_span_value(span, "unit", num.unit)
+            set_span_value(span, "approx", num.approx)
             if num.value_max is not None:
-                ext.value_max = num.value_max
+                set_span_value(span, "value_max", num.value_max)
             if num.change is not None:
-                ext.change = num.change
+                set_span_value(span, "change", num.change)
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc

@@ -29,8 +29,8 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import extensions  # noqa: F401  (registers Doc/Span extensions)
 from ..doccache import TokenTable, doc_text, token_table
+from ..extensions import doc_value, set_span_value
 from ..periods import PeriodGrammar, default_grammar, find_period_mentions_at, load_grammar, parse_period
 
 _WORD = re.compile(r"\w+")
@@ -118,7 +118,7 @@ class PeriodTagger:
         return self
 
     def __call__(self, doc: Doc) -> Doc:
-        published = doc._.published
+        published = doc_value(doc, "published")
         spans = []
         text = doc_text(doc)
         grammar = self.grammar
@@ -129,7 +129,7 @@ class PeriodTagger:
             if span is None:
                 continue
             # the mention's own words: identical to span.text unless token expansion added some
-            span._.period = parse_period(mention.text, published, grammar=grammar)
+            set_span_value(span, "period", parse_period(mention.text, published, grammar=grammar))
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc

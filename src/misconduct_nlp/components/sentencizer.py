@@ -98,10 +98,9 @@ class NewsSentencizer:
         # 1. lines: split the doc at newline tokens
         line_start = 0
         lines: list[tuple[int, int]] = []
-        for i in range(n):
-            if space[i] and "\n" in texts[i]:
-                lines.append((line_start, i))
-                line_start = i + 1
+        for i in [i for i, t in enumerate(texts) if "\n" in t and space[i]]:
+            lines.append((line_start, i))
+            line_start = i + 1
         lines.append((line_start, n))
         prev_content: tuple[int, int] | None = None
         prev_furniture = False
@@ -137,7 +136,9 @@ class NewsSentencizer:
             prev_blank = b < n and texts[b].count("\n") > 1
         # 2. terminal punctuation inside lines
         terminals, closers, bullets, abbrev = r["terminals"], r["closers"], r["bullets"], r["abbrev"]
-        for i in range(n):
+        marks = bullets | terminals
+        # (only a bullet, a terminal or a run of dots can start a sentence after it)
+        for i in [i for i, t in enumerate(texts) if t in marks or t.endswith("...")]:
             t = texts[i]
             if t in bullets and t not in "-–—" and i + 1 < n:
                 starts[i] = True
@@ -165,15 +166,17 @@ class NewsSentencizer:
                 if e < n:
                     starts[e] = True
         starts[0] = True
-        for i in range(n - 1):
-            # a whitespace token never starts a sentence: give the start to the next word
-            if starts[i] and space[i] and i > 0:
+        for i in [i for i in range(1, n - 1) if starts[i] and space[i]]:
+            # a whitespace token never starts a sentence: give the start to the next word (and
+            # on, over a run of whitespace tokens)
+            while i < n - 1 and starts[i] and space[i]:
                 starts[i + 1] = True
                 starts[i] = False
+                i += 1
         # 4. sentences over the bound are read in pieces
         long = split_long_sentences(starts, texts, space, self.max_sentence_tokens)
         # SENT_START: 1 starts a sentence, -1 does not (cast to the uint64 that from_array reads)
-        flags = numpy.array([1 if x else -1 for x in starts], dtype="int64").astype("uint64")
+        flags = numpy.where(numpy.array(starts, dtype=bool), 1, -1).astype("int64").astype("uint64")
         doc.from_array([SENT_START], flags)
         doc.spans[self.furniture_key] = [doc[a:b] for a, b in furniture]
         doc.spans[self.long_key] = [doc[a:b] for a, b in long]
