@@ -469,7 +469,9 @@ GAPPED_AFTER = frozenset({".", ",", ";", ")", "and", "in", "while", "whereas", "
 #: ("131, up from 87", "compared with 22 in 2015/16").
 EARLIER_CUES = frozenset({("up", "from"), ("down", "from"), ("compared", "with"), ("compared", "to"),
                           ("rising", "from"), ("rose", "from"), ("fell", "from"), ("falling", "from"),
-                          ("increase", "from"), ("decrease", "from"), ("rise", "from"), ("fall", "from")})
+                          ("increase", "from"), ("decrease", "from"), ("rise", "from"), ("fall", "from"),
+                          ("increase", "on"), ("rise", "on"), ("up", "on"), ("down", "on"), ("fall", "on"),
+                          ("decrease", "on")})
 ABOUT_WORDS = frozenset({"into", "against", "about", "involving", "concerning", "relating", "regarding"})
 #: Determiners of a partition's base ("38 of those referrals", "12 of the complaints").
 PARTITION_DETS = frozenset({"the", "those", "these", "its", "their"})
@@ -809,9 +811,12 @@ def read_sentence(sent: Span, nums: list[Span], context: tuple[str, str] | None 
     # what the level set against it counts
     for k in range(1, len(readings)):
         r = readings[k]
-        if r.strength <= 0 and not r.counted_noun and r.num.start >= 2 \
-                and (low[r.num.start - 2], low[r.num.start - 1]) in EARLIER_CUES:
-            level = next((p for p in reversed(readings[:k]) if p.measure is not None), None)
+        i = r.num.start - (r.num.start >= 1 and low[r.num.start - 1] == "the")  # "on the 42"
+        recorded = r.measure == "reported" and r.strength <= 1  # "the 42 recorded in 2023"
+        if (r.strength <= 0 or recorded) and not r.counted_noun and i >= 2 \
+                and (low[i - 2], low[i - 1]) in EARLIER_CUES:
+            level = next((p for p in reversed(readings[:k])
+                          if p.measure is not None and not span_value(p.num, "change")), None)
             if level is not None:
                 r.measure, r.measure_text = level.measure, level.measure_text
                 r.strength = min(level.strength, 0)
