@@ -296,8 +296,8 @@ ASIDE_WORDS = frozenset({"while", "whereas", "whilst", "compared", "than", "like
 #: Words after a force named in the headline or top that rank it among others or make it a
 #: part of all ("Met tops the table with 412", "as Met accounts for almost a quarter"): the
 #: story is about all of them, the force is its example.
-RANKED_AFTER = frozenset({"tops", "topped", "top", "leads", "led", "heads", "headed", "accounts", "accounted",
-                          "accounting"})
+RANKED_AFTER = frozenset({"tops", "topped", "top", "topping", "leads", "led", "leading", "heads", "headed",
+                          "heading", "accounts", "accounted", "accounting"})
 HEADLINE_NATIONAL = frozenset({"forces", "nationwide", "national", "nationally", "countrywide"})
 _NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
                       r"\b(?:photograph|photo|picture|image(?: caption| source)?)\s*:|"
