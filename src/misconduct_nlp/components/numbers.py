@@ -129,6 +129,7 @@ def _tables() -> dict:
         "months": months | frozenset(m + "." for m in months),  # "Oct. 31"
         "age_nouns": frozenset(d["age_apposition_nouns"]),
         "times_not_after": frozenset(contexts["occurrences"]["not_after"]),
+        "times_not_before": frozenset(contexts["occurrences"]["not_before"]),
         "rate_links": frozenset(tuple(x) for x in d["rate_bases"]["then_figure"]),
         "suffix_scales": d["suffix_scales"],
         "glued_scales": {k.lower(): v for k, v in d["glued_suffixes"][0]["scales"].items()},
@@ -363,8 +364,13 @@ class NumberFinder:
             year_like = other is not None and other.raw == "digits" and 1900 <= other.value <= 2100
             if other and other.raw != "phrase" and not year_like and other.value > num.value > 0 \
                     and not other.fixed and "/" not in tt.text[k]:
-                num.value = 100.0 * num.value / other.value
-                num.unit, num.kind, num.end = "percent", "PERCENT", other.end
+                unit = rate_unit(other.value) if other.value >= 1000 else None
+                if unit is not None:
+                    # "three in every 1,000 officers were dismissed": a rate per 1,000
+                    num.unit, num.kind, num.end = unit, "RATE", other.end
+                else:
+                    num.value = 100.0 * num.value / other.value
+                    num.unit, num.kind, num.end = "percent", "PERCENT", other.end
                 num.tail = num.end
 
     def _unit(self, tt: TokenTable, num: _Num) -> None:
@@ -465,6 +471,8 @@ class NumberFinder:
                     and text[b2].isalpha() and not ws[b2] and not is_number_word(text[b2]):
                 return "ID"
         if after == "times" and num.value >= 10 and after2 not in t["times_not_after"]:
+            if any(w in t["times_not_before"] for w in low[max(0, num.start - 4):num.start]):
+                return "MEASURE"  # "viewed more than 250,000 times": views of a post
             return "COUNT"  # "accused of sexual misconduct 87 times": occasions, not a multiplier
         if after is not None and (after in t["id_suffixes"] or after in ("am", "pm")):
             return "ID"
