@@ -268,6 +268,11 @@ def _number(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
+#: The words before a noun that make it the base of a partition ("38 of the cases"): the
+#: figures counted before, not a new count.
+PARTITION_BASES = frozenset({("of", "the"), ("of", "its"), ("of", "those"), ("of", "these"), ("of", "their")})
+
+
 def year_row(sent: Span) -> bool:
     """True for a line that opens with a year or a month before a colon or dash ("2022: 26
     complaints", "2019/20 – 412", "January - two constables dismissed"): a row of a list."""
@@ -544,8 +549,13 @@ class ClaimBuilder:
                     context = before
                 elif prev_claim is not None:
                     context = (prev_claim.measure, prev_claim.measure_text or "")
+            low = token_table(doc).lower
+            own_terms = any(tuple(low[max(0, t.start - 2):t.start]) not in PARTITION_BASES
+                            for t in span_index(doc).within("measures", sent.start, sent.end))
             if context is None and prev_claim is not None and figures_gave_claims \
-                    and (ranks_on(sent, nums) or continues_count(sent, nums)):
+                    and ((ranks_on(sent, nums) and not own_terms) or continues_count(sent, nums)):
+                # (a ranking that names what it counts, "The Met made the most referrals, with
+                # 287", counts that)
                 # "The Met had the most, 412, followed by West Midlands Police with 96": a
                 # breakdown of the figures just given counts what they count; "... holding 583
                 # hearings and dismissing 247 officers. Greater Manchester police held 131": the
