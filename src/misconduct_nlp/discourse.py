@@ -224,6 +224,20 @@ COVER_VERBS = frozenset({"cover", "covers", "covered", "covering", "run", "runs"
                          "relates", "date", "dates"})
 
 
+def _describes_a_person(low: list[str], sp: Span) -> bool:
+    """True for a force named in a description of someone ("a former Met officer and policing
+    commentator", "a retired Kent detective"): when that someone is quoted, who speaks, not
+    whose figure it is."""
+    return any(w in ("former", "retired", "ex") for w in low[max(0, sp.start - 2):sp.start])
+
+
+def _quote_between(doc: Doc, sp: Span, num: Span) -> bool:
+    """True when a quotation mark stands between a force mention and a figure."""
+    text = token_table(doc).text
+    lo, hi = (sp.end, num.start) if sp.end <= num.start else (num.end, sp.start)
+    return any(text[k] in ('"', "\u201c", "\u201d") for k in range(lo, hi))
+
+
 def _compared_area(low: list[str], sp: Span) -> bool:
     """True for an area named as the thing compared with ("below the average for England and
     Wales", "higher than in Scotland")."""
@@ -590,7 +604,8 @@ class ArticleAttribution:
         # for almost a quarter", "..., with the Met accounting for more than a quarter") is not
         # the figure's
         explicit = [sp for sp in forces
-                    if not (sp.start >= num.end and sp.end < len(low) and low[sp.end] in RANKED_AFTER)]
+                    if not (sp.start >= num.end and sp.end < len(low) and low[sp.end] in RANKED_AFTER)
+                    and not (_describes_a_person(low, sp) and _quote_between(self.doc, sp, num))]
         forces = explicit
         # "Cleveland Police in the north-east of England logged ...": the area locates the force;
         # "... received 186 complaints, well below the average for England and Wales": the area
