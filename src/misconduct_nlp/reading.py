@@ -278,6 +278,8 @@ def _is_total_of_part(doc, r: Reading) -> bool:
     low = token_table(doc).lower
     if i >= 2 and low[i - 1] == "of" and (doc[i - 2].like_num or low[i - 2] in ("%", "cent", "percent")):
         return True  # "just 1% of 7,963 complaints", "77 of 7,963 allegations"
+    if i >= 2 and low[i - 2] == "out" and low[i - 1] == "of":
+        return True  # "Out of 246 complaints, 11 were upheld", "12 cases out of 99"
     return i >= 3 and low[i - 1] in ("the", "these", "those") and low[i - 2] == "of" \
         and (low[i - 3] in ("half", "third", "quarter", "fifth", "tenth") or doc[i - 3].like_num)
 
@@ -315,7 +317,11 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
     # verb of its own reports the figure, it upholds nothing ("we found seven cases where ..." does)
     own_verb = any(not t.noun for t in fwd)
     bwd = [t for t in in_clause if t.end <= r.num.start and not _negated(doc, t, r.left)
-           and not (own_verb and t.label == "upheld" and t.strength < 2)]
+           and not (own_verb and t.label == "upheld" and t.strength < 2)
+           and not (t.label == "upheld" and t.strength < 2 and t.end < len(tt.lower)
+                    and tt.lower[t.end] == "that"
+                    and any(w in RECORDING_VERBS for w in tt.lower[t.end + 1:r.num.start]))]
+    # ("an FOI request found that the force received 246 complaints": found reports, upholds nothing)
     bwd.reverse()
     own = next((t for t in fwd if t.noun and t.start == r.num.end), None)
     if own is not None:
@@ -473,6 +479,9 @@ EARLIER_CUES = frozenset({("up", "from"), ("down", "from"), ("compared", "with")
                           ("increase", "on"), ("rise", "on"), ("up", "on"), ("down", "on"), ("fall", "on"),
                           ("decrease", "on")})
 ABOUT_WORDS = frozenset({"into", "against", "about", "involving", "concerning", "relating", "regarding"})
+#: Verbs by which a clause reports a count ("found that the force received 246 complaints").
+RECORDING_VERBS = frozenset({"received", "recorded", "logged", "registered", "handled", "opened", "made",
+                             "held", "had", "has", "have"})
 #: Determiners of a partition's base ("38 of those referrals", "12 of the complaints").
 PARTITION_DETS = frozenset({"the", "those", "these", "its", "their"})
 #: Prepositions after which an outcome noun is the circumstance of what is counted ("complaints
