@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary, ref
 
+from spacy.attrs import IDX, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 CACHE_KEY = "misconduct_nlp.span_index"
+_TABLE_ATTRS = [ORTH, LOWER, IDX, SPACY]
 _STRINGS: WeakKeyDictionary[Doc, dict[str, Any]] = WeakKeyDictionary()
 
 
@@ -146,12 +148,13 @@ def token_table(doc: Doc) -> TokenTable:
     cache = last[1] if last is not None and last[0]() is doc else _strings(doc)
     table = cache.get("tokens")
     if table is None or len(table.text) != len(doc):
-        text, lower, ws, idx = [], [], [], []
-        for tok in doc:
-            text.append(tok.text)
-            lower.append(tok.lower_)
-            ws.append(tok.whitespace_)
-            idx.append(tok.idx)
+        # one array of the tokens' attributes and the strings looked up by hash: no Token
+        # objects (tok.text, tok.lower_ are these strings; tok.whitespace_ is " " for SPACY)
+        strings = doc.vocab.strings
+        orth, low, idx, space = doc.to_array(_TABLE_ATTRS).T.tolist() if len(doc) else ([], [], [], [])
+        text = [strings[h] for h in orth]
+        lower = [strings[h] for h in low]
+        ws = [" " if sp else "" for sp in space]
         table = cache["tokens"] = TokenTable(text, lower, ws, idx, [t.isspace() for t in text])
     return table
 
