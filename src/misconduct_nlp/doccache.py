@@ -39,6 +39,7 @@ class SpanIndex:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self._groups: dict[str, tuple[list[int], list[Span]]] = {}
+        self._ends: dict[str, list[int]] = {}  # the groups' span ends, in the same order
         self._converted: dict[tuple[str, Callable[[Span], Any]], list[Any]] = {}
         # answers already given: a sentence's forces, periods and terms are asked for by
         # several readers of the sentence
@@ -52,19 +53,15 @@ class SpanIndex:
             group = self.doc.spans[key] if key in self.doc.spans else []
             spans = sorted(group, key=lambda s: (s.start, s.end))
             found = self._groups[key] = ([s.start for s in spans], spans)
+            self._ends[key] = [s.end for s in spans]
         return found
 
     def _positions(self, key: str, start: int, end: int) -> list[int]:
         """Positions in group ``key`` of the spans lying wholly inside tokens ``start``..``end``."""
-        starts, spans = self.group(key)
-        out = []
-        for k in range(bisect_left(starts, start), len(spans)):
-            sp = spans[k]
-            if sp.start >= end:
-                break
-            if sp.end <= end:
-                out.append(k)
-        return out
+        starts = self.group(key)[0]
+        ends = self._ends[key]
+        lo = bisect_left(starts, start)
+        return [k for k in range(lo, bisect_left(starts, end, lo)) if ends[k] <= end]
 
     def within(self, key: str, start: int, end: int) -> list[Span]:
         """Spans of group ``key`` lying wholly inside tokens ``start``..``end``.
