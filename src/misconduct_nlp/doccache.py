@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary, ref
 
-from spacy.attrs import IDX, LOWER, ORTH, SPACY
+import numpy
+from spacy.attrs import IDX, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span
 
 CACHE_KEY = "misconduct_nlp.span_index"
@@ -181,10 +182,18 @@ def sentence_start(doc: Doc, pos: int) -> int:
     table = token_table(doc)
     found = _strings(doc).get("sentence_starts")
     if found is None or found[0] is not table:
-        found = _strings(doc)["sentence_starts"] = (table, [s.start for s in doc.sents])
+        found = _strings(doc)["sentence_starts"] = (table, _sentence_starts(doc))
     starts = found[1]
     k = bisect_right(starts, pos) - 1
     return starts[k] if k >= 0 else 0
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """``[s.start for s in doc.sents]`` read from the SENT_START array (no Span per sentence)."""
+    if "sents" in doc.user_hooks or not len(doc) or not doc.has_annotation("SENT_START"):
+        return [s.start for s in doc.sents]  # (spaCy's own answer, or its error)
+    flags = doc.to_array(SENT_START).astype("int64")  # 1 starts a sentence; doc.sents starts at 0
+    return [0] + (numpy.flatnonzero(flags[1:] == 1) + 1).tolist()
 
 
 def any_word_between(doc: Doc, lo: int, hi: int, words: frozenset[str]) -> bool:
