@@ -23,6 +23,10 @@ def test_token_table_matches_the_tokens(nlp):
     assert table.space == [t.is_space for t in doc]
     assert doc_text(doc) == doc.text == TEXT
     assert token_table(doc) is table  # built once
+    assert token_table(nlp.make_doc("")).text == []
+    odd = nlp.make_doc("ÉTÉ  Ünïcode’s DÉJÀ-VU 2,537\n")
+    assert token_table(odd).lower == [t.lower_ for t in odd]
+    assert token_table(odd).idx == [t.idx for t in odd]
 
 
 def test_token_table_is_rebuilt_after_retokenizing(nlp):

@@ -7,7 +7,7 @@ import importlib.util
 import json
 import re
 import sys
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from misconduct_nlp.probability import (
     _model_path,
     assign_probabilities,
     claim_features,
+    feature_values,
     load_models,
     measure_distance,
     parse_models,
@@ -155,6 +156,34 @@ def test_assign_sets_every_field():
     bare = make_claim("Kent Police dismissed 14 officers.", "14", period_source=None)
     no_period = assign_probabilities(bare, "Kent Police dismissed 14 officers.")
     assert no_period.period is None and no_period.probability is not None
+
+
+def test_assign_keeps_every_other_field_of_force_and_period():
+    # assign_probabilities rebuilds ForceRef and PeriodRef with their constructors (cheaper than
+    # dataclasses.replace): every field but the probability must come through
+    claim = make_claim("Kent Police dismissed 14 officers in 2021.", "14")
+    claim.force = ForceRef("kent", "Kent Police", "Kent Police", 97.5, True, "frame", "body_region")
+    claim.period = PeriodRef(date(2021, 1, 1), date(2021, 12, 31), "in 2021", True, "clause", "year")
+    force, period = claim.force, claim.period
+    assign_probabilities(claim, "Kent Police dismissed 14 officers in 2021.")
+    assert claim.force == replace(force, probability=claim.force.probability)
+    assert claim.period == replace(period, probability=claim.period.probability)
+    assert [f.name for f in fields(ForceRef)] == ["id", "name", "text", "score", "inherited", "source",
+                                                  "rule", "probability"], "update assign_probabilities"
+    assert [f.name for f in fields(PeriodRef)] == ["start", "end", "text", "inherited", "source", "rule",
+                                                   "probability"], "update assign_probabilities"
+
+
+def test_feature_values_and_predict_values_match_the_dictionary_forms():
+    models = load_models()
+    for c in extract(TEXT, published="2022-01-01"):
+        x = claim_features(c, TEXT)
+        values = feature_values(c, TEXT)
+        assert dict(zip(FEATURE_NAMES, values, strict=True)) == x
+        for m in models.values():
+            assert m.predict_values(values) == m.predict(x)  # the same sum in the same order
+    unknown = Logistic(0.5, {"not_a_feature": 1.0})
+    assert unknown.terms is None
 
 
 def test_logistic_predict_is_the_logistic_function():

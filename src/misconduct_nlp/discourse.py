@@ -135,7 +135,7 @@ def _anaphor_cues() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
 
 def _force_ref(span: Span, inherited: bool = False) -> ForceRef:
     f = span_value(span, "force")
-    return ForceRef(id=f.id, name=f.name, text=span.text, score=float(getattr(f, "score", 100.0)),
+    return ForceRef(id=f.id, name=f.name, text=span_text(span), score=float(getattr(f, "score", 100.0)),
                     inherited=inherited)
 
 
@@ -487,7 +487,12 @@ def _frame_subject(frame: ArticleFrame, index, top: int, quoted) -> None:
     """``top_subject``: the people the article's top names, when they are of one kind
     ("UK police officers receive 7,800 complaints"): the cases and complaints it counts are
     about them. Staff and the workforce named together count as one kind (workers)."""
-    found = [sp for sp in index.all("subjects") if sp.start_char < top and not quoted(sp)]
+    found = []
+    for sp in index.all("subjects"):  # by start: the top's are the first ones
+        if sp.start_char >= top:
+            break
+        if not quoted(sp):
+            found.append(sp)
     labels = Counter(sp.label_ for sp in found)
     kinds = set(labels)
     if len(kinds) == 1 or kinds == {"staff", "workforce"}:
@@ -970,7 +975,9 @@ class ArticleAttribution:
         words = low[left:num.start]
         if any(w in COMPARE_WORDS for w in words):
             return True
-        first = first_content(num.sent)
+        # (the figure's sentence start by bisection; spaCy's ``num.sent`` walks the tokens)
+        space = token_table(self.doc).space
+        first = next((i for i in range(sentence_start(self.doc, num.start), num.end) if not space[i]), None)
         if first is not None and tuple(low[first:first + 2]) in COMPARISON_OPENERS:
             # "That compares with 2022/23, when 1,189 officers faced hearings": the whole
             # sentence is the earlier side of a comparison

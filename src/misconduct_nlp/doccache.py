@@ -24,9 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary, ref
 
+import numpy
+from spacy.attrs import IDX, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span
 
 CACHE_KEY = "misconduct_nlp.span_index"
+_TABLE_ATTRS = [ORTH, LOWER, IDX, SPACY]
 _STRINGS: WeakKeyDictionary[Doc, dict[str, Any]] = WeakKeyDictionary()
 
 
@@ -37,6 +40,7 @@ class SpanIndex:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self._groups: dict[str, tuple[list[int], list[Span]]] = {}
+        self._ends: dict[str, list[int]] = {}  # the groups' span ends, in the same order
         self._converted: dict[tuple[str, Callable[[Span], Any]], list[Any]] = {}
         # answers already given: a sentence's forces, periods and terms are asked for by
         # several readers of the sentence
@@ -50,19 +54,15 @@ class SpanIndex:
             group = self.doc.spans[key] if key in self.doc.spans else []
             spans = sorted(group, key=lambda s: (s.start, s.end))
             found = self._groups[key] = ([s.start for s in spans], spans)
+            self._ends[key] = [s.end for s in spans]
         return found
 
     def _positions(self, key: str, start: int, end: int) -> list[int]:
         """Positions in group ``key`` of the spans lying wholly inside tokens ``start``..``end``."""
-        starts, spans = self.group(key)
-        out = []
-        for k in range(bisect_left(starts, start), len(spans)):
-            sp = spans[k]
-            if sp.start >= end:
-                break
-            if sp.end <= end:
-                out.append(k)
-        return out
+        starts = self.group(key)[0]
+        ends = self._ends[key]
+        lo = bisect_left(starts, start)
+        return [k for k in range(lo, bisect_left(starts, end, lo)) if ends[k] <= end]
 
     def within(self, key: str, start: int, end: int) -> list[Span]:
         """Spans of group ``key`` lying wholly inside tokens ``start``..``end``.
@@ -146,12 +146,13 @@ def token_table(doc: Doc) -> TokenTable:
     cache = last[1] if last is not None and last[0]() is doc else _strings(doc)
     table = cache.get("tokens")
     if table is None or len(table.text) != len(doc):
-        text, lower, ws, idx = [], [], [], []
-        for tok in doc:
-            text.append(tok.text)
-            lower.append(tok.lower_)
-            ws.append(tok.whitespace_)
-            idx.append(tok.idx)
+        # one array of the tokens' attributes and the strings looked up by hash: no Token
+        # objects (tok.text, tok.lower_ are these strings; tok.whitespace_ is " " for SPACY)
+        strings = doc.vocab.strings
+        orth, low, idx, space = doc.to_array(_TABLE_ATTRS).T.tolist() if len(doc) else ([], [], [], [])
+        text = [strings[h] for h in orth]
+        lower = [strings[h] for h in low]
+        ws = [" " if sp else "" for sp in space]
         table = cache["tokens"] = TokenTable(text, lower, ws, idx, [t.isspace() for t in text])
     return table
 
@@ -181,10 +182,18 @@ def sentence_start(doc: Doc, pos: int) -> int:
     table = token_table(doc)
     found = _strings(doc).get("sentence_starts")
     if found is None or found[0] is not table:
-        found = _strings(doc)["sentence_starts"] = (table, [s.start for s in doc.sents])
+        found = _strings(doc)["sentence_starts"] = (table, _sentence_starts(doc))
     starts = found[1]
     k = bisect_right(starts, pos) - 1
     return starts[k] if k >= 0 else 0
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """``[s.start for s in doc.sents]`` read from the SENT_START array (no Span per sentence)."""
+    if "sents" in doc.user_hooks or not len(doc) or not doc.has_annotation("SENT_START"):
+        return [s.start for s in doc.sents]  # (spaCy's own answer, or its error)
+    flags = doc.to_array(SENT_START).astype("int64")  # 1 starts a sentence; doc.sents starts at 0
+    return [0] + (numpy.flatnonzero(flags[1:] == 1) + 1).tolist()
 
 
 def any_word_between(doc: Doc, lo: int, hi: int, words: frozenset[str]) -> bool:

@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import Errors, PackageDataError
-from .model import Claim
+from .model import Claim, ForceRef, PeriodRef
 
 #: Where a force, region or period taken from outside the figure's own sentence comes from.
 INHERITED_SOURCES = frozenset({"frame", "previous_claim"})
@@ -102,6 +102,12 @@ def measure_distance(claim: Claim) -> int | None:
 def claim_features(claim: Claim, text: str) -> dict[str, float]:
     """The features of one claim, each 0–1, from the claim and its article's ``text``
     (offsets as in the claim)."""
+    return dict(zip(FEATURE_NAMES, feature_values(claim, text), strict=True))
+
+
+def feature_values(claim: Claim, text: str) -> tuple[float, ...]:
+    """:func:`claim_features` as a tuple in the order of :data:`FEATURE_NAMES` (what the
+    models read: no dictionary per claim)."""
     force, period = claim.force, claim.period
     if force is not None:
         place_inherited = force.inherited or force.source in INHERITED_SOURCES
@@ -110,37 +116,37 @@ def claim_features(claim: Claim, text: str) -> dict[str, float]:
     headline, list_item = _sentence_kind(claim, text)
     dist = measure_distance(claim)
     sent = claim.sentence.text
-    return {
-        "place_inherited": float(place_inherited),
-        "place_none": float(force is None and claim.region is None),
-        "period_inherited": float(period is not None
-                                  and (period.inherited or period.source in INHERITED_SOURCES)),
-        "period_none": float(period is None),
-        "measure_far": 0.0 if dist is None else min(dist, 10) / 10,
-        "measure_outside": float(dist is None),
-        "headline": float(headline),
-        "list_item": float(list_item),
-        "quote": float(_sentence_facts(sent)[2]),
-        "weak_reading": float(claim.confidence < WEAK_CONFIDENCE),
-        "percent": float(claim.unit == "percent"),
-        "no_subject": float(claim.subject is None),
-        "rate_words": float(claim.unit not in ("rate_per_year", "per_1000")
-                            and _sentence_facts(sent)[0]),
-        "change": float(claim.change is not None or claim.change_from is not None),
-        "hedged": float(claim.approx != "exact"),
+    rates, crowded, quote = _sentence_facts(sent)
+    return (
+        float(place_inherited),  # place_inherited
+        float(force is None and claim.region is None),  # place_none
+        float(period is not None  # period_inherited
+              and (period.inherited or period.source in INHERITED_SOURCES)),
+        float(period is None),  # period_none
+        0.0 if dist is None else min(dist, 10) / 10,  # measure_far
+        float(dist is None),  # measure_outside
+        float(headline),  # headline
+        float(list_item),  # list_item
+        float(quote),  # quote
+        float(claim.confidence < WEAK_CONFIDENCE),  # weak_reading
+        float(claim.unit == "percent"),  # percent
+        float(claim.subject is None),  # no_subject
+        float(claim.unit not in ("rate_per_year", "per_1000") and rates),  # rate_words
+        float(claim.change is not None or claim.change_from is not None),  # change
+        float(claim.approx != "exact"),  # hedged
         # how the frame decided place and period: the weaker rules (a force named only in the
         # body, a frame moved by the sentence before; a period the frame gave or stretched)
-        "place_weak_rule": float(((force.rule if force else claim.region_rule) or "") in WEAK_PLACE_RULES),
-        "period_weak_rule": float(period is not None and (period.rule or "") in WEAK_PERIOD_RULES),
-        "period_relative": float(period is not None and bool(_RELATIVE.search(period.text or ""))),
-        "crowded": float(_sentence_facts(sent)[1]),
+        float(((force.rule if force else claim.region_rule) or "") in WEAK_PLACE_RULES),  # place_weak_rule
+        float(period is not None and (period.rule or "") in WEAK_PERIOD_RULES),  # period_weak_rule
+        float(period is not None and bool(_RELATIVE.search(period.text or ""))),  # period_relative
+        float(crowded),  # crowded
         # the figure read in one short clause: its outcome words right by it, a strong reading,
         # and place and period stated in its own clause
-        "measure_adjacent": float(dist is not None and dist <= 2),
-        "strong_reading": float(claim.confidence >= STRONG_CONFIDENCE),
-        "place_clause": float((force.source if force else claim.region_source) == "clause"),
-        "period_clause": float(period is not None and period.source == "clause"),
-    }
+        float(dist is not None and dist <= 2),  # measure_adjacent
+        float(claim.confidence >= STRONG_CONFIDENCE),  # strong_reading
+        float((force.source if force else claim.region_source) == "clause"),  # place_clause
+        float(period is not None and period.source == "clause"),  # period_clause
+    )
 
 
 #: The names :func:`claim_features` computes, in order.
@@ -157,6 +163,7 @@ WEAK_PERIOD_RULES = frozenset({"first_stated_period", "anaphora_to_frame", "unan
                                "sentence_period", "list_heading_period"})
 _RELATIVE = re.compile(r"\b(?:last|this|past|previous|preceding|since)\b", re.IGNORECASE)
 _FIGURES = re.compile(r"\d[\d,.]*")
+_FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
 @dataclass(frozen=True)
@@ -165,10 +172,31 @@ class Logistic:
 
     intercept: float
     weights: dict[str, float]
+    #: (position in FEATURE_NAMES, weight) of the weights, in their order; None when a weight
+    #: names a feature :func:`claim_features` does not compute
+    terms: tuple[tuple[int, float], ...] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = _FEATURE_INDEX
+        terms = None
+        if all(name in index for name in self.weights):
+            terms = tuple((index[name], w) for name, w in self.weights.items())
+        object.__setattr__(self, "terms", terms)
 
     def predict(self, features: dict[str, float]) -> float:
         """The probability for one claim's features."""
         z = self.intercept + sum(w * features[name] for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def predict_values(self, values: tuple[float, ...]) -> float:
+        """:meth:`predict` for the features as :func:`feature_values` gives them (the same
+        sum, in the same order)."""
+        if self.terms is None:
+            return self.predict(dict(zip(FEATURE_NAMES, values, strict=True)))
+        total = 0
+        for i, w in self.terms:
+            total += w * values[i]
+        z = self.intercept + total
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -210,13 +238,13 @@ def probabilities(claim: Claim, text: str,
     """The estimates for one claim: ``claim``, ``measure``, ``subject``, and ``force`` and
     ``period`` (None when the claim has none)."""
     models = models or load_models()
-    x = claim_features(claim, text)
+    x = feature_values(claim, text)
     return {
-        "claim": models["claim"].predict(x),
-        "measure": models["measure"].predict(x),
-        "subject": models["subject"].predict(x),
-        "force": models["force"].predict(x) if claim.force is not None else None,
-        "period": models["period"].predict(x) if claim.period is not None else None,
+        "claim": models["claim"].predict_values(x),
+        "measure": models["measure"].predict_values(x),
+        "subject": models["subject"].predict_values(x),
+        "force": models["force"].predict_values(x) if claim.force is not None else None,
+        "period": models["period"].predict_values(x) if claim.period is not None else None,
     }
 
 
@@ -226,8 +254,9 @@ def assign_probabilities(claim: Claim, text: str, models: dict[str, Logistic] | 
     claim.probability = p["claim"]
     claim.measure_probability = p["measure"]
     claim.subject_probability = p["subject"]
-    if claim.force is not None:
-        claim.force = replace(claim.force, probability=p["force"])
-    if claim.period is not None:
-        claim.period = replace(claim.period, probability=p["period"])
+    f, t = claim.force, claim.period
+    if f is not None:  # (the constructor: dataclasses.replace() costs several times more)
+        claim.force = ForceRef(f.id, f.name, f.text, f.score, f.inherited, f.source, f.rule, p["force"])
+    if t is not None:
+        claim.period = PeriodRef(t.start, t.end, t.text, t.inherited, t.source, t.rule, p["period"])
     return claim
