@@ -608,16 +608,15 @@ class ArticleAttribution:
         # a force after the figure that is ranked or a part of it ("climb to 461 as Met accounts
         # for almost a quarter", "..., with the Met accounting for more than a quarter") is not
         # the figure's
-        explicit = [sp for sp in forces
-                    if not (sp.start >= num.end and sp.end < len(low) and low[sp.end] in RANKED_AFTER)
-                    and not (_describes_a_person(low, sp) and _quote_between(self.doc, sp, num))]
-        forces = explicit
+        forces = [sp for sp in forces
+                  if not (sp.start >= num.end and sp.end < len(low) and low[sp.end] in RANKED_AFTER)
+                  and not (_describes_a_person(low, sp) and _quote_between(self.doc, sp, num))]
         # "Cleveland Police in the north-east of England logged ...": the area locates the force;
         # "... received 186 complaints, well below the average for England and Wales": the area
         # is the average's, when the sentence names a force
-        regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in explicit)
-                   and not (explicit and _compared_area(low, r))]
-        cands = [(sp, "force") for sp in explicit] + [(sp, "region") for sp in regions]
+        regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in forces)
+                   and not (forces and _compared_area(low, r))]
+        cands = [(sp, "force") for sp in forces] + [(sp, "region") for sp in regions]
         if not cands:
             return None
         in_clause = [c for c in cands if left <= c[0].start < right]
