@@ -21,7 +21,16 @@ from ..doccache import doc_text, drop_cache, first_content, span_index, span_tex
 from ..extensions import doc_value, span_value
 from ..model import Claim, PeriodRef, TextSpan
 from ..probability import assign_probabilities
-from ..reading import BREAKDOWN_NOUNS, EARLIER_CUES, Reading, counted_nouns, read_sentence, refers_back, terms
+from ..reading import (
+    BREAKDOWN_NOUNS,
+    EARLIER_CUES,
+    PARTITION_DETS,
+    Reading,
+    counted_nouns,
+    read_sentence,
+    refers_back,
+    terms,
+)
 from .numbers import CLAIM_KINDS, rate_unit
 from .sentencizer import is_furniture
 
@@ -68,7 +77,7 @@ def _earlier_total(doc: Doc, num: Span, claims: _Claims) -> Claim | None:
     """The earlier claim an "Of the N ..." figure repeats (same value), if any."""
     i = num.start
     low = token_table(doc).lower
-    if i < 2 or low[i - 1] not in ("the", "these", "those", "its", "their") or low[i - 2] != "of":
+    if i < 2 or low[i - 1] not in PARTITION_DETS or low[i - 2] != "of":
         return None
     return claims.last_with(span_value(num, "value"), span_value(num, "unit"))
 
@@ -196,9 +205,6 @@ def take_totals(doc: Doc, readings: list[Reading], claims: _Claims) -> None:
                 and last is not None and last.measure not in (None, "reported"):
             r.measure, r.measure_text = last.measure, last.measure_text
 
-
-
-
 #: Irregular past forms of the verbs news copy uses with figures, for :func:`_verb_stem`.
 _IRREGULAR = {"held": "hold", "made": "make", "took": "take", "brought": "bring", "gave": "give",
               "saw": "see", "had": "have", "has": "have", "got": "get"}
@@ -268,9 +274,10 @@ def _number(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
-#: The words before a noun that make it the base of a partition ("38 of the cases"): the
-#: figures counted before, not a new count.
-PARTITION_BASES = frozenset({("of", "the"), ("of", "its"), ("of", "those"), ("of", "these"), ("of", "their")})
+def _partition_base(low: list[str], t) -> bool:
+    """True for a term that is the base of a partition ("38 of the cases"): the figures
+    counted before, not a new count."""
+    return t.start >= 2 and low[t.start - 2] == "of" and low[t.start - 1] in PARTITION_DETS
 
 
 def year_row(sent: Span) -> bool:
@@ -549,21 +556,19 @@ class ClaimBuilder:
                     context = before
                 elif prev_claim is not None:
                     context = (prev_claim.measure, prev_claim.measure_text or "")
+            sent_terms = span_index(doc).within("measures", sent.start, sent.end)
             low = token_table(doc).lower
-            own_terms = any(tuple(low[max(0, t.start - 2):t.start]) not in PARTITION_BASES
-                            for t in span_index(doc).within("measures", sent.start, sent.end))
             if context is None and prev_claim is not None and figures_gave_claims \
-                    and ((ranks_on(sent, nums) and not own_terms) or continues_count(sent, nums)):
-                # (a ranking that names what it counts, "The Met made the most referrals, with
-                # 287", counts that)
+                    and ((ranks_on(sent, nums) and all(_partition_base(low, t) for t in sent_terms))
+                         or continues_count(sent, nums)):
                 # "The Met had the most, 412, followed by West Midlands Police with 96": a
-                # breakdown of the figures just given counts what they count; "... holding 583
-                # hearings and dismissing 247 officers. Greater Manchester police held 131": the
-                # one whose verb the sentence repeats
-                same = _same_verb_claim(doc, nums[0], claims, prev_claim.sentence.start)
-                cont = same or prev_claim
+                # breakdown of the figures just given counts what they count (a ranking that names
+                # what it counts, "made the most referrals, with 287", counts that); "... holding
+                # 583 hearings and dismissing 247 officers. Greater Manchester police held 131":
+                # the one whose verb the sentence repeats
+                cont = _same_verb_claim(doc, nums[0], claims, prev_claim.sentence.start) or prev_claim
                 context = (cont.measure, cont.measure_text or "")
-            if context is None and not span_index(doc).within("measures", sent.start, sent.end) \
+            if context is None and not sent_terms \
                     and not any(_earlier_total(doc, n, claims) for n in nums):
                 # a figure's measure comes from the sentence's outcome terms, from the context or
                 # from the earlier figure it repeats ("Of the 394 officers, ..."): with none of
