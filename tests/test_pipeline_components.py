@@ -144,6 +144,20 @@ def test_lexicon_component_add_and_remove_terms(nlp):
     assert any(e.label == "dismissed" for e in ruler.entries)
 
 
+def test_a_term_that_refers_back_takes_its_antecedents_label(tmp_path):
+    own = misconduct_nlp.load()
+    ruler = own.get_pipe("misconduct_measures")
+    ruler.add_terms("resigned", ["the quitters' roll"])
+    ruler.add_terms("dismissed", ["entered on the roll"], refers_back=True)
+    text = "Forces keep the quitters' roll. In 2021, 14 officers were entered on the roll."
+    assert [(c["value"], c["measure"]) for c in _claims(own, text)] == [(14, "resigned")]
+    # with no earlier term ending in the same word, the entry's own label
+    assert [c["measure"] for c in _claims(own, "In 2021, 14 officers were entered on the roll.")] == ["dismissed"]
+    assert any(e.refers_back and e.label == "dismissed" for e in ruler.entries)
+    own.to_disk(tmp_path / "p")
+    assert _claims(spacy.load(tmp_path / "p"), text) == _claims(own, text)
+
+
 def test_lexicon_files_through_load(tmp_path):
     path = tmp_path / "my_measures.jsonl"
     path.write_text(json.dumps({"label": "dismissed", "strength": 2, "terms": ["shown the door"]}) + "\n",

@@ -39,11 +39,16 @@ class LexiconEntry:
     strength: int = 2
     noun: bool = False
     examples: tuple[dict[str, Any], ...] = field(default=(), compare=False)
+    #: the phrase names a thing by its last word only ("added to the list"): it takes the label
+    #: of the nearest earlier term of its group ending in the same word ("the advisory list")
+    refers_back: bool = False
 
     @property
     def key(self) -> str:
-        """A stable id used as the SpanRuler pattern id (``group:label:strength:noun``)."""
-        return f"{self.group}:{self.label}:{self.strength}:{int(self.noun)}"
+        """A stable id used as the SpanRuler pattern id (``group:label:strength:noun``, with
+        ``:back`` after it for a :attr:`refers_back` entry)."""
+        key = f"{self.group}:{self.label}:{self.strength}:{int(self.noun)}"
+        return key + ":back" if self.refers_back else key
 
 
 def _data_path(name: str) -> Any:
@@ -62,7 +67,7 @@ def read_entries(group: str, path: str | Path | None = None) -> list[LexiconEntr
         entries.append(LexiconEntry(
             group=group, label=row["label"], terms=tuple(t.lower() for t in row["terms"]),
             strength=int(row.get("strength", 2)), noun=bool(row.get("noun", False)),
-            examples=tuple(row.get("examples", ())),
+            examples=tuple(row.get("examples", ())), refers_back=bool(row.get("refers_back", False)),
         ))
     return entries
 
@@ -96,7 +101,7 @@ def span_ruler_patterns(group: str, extra_files: tuple[str, ...] = ()) -> list[d
 @lru_cache(maxsize=4096)
 def parse_key(key: str) -> tuple[str, int, bool]:
     """(label, strength, noun) from a pattern id made by :attr:`LexiconEntry.key`."""
-    _, label, strength, noun = key.split(":")
+    _, label, strength, noun = key.split(":")[:4]
     return label, int(strength), noun == "1"
 
 

@@ -95,7 +95,7 @@ class Reading:
 
 def _term(sp: Span) -> Term:
     key_id = sp.id_
-    if key_id and key_id.count(":") == 3:
+    if key_id and key_id.count(":") in (3, 4):
         label, strength, noun = parse_key(key_id)
     else:
         label, strength, noun = sp.label_, 2, False

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 from spacy.pipeline.span_ruler import SpanRuler, overlapping_labeled_spans_score
 
 from ..errors import Errors, NotFoundError, PipelineError
@@ -73,13 +74,37 @@ class LexiconRuler(SpanRuler):
             labels[key] = p["label"]
         out = []
         for key, terms in by_key.items():
-            _, _, strength, noun = key.split(":")
-            out.append(LexiconEntry(self.group, labels[key], tuple(terms), int(strength), noun == "1"))
+            _, _, strength, noun, *back = key.split(":")
+            out.append(LexiconEntry(self.group, labels[key], tuple(terms), int(strength), noun == "1",
+                                    refers_back=bool(back)))
         return out
 
-    def add_terms(self, label: str, terms: Iterable[str], *, strength: int = 2, noun: bool = False) -> None:
-        """Add phrases for ``label`` (e.g. ``add_terms("dismissed", ["given their marching orders"])``)."""
-        entry = LexiconEntry(self.group, label, tuple(t.lower() for t in terms), int(strength), bool(noun))
+    def __call__(self, doc: Doc) -> Doc:
+        """SpanRuler's matching, then each :attr:`~misconduct_nlp.lexicon.LexiconEntry.refers_back`
+        match ("added to the list") relabelled as the nearest earlier match of the group that
+        ends in the same word and names it in full ("the advisory list"); with none, it keeps its
+        own label."""
+        doc = super().__call__(doc)
+        found = list(doc.spans[self.spans_key])
+        if not any(sp.id_.endswith(":back") for sp in found):
+            return doc
+        named: dict[str, Span] = {}
+        for k in sorted(range(len(found)), key=lambda k: (found[k].start, found[k].end)):
+            sp = found[k]
+            head = doc[sp.end - 1].lower_
+            if not sp.id_.endswith(":back"):
+                named[head] = sp
+            elif head in named:
+                found[k] = Span(doc, sp.start, sp.end, label=named[head].label_, span_id=named[head].id_)
+        doc.spans[self.spans_key] = found
+        return doc
+
+    def add_terms(self, label: str, terms: Iterable[str], *, strength: int = 2, noun: bool = False,
+                  refers_back: bool = False) -> None:
+        """Add phrases for ``label`` (e.g. ``add_terms("dismissed", ["given their marching orders"])``);
+        ``refers_back`` as in :class:`~misconduct_nlp.lexicon.LexiconEntry`."""
+        entry = LexiconEntry(self.group, label, tuple(t.lower() for t in terms), int(strength), bool(noun),
+                             refers_back=bool(refers_back))
         self.add_patterns(_patterns([entry]))
 
     def add_entries(self, found: Iterable[LexiconEntry]) -> None:
@@ -111,12 +136,12 @@ def _factory(group: str):
                              phrase_matcher_attr=phrase_matcher_attr, validate=validate, overwrite=overwrite)
         for row in terms:
             ruler.add_terms(row["label"], row["terms"], strength=int(row.get("strength", 2)),
-                            noun=bool(row.get("noun", False)))
+                            noun=bool(row.get("noun", False)), refers_back=bool(row.get("refers_back", False)))
         return ruler
 
     make.__name__ = f"make_{group}_ruler"
     make.__doc__ = (f"Factory of the ``misconduct_{group}`` component (the ``{group}`` lexicon); ``terms``"
-                    " are extra rows in the lexicon format (label, terms, strength, noun).")
+                    " are extra rows in the lexicon format (label, terms, strength, noun, refers_back).")
     return Language.factory(f"misconduct_{group}", default_config={
         "spans_key": group, "package_terms": True, "terms": [], "phrase_matcher_attr": "LOWER",
         "validate": False, "overwrite": True,
