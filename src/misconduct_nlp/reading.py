@@ -338,6 +338,11 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
         # noun after a preposition of circumstance says when the thing counted happened
         fwd = [t for t in fwd if t not in about and t not in theirs
                and not _circumstance(tt.lower, t, own.end)]
+        if bwd and _in_cases(tt.lower, bwd[0], r.num.start):
+            # "carried out its own investigation in just 17 cases", "misconduct was proven in 12
+            # complaints": what happened in the cases is the term before "in"; the noun says only
+            # what was counted
+            fwd = [t for t in fwd if t is not own]
     elif r.num.end + 2 < sent_end and tt.lower[r.num.end] == "of" \
             and tt.lower[r.num.end + 1] in PARTITION_DETS:
         # "38 of those referrals involved allegations of assault during arrest"
@@ -399,6 +404,19 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
     r.strength = best.strength
     if r.measure == "dismissed" and r.subject is None and _np_noun(doc, r) in NOT_UPHELD_NOUNS:
         r.measure = "not_upheld"
+
+
+IN_CASES_FILLERS = frozenset({"just", "only", "a", "another", "further", "some", "about", "around", "nearly",
+                              "almost", "over", "more", "than", "fewer", "less", "all", "the", "remaining"})
+
+
+def _in_cases(low: list[str], before: Term, num_start: int) -> bool:
+    """The figure stands in "in [just] N <noun>" and ``before`` ends at most three words before
+    that "in" ("investigation in just 17 cases", "no action was taken in 60 cases")."""
+    i = num_start - 1
+    while i > before.end and num_start - i <= 3 and low[i] in IN_CASES_FILLERS:
+        i -= 1
+    return i >= before.end and low[i] == "in" and i - before.end <= 3
 
 
 def _after_aside(doc, r: Reading, measures: list[Term], sent_end: int) -> Term | None:
