@@ -1036,14 +1036,21 @@ class ArticleAttribution:
         low = token_table(self.doc).lower
         seeds = (has_figures or sent.start_char < self.top or any(
             w in DATA_WORDS for w in low[sent.start:sent.end])) and not self._anecdote(sent)
+        found = []
         for sp in self.index.within("periods", sent.start, sent.end):
             if sp.label_ != "ANAPHORIC" and not self.snapshot(sp):
                 ref = self._resolved(sp)
                 if ref is not None:
+                    found.append(ref)
                     self.history.append(ref)
                     if self.period is None and seeds:
                         self.period = ref
                         self.period_from_top = sent.start_char < self.top
+        if found and not has_figures and sent.start_char >= self.top \
+                and any(w in COVER_VERBS for w in low[sent.start:sent.end]):
+            # "The figures cover the financial years 2012/13 to 2016/17" after a top's "in the
+            # last five years": the data's own span restates the top's loose one
+            self._restate_top(found)
 
     def holds_frame(self, num: Span, period: PeriodRef, compared: bool) -> bool:
         """True when a figure's stated period must not become the frame: the sentence compares
@@ -1081,12 +1088,14 @@ class ArticleAttribution:
             return False
         return bool(self.index.within("subjects", first, min(sent.end, first + 4)))
 
-    def after_period(self, stated: list[PeriodRef], row: bool = False) -> None:
+    def after_period(self, stated: list[PeriodRef], row: bool = False, in_top: bool = False) -> None:
         """Move the period frame to the period the sentence stated for its figures, when it
         stated one (anaphoric ones included: "over the three years" then "over the same
         period"); a sentence comparing periods ("rose from 11 in 2021 to 19 last year", "up from
         1,046 the year before") leaves the frame where it was, and so does a list item or table
-        row ("2022: 26 complaints": the row's year, not the article's)."""
+        row ("2022: 26 complaints": the row's year, not the article's). ``in_top``: the sentence
+        is in the article's top, so its period may later give way to the body's restatement
+        (:meth:`_restate_top`)."""
         hold, self.hold_period = self.hold_period, False
         if row:
             return
@@ -1104,7 +1113,9 @@ class ArticleAttribution:
                 self.period.start, self.period.end, self.period.text)
             self.period = own[0]
             self.period_rule = "last_stated_period"
-            self.period_from_top = self.period_from_top and same  # the top's figure restating it
+            # the top's figure restating it, or the top stating it ("Forty-three officers have been
+            # caught in the last five years" after the headline's "in five years")
+            self.period_from_top = (self.period_from_top and same) or in_top
         else:
             self._restate_top(stated)
 
@@ -1115,16 +1126,26 @@ class ArticleAttribution:
         periods would not otherwise move the frame: the period that overlaps the top's, of about
         its length, stated outright."""
         frame = self.period
-        if not self.period_from_top or frame is None or not (frame.start and frame.end) \
-                or not _RELATIVE_RE.search(frame.text):
+        if not self.period_from_top or frame is None or not (frame.start and frame.end):
+            return
+        since = _SINCE_RE.match(frame.text) is not None
+        if not (since or _RELATIVE_RE.search(frame.text)):
             return
         length = _months(frame.end) - _months(frame.start)
         for p in stated:
-            if not (p.start and p.end) or _RELATIVE_RE.search(p.text) or _PREVIOUS_RE.search(p.text):
+            if not (p.start and p.end) or _RELATIVE_RE.search(p.text) or _PREVIOUS_RE.search(p.text) \
+                    or _SINCE_RE.match(p.text):
                 continue
             overlap = (min(_months(p.end), _months(frame.end))
                        - max(_months(p.start), _months(frame.start)) + 1)
-            if overlap >= 3 and abs(_months(p.end) - _months(p.start) - length) <= 3:
+            if since:
+                # "since 2019" in the top, "between January 2019 and December 2021" in the body:
+                # the same start, closed at the last full period of data
+                fits = p.start.year == frame.start.year and _months(p.end) - _months(p.start) >= 11 \
+                    and 0 <= _months(frame.end) - _months(p.end) <= 18
+            else:
+                fits = overlap >= 3 and abs(_months(p.end) - _months(p.start) - length) <= 3
+            if fits:
                 self.period = replace(p, inherited=False)
                 self.period_rule = "top_period_restated"
                 self.period_from_top = False

@@ -626,7 +626,7 @@ class ClaimBuilder:
             link_changes(doc, made)  # the sentence's claims, completed in place
             figures_gave_claims = bool(made)
             att.after_sentence(sent, stated_frames)
-            att.after_period(stated_periods, row=bullet or row or year_row(sent))
+            att.after_period(stated_periods, row=bullet or row or year_row(sent), in_top=sent.start_char < att.top)
             long.after(sent)
         doc._.claims = [assign_probabilities(c, full_text) for c in claims]
         drop_cache(doc)  # the last component: the token table and span index are not needed now
