@@ -25,6 +25,7 @@ from ..reading import (
     BREAKDOWN_NOUNS,
     EARLIER_CUES,
     PARTITION_DETS,
+    RECORDING_VERBS,
     Reading,
     counted_nouns,
     read_sentence,
@@ -266,6 +267,42 @@ def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
         elif low[num.start - 1] == "to" and prev_r.num.start >= 1 and low[prev_r.num.start - 1] == "from" \
                 and num.start - 1 - prev_r.num.end <= 4 and prev.unit == claim.unit:
             claim.change_from = prev.value  # "from 87 (in 2020) to 131"
+
+
+GENERIC_CASES = frozenset({"cases", "case", "instances", "incidents"})
+ANAPHORA_WORDS = frozenset({"them", "which", "whom", "those", "these"})
+BREAKDOWN_VERBS = frozenset({("accounting", "for"), ("accounted", "for"), ("accounts", "for"), ("cited", "in"),
+                             ("made", "up"), ("making", "up"), ("make", "up"), ("featured", "in"),
+                             ("involved", "in")})
+
+
+def _broken_down(doc: Doc, r, claims: list[Claim], sent: Span) -> Claim | None:
+    """The total a figure of bare cases breaks down by kind ("There were 14 cases of assault",
+    "accounting for 21 cases", "cited in 131 cases", "dishonesty, 118 cases"): the last claim
+    before it, at most 600 characters back, of a larger count, when that total has an outcome of
+    its own ("faced disciplinary action 73 times"); else None."""
+    value = span_value(r.num, "value")
+    if (r.measure_text or "").lower() not in GENERIC_CASES or value is None or not _breakdown_words(doc, r, sent):
+        return None
+    for claim in reversed(claims[-12:]):
+        if sent.start_char - claim.sentence.start > 600:
+            return None
+        if claim.unit == "count" and claim.value > value:
+            return claim if claim.measure not in (None, "reported") else None
+    return None
+
+
+def _breakdown_words(doc: Doc, r, sent: Span) -> bool:
+    low = token_table(doc).lower
+    i, j = r.num.start, r.num.end
+    if j + 2 < len(low) and low[j] in GENERIC_CASES and low[j + 1] == "of" \
+            and low[j + 2] not in PARTITION_DETS and low[j + 2] not in ANAPHORA_WORDS \
+            and (i == 0 or low[i - 1] not in RECORDING_VERBS):
+        return True  # "There were 14 cases of assault" (not "it recorded 27 cases of data misuse")
+    if i >= 2 and (low[i - 2], low[i - 1]) in BREAKDOWN_VERBS:
+        return True  # "accounting for 21 cases", "cited in 131 cases", "made up 37 cases"
+    # "dishonesty, 118 cases" in a list under its total
+    return i >= 1 and low[i - 1] == "," and j < len(low) and low[j] in GENERIC_CASES and i - sent.start <= 6
 
 
 def _number(value: float) -> int | float:
@@ -604,10 +641,21 @@ class ClaimBuilder:
                 prev = prev_whole if r.anaphoric and prev_whole is not None else prev_claim
                 if (bullet or row) and lead_claim is not None:
                     prev = lead_claim
+                whole = _broken_down(doc, r, claims, sent) if r.strength <= 0 and r.measure == "reported" \
+                    and not r.anaphoric else None
                 if r.anaphoric and r.strength <= 0 and r.measure == "reported" and prev_whole is not None \
                         and prev_whole.measure not in (None, "reported") and prev_whole.unit == "count":
                     # "Facebook was involved in 611 of the cases": the cases the figure before counted
                     r.measure, r.measure_text = prev_whole.measure, prev_whole.measure_text
+                elif whole is not None:
+                    # "There were 14 cases of assault": the cases of the total they break down
+                    r.measure, r.measure_text = whole.measure, whole.measure_text
+                elif r.strength <= 0 and r.measure == "reported" and (r.measure_text or "").lower() in GENERIC_CASES:
+                    # "faced disciplinary action 73 times ... Of the 73 cases, ...": the cases the
+                    # earlier figure of 73 counted
+                    total = _earlier_total(doc, r.num, claims)
+                    if total is not None and total.measure not in (None, "reported") and total.unit == "count":
+                        r.measure, r.measure_text = total.measure, total.measure_text
                 claim = self._claim(doc, sent, r, sentence, att, prev, stated_frames, stated_periods,
                                     claims, clauses, list_period if bullet or row else None,
                                     piece.period if piece is not None else None)
