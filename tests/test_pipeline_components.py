@@ -152,7 +152,8 @@ def test_a_term_that_refers_back_takes_its_antecedents_label(tmp_path):
     text = "Forces keep the quitters' roll. In 2021, 14 officers were entered on the roll."
     assert [(c["value"], c["measure"]) for c in _claims(own, text)] == [(14, "resigned")]
     # with no earlier term ending in the same word, the entry's own label
-    assert [c["measure"] for c in _claims(own, "In 2021, 14 officers were entered on the roll.")] == ["dismissed"]
+    alone = "In 2021, 14 officers were entered on the roll."
+    assert [c["measure"] for c in _claims(own, alone)] == ["dismissed"]
     assert any(e.refers_back and e.label == "dismissed" for e in ruler.entries)
     own.to_disk(tmp_path / "p")
     assert _claims(spacy.load(tmp_path / "p"), text) == _claims(own, text)

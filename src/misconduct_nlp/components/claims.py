@@ -271,7 +271,8 @@ def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
 
 GENERIC_CASES = frozenset({"cases", "case", "instances", "incidents"})
 ANAPHORA_WORDS = frozenset({"them", "which", "whom", "those", "these"})
-BREAKDOWN_VERBS = frozenset({("accounting", "for"), ("accounted", "for"), ("accounts", "for"), ("cited", "in"),
+BREAKDOWN_VERBS = frozenset({("accounting", "for"), ("accounted", "for"), ("accounts", "for"),
+                             ("cited", "in"),
                              ("made", "up"), ("making", "up"), ("make", "up"), ("featured", "in"),
                              ("involved", "in")})
 
@@ -282,7 +283,8 @@ def _broken_down(doc: Doc, r, claims: list[Claim], sent: Span) -> Claim | None:
     before it, at most 600 characters back, of a larger count, when that total has an outcome of
     its own ("faced disciplinary action 73 times"); else None."""
     value = span_value(r.num, "value")
-    if (r.measure_text or "").lower() not in GENERIC_CASES or value is None or not _breakdown_words(doc, r, sent):
+    if (r.measure_text or "").lower() not in GENERIC_CASES or value is None \
+            or not _breakdown_words(doc, r, sent):
         return None
     for claim in reversed(claims[-12:]):
         if sent.start_char - claim.sentence.start > 600:
@@ -650,11 +652,13 @@ class ClaimBuilder:
                 elif whole is not None:
                     # "There were 14 cases of assault": the cases of the total they break down
                     r.measure, r.measure_text = whole.measure, whole.measure_text
-                elif r.strength <= 0 and r.measure == "reported" and (r.measure_text or "").lower() in GENERIC_CASES:
+                elif r.strength <= 0 and r.measure == "reported" \
+                        and (r.measure_text or "").lower() in GENERIC_CASES:
                     # "faced disciplinary action 73 times ... Of the 73 cases, ...": the cases the
                     # earlier figure of 73 counted
                     total = _earlier_total(doc, r.num, claims)
-                    if total is not None and total.measure not in (None, "reported") and total.unit == "count":
+                    if total is not None and total.measure not in (None, "reported") \
+                            and total.unit == "count":
                         r.measure, r.measure_text = total.measure, total.measure_text
                 claim = self._claim(doc, sent, r, sentence, att, prev, stated_frames, stated_periods,
                                     claims, clauses, list_period if bullet or row else None,
@@ -674,7 +678,8 @@ class ClaimBuilder:
             link_changes(doc, made)  # the sentence's claims, completed in place
             figures_gave_claims = bool(made)
             att.after_sentence(sent, stated_frames)
-            att.after_period(stated_periods, row=bullet or row or year_row(sent), in_top=sent.start_char < att.top)
+            att.after_period(stated_periods, row=bullet or row or year_row(sent),
+                             in_top=sent.start_char < att.top)
             long.after(sent)
         doc._.claims = [assign_probabilities(c, full_text) for c in claims]
         drop_cache(doc)  # the last component: the token table and span index are not needed now

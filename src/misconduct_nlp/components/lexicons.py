@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
 from spacy.pipeline.span_ruler import SpanRuler, overlapping_labeled_spans_score
+from spacy.tokens import Doc, Span
 
 from ..errors import Errors, NotFoundError, PipelineError
 from ..lexicon import GROUPS, LexiconEntry, entries, read_entries
@@ -136,7 +136,8 @@ def _factory(group: str):
                              phrase_matcher_attr=phrase_matcher_attr, validate=validate, overwrite=overwrite)
         for row in terms:
             ruler.add_terms(row["label"], row["terms"], strength=int(row.get("strength", 2)),
-                            noun=bool(row.get("noun", False)), refers_back=bool(row.get("refers_back", False)))
+                            noun=bool(row.get("noun", False)),
+                            refers_back=bool(row.get("refers_back", False)))
         return ruler
 
     make.__name__ = f"make_{group}_ruler"
