@@ -181,8 +181,14 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
     period_starts = {sp.start for sp in span_index(sent.doc).within("periods", sent.start, sent.end)}
     out = []
     asides = _short_brackets(sent)
+    # "84 officers, PCSOs and civilian staff were investigated": a comma between two roles lists
+    # them in one noun phrase
+    roles = span_index(sent.doc).within("subjects", sent.start, sent.end)
+    role_ends, role_starts = {sp.end for sp in roles}, {sp.start for sp in roles}
     for i in range(sent.start, sent.end):
         if i in asides:
+            continue
+        if text[i] == "," and i in role_ends and i + 1 in role_starts:
             continue
         if text[i] in CLAUSE_PUNCT or low[i] in CLAUSE_WORDS:
             out.append(i)
