@@ -555,7 +555,9 @@ class ClaimBuilder:
                 bullet, row = piece.bullet, piece.row
             else:
                 bullet = is_list_item(sent)
-                row = not bullet and (table_row(sent, nums) or (piped and columns is not None and bool(nums)))
+                # ("2012/13: 7 officers and staff" under "The figures by year:" is a row too)
+                row = not bullet and (table_row(sent, nums) or (piped and columns is not None and bool(nums))
+                                      or (lead_in is not None and bool(nums) and year_row(sent)))
                 long.head_is(sent, bullet, row)
             if piece is None and piped and not nums and text:
                 # "Year | Investigations | Misconduct proven": what each column of the rows counts
