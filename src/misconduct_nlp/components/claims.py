@@ -386,6 +386,21 @@ def pipe_columns(sent: Span, start: int, text: str) -> list[tuple[str, str] | No
     return out
 
 
+def pipe_column_units(sent: Span, start: int, text: str) -> list[str | None]:
+    """The rate each column of a pipe table's head names ("Force | Dismissed | Cases per 1,000
+    officers" -> None, None, per_1000), None where it names none."""
+    bases = [sp for sp in span_index(sent.doc).within("numbers", sent.start, sent.end)
+             if sp.label_ == "RATE_BASE"]
+    out: list[str | None] = []
+    a = 0
+    for cell in text.split("|"):
+        lo, hi = start + a, start + a + len(cell)
+        out.append(next((u for sp in bases if lo <= sp.start_char < hi
+                         and (u := rate_unit(span_value(sp, "value")))), None))
+        a += len(cell) + 1
+    return out
+
+
 def rates_go_on(readings: list[Reading], claims: list[Claim]) -> None:
     """A rate with no outcome of its own ("Dorset police had the lowest rate, at 3.1 per 1,000
     officers") is a rate of what the article's last rate in that unit counted."""
@@ -527,6 +542,7 @@ class ClaimBuilder:
         list_unit: str | None = None  # the rate its items are in ("The rates per 1,000 officers were:")
         list_role: tuple[str, str] | None = None  # whom they count ("The outcomes for officers were:")
         columns: list[tuple[str, str] | None] | None = None  # a pipe table's column measures
+        column_units: list[str | None] = []  # and the rates its columns are in
         ni = 0
         sent_before: Span | None = None
         before_had_claims = False
@@ -564,6 +580,7 @@ class ClaimBuilder:
                 # (a "|---|---|" rule under it changes nothing)
                 if set(text) - TABLE_RULE:
                     columns = pipe_columns(sent, s_start, text)
+                    column_units = pipe_column_units(sent, s_start, text)
             elif piece is None and not bullet and not row and text:
                 columns = None
                 lead_in, list_period, lead_claim, list_unit, list_role = None, None, None, None, None
@@ -665,7 +682,12 @@ class ClaimBuilder:
                 claim = self._claim(doc, sent, r, sentence, att, prev, stated_frames, stated_periods,
                                     claims, clauses, list_period if bullet or row else None,
                                     piece.period if piece is not None else None)
-                if claim.unit == "count" and (bullet or row) and list_unit is not None:
+                col = text[:r.num.start_char - s_start].count("|") \
+                    if row and piped and columns is not None else -1
+                if claim.unit == "count" and 0 <= col < len(column_units) and column_units[col] is not None:
+                    # "Durham | 6 | 4.5" under "... | Cases per 1,000 officers"
+                    claim.unit = column_units[col]
+                elif claim.unit == "count" and (bullet or row) and list_unit is not None:
                     claim.unit = list_unit  # "Cleveland – 21.4" under the rates' heading
                 elif claim.unit == "count" and rate is not None and elliptic(doc, r):
                     claim.unit = rate  # "..., while Dyfed-Powys had the lowest at 121"
