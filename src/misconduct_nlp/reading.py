@@ -324,10 +324,10 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
     own_verb = any(not t.noun for t in fwd)
     bwd = [t for t in in_clause if t.end <= r.num.start and not _negated(doc, t, r.left)
            and not (own_verb and t.label == "upheld" and t.strength < 2)
-           and not (t.label == "upheld" and t.strength < 2 and t.end < len(tt.lower)
-                    and tt.lower[t.end] == "that"
-                    and any(w in RECORDING_VERBS for w in tt.lower[t.end + 1:r.num.start]))]
-    # ("an FOI request found that the force received 246 complaints": found reports, upholds nothing)
+           and not (t.label == "upheld" and t.strength < 2 and r.num.start - t.end <= 7
+                    and any(w in RECORDING_VERBS for w in tt.lower[t.end:r.num.start]))]
+    # ("an FOI request found that the force received 246 complaints", "found the force opened 137
+    # investigations": found reports, upholds nothing)
     bwd.reverse()
     own = next((t for t in fwd if t.noun and t.start == r.num.end), None)
     if own is not None:
