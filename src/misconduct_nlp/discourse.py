@@ -252,6 +252,16 @@ def _share_of_total(low: list[str], k: int) -> bool:
         and low[k + 1] in ("total", "figure", "tally", "number")
 
 
+PICKED_YEAR = frozenset({"worst", "best", "busiest", "quietest", "highest", "lowest", "peak", "record"})
+
+
+def _picks_a_year(words: list[str]) -> bool:
+    """True for words before a figure that pick one year of a run ("The worst year was 2014/15,
+    when 13 ...", "the peak year, 2019, saw 41"): a part of the window, not a new frame."""
+    return any(w in PICKED_YEAR and any(x in ("year", "month") for x in words[k + 1:k + 3])
+               for k, w in enumerate(words))
+
+
 def _months(d: date) -> int:
     return d.year * 12 + d.month
 
@@ -1058,9 +1068,11 @@ class ArticleAttribution:
         ("an average of 29,400 a year between 2014/15 and 2018/19")."""
         if period.inherited:
             return self.sub_period(period, num)
-        before = token_table(self.doc).lower[max(0, num.start - 2):num.start]
+        low = token_table(self.doc).lower
+        before = low[max(0, num.start - 2):num.start]
         average = span_value(num, "unit") == "rate_per_year" or before == ["average", "of"]
-        return compared or average or self.sub_period(period, num) or self._aside_span(period)
+        return compared or average or self.sub_period(period, num) or self._aside_span(period) \
+            or _picks_a_year(low[max(0, num.start - 14):num.start])
 
     def _aside_span(self, period: PeriodRef) -> bool:
         """True for "in the past three years" stated for one figure of an article whose frame is
