@@ -269,6 +269,8 @@ def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
             claim.change_from = prev.value  # "from 87 (in 2020) to 131"
 
 
+#: Outcomes a case goes through: a story whose top counts one of these counts its "cases" so.
+CASE_PROCESSES = frozenset({"investigated", "formal_action", "misconduct_hearing"})
 GENERIC_CASES = frozenset({"cases", "case", "instances", "incidents"})
 ANAPHORA_WORDS = frozenset({"them", "which", "whom", "those", "these"})
 BREAKDOWN_VERBS = frozenset({("accounting", "for"), ("accounted", "for"), ("accounts", "for"),
@@ -551,6 +553,8 @@ class ClaimBuilder:
         claims_at_last = 0  # how many claims there were when the sentence before began
         counted: frozenset[str] | None = None  # the Doc's counted nouns, found at the first reading
         long = _LongSentences(doc, full_text, att)
+        top_cases: Claim | None = None  # the top's first outcome, when it is one cases go through
+        top_seen = False
         for sent in doc.sents:
             piece = long.see(sent)  # a later piece of a sentence read in pieces, or None
             nums = []
@@ -671,6 +675,11 @@ class ClaimBuilder:
                 elif whole is not None:
                     # "There were 14 cases of assault": the cases of the total they break down
                     r.measure, r.measure_text = whole.measure, whole.measure_text
+                elif top_cases is not None and r.strength <= 0 and r.measure == "reported" \
+                        and (r.measure_text or "").lower() in ("cases", "case"):
+                    # "84 officers and staff were investigated ... South Wales Police recorded 37
+                    # cases": in a story about investigations, its cases are investigations
+                    r.measure, r.measure_text = top_cases.measure, top_cases.measure_text
                 elif r.strength <= 0 and r.measure == "reported" \
                         and (r.measure_text or "").lower() in GENERIC_CASES:
                     # "faced disciplinary action 73 times ... Of the 73 cases, ...": the cases the
@@ -694,6 +703,13 @@ class ClaimBuilder:
                 if claim.unit.startswith("per_"):
                     rate = claim.unit
                 made.append((r, claim))
+                if top_cases is None and not top_seen and sent.start_char < att.top and r.strength >= 1 \
+                        and claim.measure != "sanctioned":
+                    # the first figure of the top with an outcome of its own ("disciplined" may be
+                    # the cases or their outcome: the next one decides)
+                    top_seen = True
+                    if claim.measure in CASE_PROCESSES:
+                        top_cases = claim
                 if claim.confidence >= self.min_confidence:
                     claims.append(claim)
                     prev_claim = claim
