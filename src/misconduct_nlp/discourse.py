@@ -667,11 +667,14 @@ class ArticleAttribution:
         return Frame(region=span_value(sp, "region")).tagged(source, f"{source}_area")
 
     def _national(self, left: int, right: int) -> bool:
-        """True for a clause that calls its figure national ("nationally", "the national average")."""
+        """True for a clause that calls its figure national ("nationally", "the national average",
+        "an average of 2.6 per 1,000 across the forces that provided data")."""
         low = token_table(self.doc).lower
         return any(low[k] in ("nationally", "nationwide")
                    or (low[k] == "national" and k + 1 < right and low[k + 1] in NATIONAL_NOUNS
                        and not _share_of_total(low, k))
+                   or (low[k] in ("across", "among") and "average" in low[left:k]
+                       and "forces" in low[k + 1:min(right, k + 5)])
                    for k in range(left, right))
 
     def _force_list(self, forces: list[Span], start: list[Span]) -> set[str]:
