@@ -714,6 +714,8 @@ class ArticleAttribution:
         """Move the frame after a sentence whose figures stated ``stated`` frames; a national
         figure set against the force's ("compared with a national average of 3.1", noted in
         ``compared``) is a comparison and does not move it."""
+        if not stated and self._crosshead(sent):
+            self._back_to_window()
         self._see_forces(sent, stated)
         compared, self.compared = self.compared, []
         keys = {(f.force.id if f.force else None, f.region) for f in stated
@@ -739,6 +741,35 @@ class ArticleAttribution:
                 if force and force.id == self.main.force.id and (sp.label_ == "FORCE" or sp.start == first):
                     self.frame = self.main
                     break
+
+    def _crosshead(self, sent: Span) -> bool:
+        """True for a short line of its own in the body with no closing punctuation ("Force by
+        force", "How the South West compares"): a section heading."""
+        if sent.start_char < self.top:
+            return False
+        text = self.text
+        raw = text[sent.start_char:sent.end_char]
+        line = raw.strip()
+        before = text[max(0, sent.start_char - 1):sent.start_char]
+        ends_line = raw.rstrip(" \t").endswith("\n") or sent.end_char >= len(text) \
+            or text[sent.end_char] == "\n"
+        return bool(line) and line[0].isupper() and line[-1] not in '.!?:;"\u201d\'' \
+            and len(line.split()) <= 8 and before in ("", "\n") and ends_line \
+            and not any(c.isdigit() for c in line)
+
+    def _back_to_window(self) -> None:
+        """``crosshead_returns_to_window``: after a section heading, a period frame that is one
+        part of the article's data window ("In 2020, the first year of ..., 212 cases") gives way
+        to the window again ("between 2018 and 2020"): a new section reports the data as a whole."""
+        frame = self.period
+        if not self.windows or frame is None or not (frame.start and frame.end):
+            return
+        w = self.windows[0]
+        if not (w.start and w.end) or (frame.start, frame.end) == (w.start, w.end):
+            return
+        if w.start <= frame.start and frame.end <= w.end:
+            self.period = replace(w, inherited=False)
+            self.period_rule = "crosshead_returns_to_window"
 
     def _see_forces(self, sent: Span, stated: list[Frame]) -> None:
         """Note the one force a sentence names (or forget it: several forces, an area's figure,
