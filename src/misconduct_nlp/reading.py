@@ -328,6 +328,12 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
                     and any(w in RECORDING_VERBS for w in tt.lower[t.end:r.num.start]))]
     # ("an FOI request found that the force received 246 complaints", "found the force opened 137
     # investigations": found reports, upholds nothing)
+    # "the number of police staff dismissed following misconduct proceedings rose to 164": an
+    # outcome after a preposition is the occasion of the verb before it, here as after a figure
+    bwd = [t2 for k, t2 in enumerate(bwd)
+           if not any(not t1.noun and t1.strength >= 2 and tt.lower[t1.end - 1].endswith("ed")
+                      and 0 < t2.start - t1.end <= 4
+                      and any(w in PREPOSITIONS for w in tt.lower[t1.end:t2.start]) for t1 in bwd[:k])]
     bwd.reverse()
     own = next((t for t in fwd if t.noun and t.start == r.num.end), None)
     if own is not None:
