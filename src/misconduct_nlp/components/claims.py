@@ -341,6 +341,25 @@ def is_list_item(sent: Span) -> bool:
     return first is not None and token_table(sent.doc).text[first] in LEADING_NOISE
 
 
+BRACKETS_NOTE = re.compile(r"\bin\s+(?:brackets|parentheses|parenthesis)\b", re.IGNORECASE)
+ROW_MARKS = frozenset({":", "-", "–", "—", "|"})
+
+
+def list_line(sent: Span, full_text: str, start: int, end: int) -> bool:
+    """True for a short line of its own that reads as a row ("South Wales Police: 312 officers,
+    48 PCSOs and 21 special constables", "Metropolitan Police - 154 (4.5)", "Drink or drug
+    driving: 14 officers"): a label and a mark in its first words, or no closing full stop."""
+    if sent.end - sent.start > 25 or (start > 0 and full_text[start - 1] != "\n"):
+        return False
+    if end < len(full_text) and full_text[end:end + 1] not in ("\n", ""):
+        return False
+    text = token_table(sent.doc).text
+    first = first_content(sent)
+    marked = first is not None \
+        and any(text[k] in ROW_MARKS for k in range(first + 1, min(sent.end, first + 7)))
+    return marked or not full_text[start:end].rstrip().endswith(".")
+
+
 def table_heading(sent: Span, text: str, att: ArticleAttribution) -> bool:
     """True for a short title line below the headline, with no closing punctuation, that
     names what a table counts ("Dismissals by force, 2017-18 to 2021-22")."""
@@ -542,6 +561,7 @@ class ClaimBuilder:
         lead_claim: Claim | None = None  # the claim a list's items break down, when its lead-in names none
         list_period: PeriodRef | None = None  # the period of the list heading being read
         list_unit: str | None = None  # the rate its items are in ("The rates per 1,000 officers were:")
+        rate_in_brackets = False  # only its items' bracketed figures are ("... rate in brackets:")
         list_role: tuple[str, str] | None = None  # whom they count ("The outcomes for officers were:")
         columns: list[tuple[str, str] | None] | None = None  # a pipe table's column measures
         column_units: list[str | None] = []  # and the rates its columns are in
@@ -577,7 +597,8 @@ class ClaimBuilder:
                 bullet = is_list_item(sent)
                 # ("2012/13: 7 officers and staff" under "The figures by year:" is a row too)
                 row = not bullet and (table_row(sent, nums) or (piped and columns is not None and bool(nums))
-                                      or (lead_in is not None and bool(nums) and year_row(sent)))
+                                      or (lead_in is not None and bool(nums)
+                                          and (year_row(sent) or list_line(sent, full_text, s_start, s_end))))
                 long.head_is(sent, bullet, row)
             if piece is None and piped and not nums and text:
                 # "Year | Investigations | Misconduct proven": what each column of the rows counts
@@ -599,6 +620,8 @@ class ClaimBuilder:
                         lead_in, lead_claim = (last.measure, last.measure_text or ""), last
                     list_period = att.sentence_period(sent)
                     list_unit = heading_rate(sent)
+                    # "(rate per 1,000 officers in brackets)": only the bracketed figures are rates
+                    rate_in_brackets = list_unit is not None and BRACKETS_NOTE.search(text) is not None
                     roles = terms(sent, "subjects")
                     list_role = (roles[0].label, roles[0].text) if roles else None
             if not nums or furniture_text:
@@ -696,7 +719,8 @@ class ClaimBuilder:
                 if claim.unit == "count" and 0 <= col < len(column_units) and column_units[col] is not None:
                     # "Durham | 6 | 4.5" under "... | Cases per 1,000 officers"
                     claim.unit = column_units[col]
-                elif claim.unit == "count" and (bullet or row) and list_unit is not None:
+                elif claim.unit == "count" and (bullet or row) and list_unit is not None \
+                        and (not rate_in_brackets or r.bracketed):
                     claim.unit = list_unit  # "Cleveland – 21.4" under the rates' heading
                 elif claim.unit == "count" and rate is not None and elliptic(doc, r):
                     claim.unit = rate  # "..., while Dyfed-Powys had the lowest at 121"
