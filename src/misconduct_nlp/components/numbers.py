@@ -123,6 +123,7 @@ def _tables() -> dict:
         "percent": _index([(seq, None) for seq in percent], lambda seq: seq[0]),
         "rate": _index([(seq, None) for seq in rate], lambda seq: seq[0]),
         "time_units": frozenset(d["time_units"]),
+        "time_qualifiers": frozenset(d.get("time_unit_qualifiers", ())),  # "10 working days"
         "prison": frozenset(d["prison_verbs"]),
         "id_prefixes": frozenset(d["id_prefixes"]),
         "id_suffixes": frozenset(d["id_suffixes"]),
@@ -505,6 +506,8 @@ class NumberFinder:
         if after == "-" and after2 is not None:
             unit_i = a1 + 1
         unit = low[unit_i] if unit_i < n else None
+        if unit in t["time_qualifiers"] and unit_i + 1 < n and low[unit_i + 1] in t["time_units"]:
+            return "DURATION"  # "10 working days", "28 clear days"
         if unit in t["time_units"]:
             window = low[max(0, num.start - 5):num.start]
             if any(w in t["prison"] for w in window) and unit in ("months", "month", "years", "year"):
