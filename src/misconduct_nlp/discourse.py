@@ -436,6 +436,10 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
         frame.scope = "national"
         frame.region = span_value(sp, "region")
         frame.evidence["region"] = ev(sp, rule)
+        if frame.region == "England and Wales" and _with_other_nations(doc, index, sp):
+            # "the 43 forces in England and Wales, along with Police Scotland and the PSNI": the UK
+            frame.region = "UK"
+            frame.evidence["region"] = ev(sp, "region_with_other_nations")
 
     def area_for(sp: Span) -> Span | None:
         # "forces across the country" names no area: the first area the article names does
@@ -491,6 +495,18 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
     if regions:
         frame.scope = "national"
     return frame
+
+
+OTHER_NATIONS = frozenset({"police-scotland", "northern-ireland"})
+
+
+def _with_other_nations(doc: Doc, index, region: Span) -> bool:
+    """True when the sentence that names England and Wales as the article's area also names a
+    force of Scotland or Northern Ireland among those asked ("the 43 forces in England and Wales,
+    along with Police Scotland and the PSNI")."""
+    sent = doc[region.start].sent
+    return any(span_value(sp, "force") is not None and span_value(sp, "force").id in OTHER_NATIONS
+               for sp in index.within("forces", sent.start, sent.end))
 
 
 def _frame_subject(frame: ArticleFrame, index, top: int, quoted) -> None:
