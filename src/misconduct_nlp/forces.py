@@ -75,6 +75,7 @@ class ForceEntry:
     cased_aliases: tuple[str, ...] = ()   # matched as written or in capitals: "Met", "GMP"
     not_preceded_by: tuple[str, ...] = ()  # "New" Hampshire, "New" South Wales
     successor: str | None = None          # legacy forces: the force that replaced them
+    ended: str | None = None              # legacy forces: their last day (ISO date)
     examples: tuple[str, ...] = ()
     not_examples: tuple[str, ...] = ()
     in_text: tuple[str, ...] = ()

@@ -19,6 +19,7 @@ packaged registry: what one pipeline adds never reaches another.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..doccache import doc_text
-from ..extensions import set_span_value
-from ..forces import ForceRegistry, find_regions
+from ..extensions import doc_value, set_span_value
+from ..forces import Force, ForceEntry, ForceMention, ForceRegistry, find_regions
 
 REGISTRY_FILE = "registry.json"
 
@@ -88,12 +89,14 @@ class ForceTagger:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         mentions = self.registry.find(text, places=self.places, fuzzy=self.fuzzy)
+        published = doc_value(doc, "published")
+        entries = self.registry.entries
         force_spans: list[Span] = []
         for m in mentions:
             span = doc.char_span(m.start, m.end, label="FORCE" if m.explicit else "FORCE_PLACE",
                                  alignment_mode="expand")
             if span is not None:
-                set_span_value(span, "force", m.force)
+                set_span_value(span, "force", _current(m, entries, published))
                 force_spans.append(span)
         region_spans: list[Span] = []
         for r in find_regions(text, mentions):
@@ -104,6 +107,17 @@ class ForceTagger:
         doc.spans[self.forces_key] = force_spans
         doc.spans[self.regions_key] = region_spans
         return doc
+
+
+def _current(m: ForceMention, entries: Mapping[str, ForceEntry], published: date | None) -> Force:
+    """The force a mention stands for on the publication date: a bare place of a legacy force
+    after its last day ("Tayside recorded 226 complaints" in 2016) is its successor's division
+    (Police Scotland); named outright ("Tayside Police") it is the legacy force."""
+    entry = entries.get(m.force.id)
+    if m.explicit or published is None or entry is None or not (entry.ended and entry.successor) \
+            or entry.successor not in entries or published <= date.fromisoformat(entry.ended):
+        return m.force
+    return entries[entry.successor].force(m.force.score)
 
 
 @Language.factory(
