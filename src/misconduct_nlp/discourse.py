@@ -731,7 +731,10 @@ class ArticleAttribution:
         figure set against the force's ("compared with a national average of 3.1", noted in
         ``compared``) is a comparison and does not move it."""
         if not stated and self._crosshead(sent):
+            # a new section: the article's own force or area and its data window again
             self._back_to_window()
+            self.frame = self.main
+            self.recent = None
         self._see_forces(sent, stated)
         compared, self.compared = self.compared, []
         keys = {(f.force.id if f.force else None, f.region) for f in stated
