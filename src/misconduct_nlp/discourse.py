@@ -784,8 +784,10 @@ class ArticleAttribution:
         if not self.windows or frame is None or not (frame.start and frame.end):
             return
         w = self.windows[0]
-        if not (w.start and w.end) or (frame.start, frame.end) == (w.start, w.end):
-            return
+        if not (w.start and w.end) or (frame.start, frame.end) == (w.start, w.end) \
+                or _SINCE_RE.match(w.text) \
+                or not any((h.start, h.end) == (w.start, w.end) for h in self.history):
+            return  # (an open "since 2024", or a window the article has not reached yet)
         if w.start <= frame.start and frame.end <= w.end:
             self.period = replace(w, inherited=False)
             self.period_rule = "crosshead_returns_to_window"
@@ -885,8 +887,9 @@ class ArticleAttribution:
                              rule="year_before")
         months = _duration_months(text)
         if months:
+            slack = min(3, max(1, months // 4))  # "the same six months" is not a quarter
             for ref in reversed(self.history):
-                if ref.start and ref.end and abs(_months(ref.end) - _months(ref.start) + 1 - months) <= 3:
+                if ref.start and ref.end and abs(_months(ref.end) - _months(ref.start) + 1 - months) <= slack:
                     return PeriodRef(ref.start, ref.end, text, inherited=True, rule="same_length_earlier")
             # "over the three years" after figures for 2020/21, 2021/22 and 2022/23: their union
             start = end = None
