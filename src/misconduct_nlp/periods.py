@@ -171,9 +171,10 @@ class PeriodGrammar:
             for row in data["patterns"]
         )
         self.by_name = {p.name: p for p in self.patterns}
-        mention = [p for p in self.patterns if p.mention]
-        self.combined = regexcache.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
-            f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.source)})" for p in mention) + ")", _FLAGS)
+        self.mention_patterns = tuple(p for p in self.patterns if p.mention)
+        # the combined regex cut down to the patterns that can start with a word (see regex_at)
+        self._at_word: dict[str, re.Pattern[str] | None] = {}
+        self._cut: dict[tuple[str, ...], re.Pattern[str]] = {}
 
         # endpoint readers: full matches on one normalised endpoint phrase
         m, fy = month_rx, r"(?:financial|fiscal)\s+year"
@@ -222,6 +223,54 @@ class PeriodGrammar:
             r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
         self.rx_year_or_month = regexcache.compile(rf"(?<!\d)\d{{4}}(?!\d)|(?<![a-z]){m}", _FLAGS)
 
+    def _alternatives(self, patterns: tuple[PeriodPattern, ...]) -> re.Pattern[str]:
+        """TRIGGER, then ``patterns`` as one alternation in their order, each a group by name."""
+        return regexcache.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
+            f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.source)})" for p in patterns) + ")", _FLAGS)
+
+    @cached_property
+    def combined(self) -> re.Pattern[str]:
+        """Every mention pattern as one regex (:func:`find_period_mentions` scans with it; the
+        component's scan tries :meth:`regex_at`'s part of it at each word)."""
+        return self._alternatives(self.mention_patterns)
+
+    @cached_property
+    def first_words_of(self) -> dict[str, frozenset[tuple[str, str]] | None]:
+        """Each mention pattern's possible first words, by name: ``(prefix, how)`` pairs, ``how``
+        being ``"word"`` (the ``\\w+`` run at the start is ``prefix``), ``"digit"`` (``prefix``
+        then a digit) or ``"more"`` (``prefix`` then anything); ``None``: could start anywhere.
+        Worked out from the pattern's regex, lower-cased; it may allow words the pattern never
+        matches, never leaves out one it does."""
+        analysis = _FirstWords(self.macros)
+        rows = {row["name"]: row["regex"] for row in self.data["patterns"]}
+        return {p.name: analysis.of(rows[p.name]) for p in self.mention_patterns}
+
+    def regex_at(self, word: str) -> re.Pattern[str] | None:
+        """The regex to try where a word starts, ``word`` being the whole ``\\w+`` run there,
+        lower-cased: :attr:`combined` with only the patterns that can start with that word, in
+        the same order, so its match there is the combined regex's (``None``: none can start
+        there). A word with a character beyond ASCII gets the combined regex itself (case-blind
+        matching of such characters is not followed)."""
+        key = "0" if word[:1].isdigit() else word  # every digit-led word has the same patterns
+        if key in self._at_word:
+            return self._at_word[key]
+        firsts = self.first_words_of
+        names = tuple(p.name for p in self.mention_patterns
+                      if firsts[p.name] is None or _starts_with(firsts[p.name], key))  # type: ignore[arg-type]
+        if not key.isascii():
+            found: re.Pattern[str] | None = self.combined
+        elif not names:
+            found = None
+        elif len(names) == len(self.mention_patterns):
+            found = self.combined
+        else:
+            if names not in self._cut:
+                self._cut[names] = self._alternatives(tuple(self.by_name[n] for n in names))
+            found = self._cut[names]
+        if key == "0" or key in self.first_words:  # a bounded set of words: keep the answer
+            self._at_word[key] = found
+        return found
+
     def expand(self, rx: str) -> str:
         """``rx`` with every ``{MACRO}`` replaced (recursively) by its regex."""
         def sub(match: re.Match[str]) -> str:
@@ -232,6 +281,185 @@ class PeriodGrammar:
                 self._expanded[name] = "(?:" + self.expand(self.macros[name]) + ")"
             return self._expanded[name]
         return _MACRO_RE.sub(sub, rx)
+
+
+# ---------------------------------------------------------------------------------------------
+# where a pattern can start: the words it can begin with, worked out from its regex
+
+class _Unknown(Exception):
+    """A regex construct the first-word analysis does not follow: the pattern is tried everywhere."""
+
+
+_WORD_CHAR = re.compile(r"\w")
+_MAX_RUNS = 4096  # open first-word prefixes followed at once before giving up on a pattern
+_MAX_TURNS = 12  # turns of an unbounded repeat followed before "any continuation"
+# a macro stands in the parsed regex as one private-use character (plane 15), parsed apart
+_PLACEHOLDER = 0xF0000
+
+
+class _FirstWords:
+    """The first words a grammar regex can match at a word start, as ``(prefix, how)`` pairs.
+
+    The "first word" is what :func:`find_period_mentions_at` is given: the whole ``\\w+`` run
+    at the match's start, lower-cased. ``how`` says what the run is: ``"word"`` -- exactly
+    ``prefix``; ``"digit"`` -- ``prefix`` then a digit, then anything; ``"more"`` -- ``prefix``
+    then anything (the regex stops following it). The answer may hold words the regex never
+    matches (lookarounds are not read), never misses one it does. Each macro is parsed on its
+    own (``{NAME}`` as one placeholder character) and only as far as a first word reaches,
+    so this costs little next to compiling the grammar.
+    """
+
+    def __init__(self, macros: dict[str, str]) -> None:
+        self.macros = macros
+        self.names = sorted(macros)
+        self.parsed: dict[str, Any] = {}
+        self.walked: dict[tuple[str, frozenset[str]], tuple[frozenset[str], frozenset[tuple[str, str]]]] = {}
+
+    def _parse(self, rx: str) -> Any:
+        from re import _parser  # the standard library's own regex parser (what re.compile runs)
+
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.macros:
+                raise KeyError(f"unknown macro {{{name}}} in period grammar")
+            return chr(_PLACEHOLDER + self.names.index(name))
+        return _parser.parse(_MACRO_RE.sub(sub, rx), _FLAGS)
+
+    def of(self, rx: str) -> frozenset[tuple[str, str]] | None:
+        """The first words of ``rx`` (macros unexpanded), or ``None`` when it cannot tell."""
+        try:
+            runs, done = self._walk(self._parse(rx), frozenset([""]))
+        except _Unknown:
+            return None
+        return frozenset(done | {(run, "more") for run in runs})
+
+    def _macro(self, name: str, runs: frozenset[str]) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+        key = (name, runs)
+        if key not in self.walked:
+            if name not in self.parsed:
+                self.parsed[name] = self._parse(self.macros[name])
+            self.walked[key] = self._walk(self.parsed[name], runs)
+        return self.walked[key]
+
+    def _walk(self, seq: Any, runs: frozenset[str]) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+        """Follow ``seq`` from the open runs ``runs``: (runs still open after it, runs ended)."""
+        from re import _constants as c
+
+        done: set[tuple[str, str]] = set()
+        for op, av in seq:
+            if not runs:
+                break
+            if op is c.LITERAL or op is c.IN:
+                items = [(c.LITERAL, av)] if op is c.LITERAL else av
+                # the parser makes "{A}|{B}" (one character each) a class: each macro apart
+                macros = [code for kind, code in items if kind is c.LITERAL and code >= _PLACEHOLDER]
+                chars = [item for item in items if not (item[0] is c.LITERAL and item[1] >= _PLACEHOLDER)]
+                out = set(self._chars(chars, runs, done)) if chars else set()
+                for code in macros:
+                    macro_runs, ended = self._macro(self.names[code - _PLACEHOLDER], runs)
+                    out |= macro_runs
+                    done |= ended
+                runs = frozenset(out)
+            elif op is c.SUBPATTERN:
+                runs, ended = self._walk(av[3], runs)
+                done |= ended
+            elif op is c.ATOMIC_GROUP:
+                runs, ended = self._walk(av, runs)
+                done |= ended
+            elif op is c.BRANCH:
+                out: set[str] = set()
+                for alt in av[1]:
+                    alt_runs, ended = self._walk(alt, runs)
+                    out |= alt_runs
+                    done |= ended
+                runs = frozenset(out)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                runs = self._repeat(av, runs, done)
+            elif op is c.AT:
+                if av is c.AT_BOUNDARY:  # after a word character: the first word ends here
+                    done |= {(run, "word") for run in runs if run}
+                    runs = frozenset(run for run in runs if not run)
+                # other anchors consume nothing: the characters around them decide
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                pass  # lookarounds consume nothing; not reading them only adds words
+            elif op in (c.ANY, c.NOT_LITERAL):
+                done |= {(run, "more") for run in runs}
+                runs = frozenset()
+            else:
+                raise _Unknown(str(op))
+            if len(runs) > _MAX_RUNS:
+                raise _Unknown("too many first words")
+        return runs, frozenset(done)
+
+    def _repeat(self, av: Any, runs: frozenset[str], done: set[tuple[str, str]]) -> frozenset[str]:
+        from re import _constants as c
+
+        low, high, item = av
+        out = set(runs) if low == 0 else set()
+        current = runs
+        for turn in range(1, _MAX_TURNS + 1):
+            current, ended = self._walk(item, current)
+            done |= ended
+            if not current:
+                break
+            if turn >= low:
+                out |= current
+            if high is not c.MAXREPEAT and turn >= high:
+                break
+        else:
+            done |= {(run, "more") for run in current}
+        return frozenset(out)
+
+    def _chars(self, items: Any, runs: frozenset[str], done: set[tuple[str, str]]) -> frozenset[str]:
+        """One character from the class ``items`` (a LITERAL or IN's list) after each run."""
+        from re import _constants as c
+
+        letters: set[str] = set()
+        digit = other = anything = False
+        for op, av in items:
+            if op is c.LITERAL or op is c.RANGE:
+                low, high = (av, av) if op is c.LITERAL else av
+                if high >= _PLACEHOLDER:
+                    raise _Unknown("a macro inside a character class")
+                if high - low > 64:
+                    anything = True
+                    continue
+                for code in range(low, high + 1):
+                    ch = chr(code)
+                    if not _WORD_CHAR.match(ch):
+                        other = True
+                    elif ch.isdigit():
+                        digit = True
+                    elif ch.lower() == ch.upper():
+                        anything = True  # a word character without case: not followed
+                    else:
+                        letters.add(ch.lower())
+            elif op is c.CATEGORY and av in (c.CATEGORY_SPACE, c.CATEGORY_NOT_WORD, c.CATEGORY_LINEBREAK):
+                other = True
+            elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
+                digit = True
+            else:  # \w, \S, \D, a negated class ...: any character
+                anything = True
+        if anything:
+            done |= {(run, "more") for run in runs}
+            return frozenset()
+        if digit:
+            done |= {(run, "digit") for run in runs}
+        if other:  # a character that is no word character ends the first word (none at the start)
+            done |= {(run, "word") for run in runs if run}
+        return frozenset(run + ch for run in runs for ch in letters)
+
+
+def _starts_with(firsts: frozenset[tuple[str, str]], word: str) -> bool:
+    """Whether a first word ``word`` (lower-cased ``\\w+`` run) is among ``firsts``."""
+    for prefix, how in firsts:
+        if how == "word":
+            if word == prefix:
+                return True
+        elif word.startswith(prefix) and (
+                how == "more" or (len(word) > len(prefix) and word[len(prefix)].isdigit())):
+            return True
+    return False
 
 
 def _default_path() -> Any:
@@ -788,17 +1016,19 @@ def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]], *,
     (``\\w+``) starts, in order, ``word`` being the whole ``\\w+`` run from there, lower-cased
     (:func:`misconduct_nlp.components.periods.word_starts` makes them from a Doc's tokens).
     A phrase can only start at a word the grammar's TRIGGER lets through (a trigger word, a
-    month, a fuzzy word, a number, "FY..."), so the regex runs only there; the answer is
-    :func:`find_period_mentions`'s.
+    month, a fuzzy word, a number, "FY..."), so a regex runs only there, and only the patterns
+    that can start with that word (:meth:`PeriodGrammar.regex_at`: most words start few of
+    them; "a" two, "that" one); the answer is :func:`find_period_mentions`'s.
     """
     g = grammar if grammar is not None else _grammar()
-    first_words, combined = g.first_words, g.combined
+    first_words, regex_at = g.first_words, g.regex_at
     found: list[PeriodMention] = []
     end = 0
     for start, word in words:
         if start < end or not (word in first_words or word[:1].isdigit() or word[:2] == "fy"):
             continue
-        m = combined.match(text, start)
+        rx = regex_at(word)  # only the patterns that can start with this word
+        m = rx.match(text, start) if rx is not None else None
         if m is not None and m.lastgroup is not None:
             found.append(_mention(m, g))
             end = m.end()
