@@ -1,6 +1,7 @@
 """The period scan tries at each word only the grammar patterns that can start with it
 (``PeriodGrammar.regex_at``, from each pattern's first words as ``first_words_of`` works them
-out of its regex): the same mentions as trying the whole combined regex at every word."""
+out of its regex), and none where the next word cannot follow (``at_word``): the same mentions
+as trying the whole combined regex at every word."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def _with_combined(text: str, words: list[tuple[int, str]], g: PeriodGrammar) ->
 def _same_at_every_word(text: str, g: PeriodGrammar) -> None:
     """At every word start: the cut-down regex matches exactly where, how far and as which
     pattern the combined one does, and the pattern that matched admits that first word
-    (an ASCII one)."""
+    (an ASCII one) and the word after it."""
     for start, word in _words(text):
         whole = g.combined.match(text, start)
         cut = g.regex_at(word)
@@ -107,6 +108,8 @@ def _same_at_every_word(text: str, g: PeriodGrammar) -> None:
         firsts = g.first_words_of[whole.lastgroup]
         if word.isascii():  # "ſince" matches "since" case-blind: such words get the whole regex
             assert firsts is None or periods._starts_with(firsts, word), (whole.lastgroup, word)
+        seconds = g.at_word(word)[1]  # and the word after it is one the pattern can go on with
+        assert seconds is None or seconds.admit(text, start + len(word)), (whole.lastgroup, text[start:])
 
 
 def test_own_sentences_give_the_combined_regex_answer():
@@ -166,8 +169,13 @@ def test_word_salad_gives_the_combined_regex_answer(words, sep):
 
 # --- the first-word analysis itself ---------------------------------------------------------
 
+def _leads(rx: str, macros: dict[str, str] | None = None):
+    return periods._LeadingWords(macros or {}).of(rx)
+
+
 def _firsts(rx: str, macros: dict[str, str] | None = None):
-    return periods._FirstWords(macros or {}).of(rx)
+    leads = _leads(rx, macros)
+    return None if leads is None else frozenset((lead[0], lead[1]) for lead in leads)
 
 
 @pytest.mark.parametrize(("rx", "expected"), [
@@ -204,6 +212,48 @@ def test_what_the_analysis_cannot_follow_is_tried_at_every_word(rx):
 def test_any_word_character_leaves_the_rest_of_the_word_open():
     assert _firsts(r"\w{20}zzz") == {("", "more")}
     assert _firsts(r"ye[^x]") == {("ye", "more")}
+
+
+@pytest.mark.parametrize(("rx", "expected"), [
+    (r"\b(?:in|during)\s+the\s+past", {("in", "word", "the", "word"), ("during", "word", "the", "word")}),
+    (r"the\s+\d", {("the", "word", "", "digit")}),
+    (r"since\b", {("since", "word", None, None)}),  # anything may follow
+    (r"so\s+far\s+in", {("so", "word", "far", "word")}),
+    (r"up\s*to", {("upto", "more", None, None), ("up", "word", "to", "more")}),
+    (r"a\s+fy\d", {("a", "word", "fy", "digit")}),
+    (r"last(?:\s+calendar)?\s+years?\b",
+     {("last", "word", "calendar", "word"), ("last", "word", "year", "word"),
+      ("last", "word", "years", "word")}),
+    (r"over\s+.", {("over", "word", None, None)}),
+    (r"\d+\s+years", {("", "digit", None, None)}),  # a figure: the first word is not followed
+])
+def test_leading_two_words_of_small_regexes(rx, expected):
+    assert _leads(rx) == frozenset(expected)
+
+
+def test_leading_words_through_macros_from_any_state():
+    macros = {"PREP": r"in|over", "NUM": r"two|\d+", "UNIT": r"years?", "P": r"{PREP}\s+the\s+{NUM}"}
+    assert _leads(r"{P}", macros) == {("in", "word", "the", "word"), ("over", "word", "the", "word")}
+    assert _leads(r"the\s+{NUM}[-\s]+{UNIT}", macros) == {("the", "word", "two", "word"),
+                                                        ("the", "word", "", "digit")}
+    assert _leads(r"(?:{PREP}\s+)?{NUM}", macros) == {
+        ("in", "word", "two", "more"), ("over", "word", "two", "more"), ("in", "word", "", "digit"),
+        ("over", "word", "", "digit"), ("two", "more", None, None), ("", "digit", None, None)}
+    assert _leads(r"x{UNIT}", macros) == {("xyear", "more", None, None), ("xyears", "more", None, None)}
+
+
+def test_the_next_word_decides_whether_the_regex_runs():
+    g = periods.default_grammar()
+    seconds = g.at_word("the")[1]
+    text = "the officers, the past five years, the 1990s, the ſpring of 2019, the"
+    starts = {m.group(): m.start() for m in re.finditer(r"the \w+|the$", text)}
+    assert not seconds.admit(text, starts["the officers"] + 3)
+    assert seconds.admit(text, starts["the past"] + 3)
+    assert seconds.admit(text, starts["the 1990s"] + 3)
+    assert seconds.admit(text, starts["the ſpring"] + 3)  # beyond ASCII: the regex decides
+    assert not seconds.admit(text, len(text))  # nothing after it
+    assert g.at_word("2019")[1] is None and g.at_word("since")[1] is not None
+    assert g.at_word("march")[1] is None  # "March: 4 cases" -- a table row needs no next word
 
 
 def test_starts_with_reads_each_kind():
