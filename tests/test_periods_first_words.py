@@ -1,7 +1,7 @@
 """The period scan tries at each word only the grammar patterns that can start with it
-(``PeriodGrammar.regex_at``, from each pattern's first words as ``first_words_of`` works them
-out of its regex), and none where the next word cannot follow (``at_word``): the same mentions
-as trying the whole combined regex at every word."""
+(``PeriodGrammar.at_word``, from each pattern's first words as ``first_words_of`` works them
+out of its regex), and none where the next word cannot follow: the same mentions as trying
+the whole combined regex at every word."""
 
 from __future__ import annotations
 
@@ -93,22 +93,21 @@ def _with_combined(text: str, words: list[tuple[int, str]], g: PeriodGrammar) ->
 
 
 def _same_at_every_word(text: str, g: PeriodGrammar) -> None:
-    """At every word start: the cut-down regex matches exactly where, how far and as which
-    pattern the combined one does, and the pattern that matched admits that first word
-    (an ASCII one) and the word after it."""
+    """At every word start: the patterns tried there match exactly where, how far and as which
+    pattern the combined regex does, the pattern that matched admits that first word (an ASCII
+    one) and the word after it."""
     for start, word in _words(text):
         whole = g.combined.match(text, start)
-        cut = g.regex_at(word)
-        part = cut.match(text, start) if cut is not None else None
+        patterns, seconds = g.at_word(word)
+        part = g.match_at(text, start, patterns)
         if whole is None or whole.lastgroup is None:
-            assert part is None or part.lastgroup is None, (text[start:start + 60], part)
+            assert part is None, (text[start:start + 60], part)
             continue
         assert part is not None, (text[start:start + 60], whole.lastgroup)
-        assert (part.span(), part.lastgroup) == (whole.span(), whole.lastgroup), text[start:start + 60]
+        assert (part[1].span(), part[0].name) == (whole.span(), whole.lastgroup), text[start:start + 60]
         firsts = g.first_words_of[whole.lastgroup]
-        if word.isascii():  # "ſince" matches "since" case-blind: such words get the whole regex
+        if word.isascii():  # "ſince" matches "since" case-blind: such words get every pattern
             assert firsts is None or periods._starts_with(firsts, word), (whole.lastgroup, word)
-        seconds = g.at_word(word)[1]  # and the word after it is one the pattern can go on with
         assert seconds is None or seconds.admit(text, start + len(word)), (whole.lastgroup, text[start:])
 
 
@@ -266,15 +265,15 @@ def test_starts_with_reads_each_kind():
     assert not periods._starts_with(firsts, "a")
 
 
-def test_regex_at_for_words_no_pattern_starts_with_and_odd_words():
+def test_patterns_at_words_no_pattern_starts_with_and_odd_words():
     g = periods.default_grammar()
-    assert g.regex_at("officers") is None
-    assert g.regex_at("ſince") is g.combined  # beyond ASCII: case-blind matching not followed
-    digits = g.regex_at("2019")
-    assert digits is not None and digits is g.regex_at("34") and digits is not g.combined
-    assert set(g.regex_at("the").groupindex) < set(g.combined.groupindex)
-    cut = list(g.regex_at("in").groupindex)
-    assert cut == [n for n in g.combined.groupindex if n in cut]  # in the grammar's order
+    assert g.at_word("officers") == ((), None)
+    assert g.at_word("ſince")[0] == g.mention_patterns  # beyond ASCII: case-blind matching not followed
+    digits = g.at_word("2019")[0]
+    assert digits and digits is g.at_word("34")[0] and len(digits) < len(g.mention_patterns)
+    names = [p.name for p in g.at_word("in")[0]]
+    assert names == [p.name for p in g.mention_patterns if p.name in names]  # in the grammar's order
+    assert "since" in names and "between" not in names
 
 
 def test_a_grammar_with_patterns_of_its_own():
@@ -289,7 +288,8 @@ def test_a_grammar_with_patterns_of_its_own():
                        "trigger_words": [*data["trigger_words"], "quarter"]})
     assert g.first_words_of["own_quarter"] == {("quarter", "word")}
     assert g.first_words_of["own_wide"] is None  # too many first words: tried at every word
-    assert "own_wide" in g.regex_at("for").groupindex and "own_quarter" not in g.regex_at("for").groupindex
+    after_for = [p.name for p in g.at_word("for")[0]]
+    assert "own_wide" in after_for and "own_quarter" not in after_for
     for text in ["In quarter 2019 and for half 2018, the half 2017, the force sacked 3 officers.",
                  *SENTENCES]:
         words = _words(text)

@@ -174,9 +174,8 @@ class PeriodGrammar:
         )
         self.by_name = {p.name: p for p in self.patterns}
         self.mention_patterns = tuple(p for p in self.patterns if p.mention)
-        # the combined regex cut down to the patterns that can start with a word (see regex_at)
-        self._at_word: dict[str, tuple[re.Pattern[str] | None, _Seconds | None]] = {}
-        self._cut: dict[tuple[str, ...], re.Pattern[str]] = {}
+        # the patterns that can start with a word, and the words that can follow it (at_word)
+        self._at_word: dict[str, tuple[tuple[PeriodPattern, ...], _Seconds | None]] = {}
 
         # endpoint readers: full matches on one normalised endpoint phrase
         m, fy = month_rx, r"(?:financial|fiscal)\s+year"
@@ -225,16 +224,31 @@ class PeriodGrammar:
             r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
         self.rx_year_or_month = regexcache.compile(rf"(?<!\d)\d{{4}}(?!\d)|(?<![a-z]){m}", _FLAGS)
 
-    def _alternatives(self, patterns: tuple[PeriodPattern, ...]) -> re.Pattern[str]:
-        """TRIGGER, then ``patterns`` as one alternation in their order, each a group by name."""
-        return regexcache.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
-            f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.source)})" for p in patterns) + ")", _FLAGS)
-
     @cached_property
     def combined(self) -> re.Pattern[str]:
-        """Every mention pattern as one regex (:func:`find_period_mentions` scans with it; the
-        component's scan tries :meth:`regex_at`'s part of it at each word)."""
-        return self._alternatives(self.mention_patterns)
+        """Every mention pattern as one regex, TRIGGER first, each a group by name, in grammar
+        order (:func:`find_period_mentions` scans with it; the component's scan tries at each
+        word only the patterns :meth:`at_word` gives, as :meth:`match_at` does)."""
+        return regexcache.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
+            f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.source)})" for p in self.mention_patterns) + ")",
+            _FLAGS)
+
+    @cached_property
+    def trigger(self) -> re.Pattern[str]:
+        """The TRIGGER macro alone: where the combined regex may try its patterns at all."""
+        return regexcache.compile(self.expand("{TRIGGER}"), _FLAGS)
+
+    def match_at(self, text: str, start: int, patterns: tuple[PeriodPattern, ...]
+                 ) -> tuple[PeriodPattern, re.Match[str]] | None:
+        """What the combined regex, cut down to ``patterns`` (in grammar order), matches at
+        ``start``: TRIGGER, then the first of them to match there, with its match."""
+        if self.trigger.match(text, start) is None:
+            return None
+        for pattern in patterns:
+            m = pattern.regex.match(text, start)
+            if m is not None:
+                return pattern, m
+        return None
 
     @cached_property
     def leading_words_of(self) -> dict[str, frozenset[Lead] | None]:
@@ -246,6 +260,25 @@ class PeriodGrammar:
         return {p.name: analysis.of(rows[p.name]) for p in self.mention_patterns}
 
     @cached_property
+    def _lead_index(self) -> dict[str, tuple[dict[str, list[Lead]], list[Lead]] | None]:
+        """:attr:`leading_words_of` by name, each pattern's leads by their whole first word,
+        apart from those whose first word is open (a digit or anything may follow)."""
+        out: dict[str, tuple[dict[str, list[Lead]], list[Lead]] | None] = {}
+        for name, leads in self.leading_words_of.items():
+            if leads is None:
+                out[name] = None
+                continue
+            by_word: dict[str, list[Lead]] = {}
+            others: list[Lead] = []
+            for lead in sorted(leads, key=repr):
+                if lead[1] == "word":
+                    by_word.setdefault(lead[0], []).append(lead)
+                else:
+                    others.append(lead)
+            out[name] = (by_word, others)
+        return out
+
+    @cached_property
     def first_words_of(self) -> dict[str, frozenset[tuple[str, str]] | None]:
         """Each mention pattern's possible first words, by name: ``(prefix, how)`` pairs, ``how``
         being ``"word"`` (the ``\\w+`` run at the start is ``prefix``), ``"digit"`` (``prefix``
@@ -254,39 +287,33 @@ class PeriodGrammar:
         return {name: None if leads is None else frozenset((lead[0], lead[1]) for lead in leads)
                 for name, leads in self.leading_words_of.items()}
 
-    def regex_at(self, word: str) -> re.Pattern[str] | None:
-        """The regex to try where a word starts, ``word`` being the whole ``\\w+`` run there,
-        lower-cased: :attr:`combined` with only the patterns that can start with that word, in
-        the same order, so its match there is the combined regex's (``None``: none can start
-        there). A word with a character beyond ASCII gets the combined regex itself (case-blind
-        matching of such characters is not followed)."""
-        return self.at_word(word)[0]
-
-    def at_word(self, word: str) -> tuple[re.Pattern[str] | None, _Seconds | None]:
-        """:meth:`regex_at` and the words that can follow ``word`` in a match of it (``None``:
-        any may, or the match can end within the word or after it): where the next word is
-        none of them, no pattern can match and the regex need not run."""
+    def at_word(self, word: str) -> tuple[tuple[PeriodPattern, ...], _Seconds | None]:
+        """The mention patterns to try where a word starts, ``word`` being the whole ``\\w+``
+        run there, lower-cased: those that can start with that word, in grammar order, so the
+        first of them to match is the one the combined regex picks (all of them for a word
+        beyond ASCII: case-blind matching of such characters is not followed); and the words
+        that can follow ``word`` in a match of one (``None``: any may, or a match can end in
+        or right after it): where the next word is none of them, none can match."""
         key = "0" if word[:1].isdigit() else word  # every digit-led word has the same patterns
         found = self._at_word.get(key)
         if found is not None:
             return found
-        leads = self.leading_words_of
-        names = tuple(p.name for p in self.mention_patterns
-                      if leads[p.name] is None or _leads_with(leads[p.name], key))  # type: ignore[arg-type]
-        seconds = None
         if not key.isascii():
-            rx: re.Pattern[str] | None = self.combined
-        elif not names:
-            rx = None
+            found = (self.mention_patterns, None)
         else:
-            if len(names) == len(self.mention_patterns):
-                rx = self.combined
-            else:
-                if names not in self._cut:
-                    self._cut[names] = self._alternatives(tuple(self.by_name[n] for n in names))
-                rx = self._cut[names]
-            seconds = _Seconds.after(key, [leads[n] for n in names])
-        found = (rx, seconds)
+            patterns, matched = [], []
+            for p in self.mention_patterns:
+                index = self._lead_index[p.name]
+                if index is None:  # could start anywhere
+                    patterns.append(p)
+                    matched.append(None)
+                    continue
+                by_word, others = index
+                leads = by_word.get(key, []) + [lead for lead in others if _admits(lead[0], lead[1], key)]
+                if leads:
+                    patterns.append(p)
+                    matched.append(leads)
+            found = (tuple(patterns), _Seconds.after(matched) if patterns else None)
         if key == "0" or key in self.first_words:  # a bounded set of words: keep the answer
             self._at_word[key] = found
         return found
@@ -557,10 +584,6 @@ def _starts_with(firsts: frozenset[tuple[str, str]], word: str) -> bool:
     return any(_admits(prefix, how, word) for prefix, how in firsts)
 
 
-def _leads_with(leads: frozenset[Lead], word: str) -> bool:
-    return any(_admits(lead[0], lead[1], word) for lead in leads)
-
-
 @dataclass(frozen=True)
 class _Seconds:
     """The words that can follow a first word in a match (see :meth:`PeriodGrammar.at_word`)."""
@@ -569,17 +592,16 @@ class _Seconds:
     prefixes: tuple[tuple[str, str], ...]  # (prefix, "digit" or "more")
 
     @staticmethod
-    def after(word: str, leads: list[frozenset[Lead] | None]) -> _Seconds | None:
-        """The second words of the leads that start with the whole word ``word``; ``None``
-        when a match may end in or right after it, or anything may follow it."""
+    def after(matched: list[list[Lead] | None]) -> _Seconds | None:
+        """The second words of the leads that admit a first word, one list per pattern
+        (``None``: a pattern that could start anywhere); ``None`` when a match may end in or
+        right after the first word, or anything may follow it."""
         words: set[str] = set()
         prefixes: set[tuple[str, str]] = set()
-        for pattern_leads in leads:
-            if pattern_leads is None:
+        for leads in matched:
+            if leads is None:
                 return None
-            for first, how, second, how_second in pattern_leads:
-                if not _admits(first, how, word):
-                    continue
+            for _first, how, second, how_second in leads:
                 if how != "word" or second is None or how_second is None:
                     return None
                 if how_second == "word":
@@ -1154,7 +1176,7 @@ def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]], *,
     (:func:`misconduct_nlp.components.periods.word_starts` makes them from a Doc's tokens).
     A phrase can only start at a word the grammar's TRIGGER lets through (a trigger word, a
     month, a fuzzy word, a number, "FY..."), so a regex runs only there, and only the patterns
-    that can start with that word (:meth:`PeriodGrammar.regex_at`: most words start few of
+    that can start with that word (:meth:`PeriodGrammar.at_word`: most words start few of
     them; "a" two, "that" one); the answer is :func:`find_period_mentions`'s.
     """
     g = grammar if grammar is not None else _grammar()
@@ -1164,12 +1186,14 @@ def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]], *,
     for start, word in words:
         if start < end or not (word in first_words or word[:1].isdigit() or word[:2] == "fy"):
             continue
-        rx, seconds = at_word(word)  # only the patterns that can start with this word
-        if rx is None or (seconds is not None and not seconds.admit(text, start + len(word))):
+        patterns, seconds = at_word(word)  # only the patterns that can start with this word
+        if not patterns or (seconds is not None and not seconds.admit(text, start + len(word))):
             continue  # none of them can start here, or none goes on with the next word
-        m = rx.match(text, start)
-        if m is not None and m.lastgroup is not None:
-            found.append(_mention(m, g))
+        hit = g.match_at(text, start, patterns)
+        if hit is not None:
+            pattern, m = hit
+            text_of = m.group()
+            found.append(PeriodMention(m.start(), m.end(), text_of, _mention_kind(pattern.name, text_of, g)))
             end = m.end()
     return found
 
