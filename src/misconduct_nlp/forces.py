@@ -807,14 +807,20 @@ class _Regions:
             pattern = r["regex"]
             for k, v in subs.items():
                 pattern = pattern.replace(k, v)
-            self.multi.append((regexcache.compile(pattern, re.I), r.get("adjectives", {})))
+            # "needs": words one of which every match of the phrase holds (case-blind, as the
+            # phrase's own regex reads them): a paragraph with none of them is not scanned
+            needs = r.get("needs")
+            self.multi.append((regexcache.compile(pattern, re.I), r.get("adjectives", {}),
+                               re.compile("|".join(map(re.escape, needs)), re.I) if needs else None))
 
     def find(self, text: str, forces: list[ForceMention]) -> list[RegionMention]:
         out: list[RegionMention] = []
         # every multi-force phrase names "force(s)": run those patterns only over the paragraphs
         # that do (a phrase never spans a blank line), not over the whole text
         for start, end in _paragraphs_with(text, "force"):
-            for regex, adjectives in self.multi:
+            for regex, adjectives, needs in self.multi:
+                if needs is not None and needs.search(text, start, end) is None:
+                    continue  # "Welsh police forces" holds "Welsh": not this paragraph
                 for m in regex.finditer(text, start, end):
                     out.append(RegionMention(m.start(), m.end(), m.group(), self._region_of(m, adjectives)))
         out.sort(key=lambda x: (x.start, -x.end))

@@ -55,6 +55,8 @@ from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from re import _constants as _re_constants  # the regex parser re.compile runs, and its codes:
+from re import _parser as _re_parser  # read to work out the words a pattern can start with
 from typing import Any, NamedTuple
 
 from . import regexcache
@@ -171,9 +173,9 @@ class PeriodGrammar:
             for row in data["patterns"]
         )
         self.by_name = {p.name: p for p in self.patterns}
-        mention = [p for p in self.patterns if p.mention]
-        self.combined = regexcache.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
-            f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.source)})" for p in mention) + ")", _FLAGS)
+        self.mention_patterns = tuple(p for p in self.patterns if p.mention)
+        # the patterns that can start with a word, and the words that can follow it (at_word)
+        self._at_word: dict[str, tuple[tuple[PeriodPattern, ...], _Seconds | None]] = {}
 
         # endpoint readers: full matches on one normalised endpoint phrase
         m, fy = month_rx, r"(?:financial|fiscal)\s+year"
@@ -222,6 +224,100 @@ class PeriodGrammar:
             r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}")
         self.rx_year_or_month = regexcache.compile(rf"(?<!\d)\d{{4}}(?!\d)|(?<![a-z]){m}", _FLAGS)
 
+    @cached_property
+    def combined(self) -> re.Pattern[str]:
+        """Every mention pattern as one regex, TRIGGER first, each a group by name, in grammar
+        order (:func:`find_period_mentions` scans with it; the component's scan tries at each
+        word only the patterns :meth:`at_word` gives, as :meth:`match_at` does)."""
+        return regexcache.compile(self.expand("{TRIGGER}") + "(?:" + "|".join(
+            f"(?P<{p.name}>{_GROUP_NAME_RE.sub('(?:', p.source)})" for p in self.mention_patterns) + ")",
+            _FLAGS)
+
+    @cached_property
+    def trigger(self) -> re.Pattern[str]:
+        """The TRIGGER macro alone: where the combined regex may try its patterns at all."""
+        return regexcache.compile(self.expand("{TRIGGER}"), _FLAGS)
+
+    def match_at(self, text: str, start: int, patterns: tuple[PeriodPattern, ...]
+                 ) -> tuple[PeriodPattern, re.Match[str]] | None:
+        """What the combined regex, cut down to ``patterns`` (in grammar order), matches at
+        ``start``: TRIGGER, then the first of them to match there, with its match."""
+        if self.trigger.match(text, start) is None:
+            return None
+        for pattern in patterns:
+            m = pattern.regex.match(text, start)
+            if m is not None:
+                return pattern, m
+        return None
+
+    @cached_property
+    def leading_words_of(self) -> dict[str, frozenset[Lead] | None]:
+        """Each mention pattern's possible first two words, by name, as :data:`Lead` tuples
+        worked out from the pattern's regex (lower-cased); ``None``: it could start anywhere.
+        They may allow words the pattern never matches, never leave out one it does."""
+        analysis = _LeadingWords(self.macros)
+        rows = {row["name"]: row["regex"] for row in self.data["patterns"]}
+        return {p.name: analysis.of(rows[p.name]) for p in self.mention_patterns}
+
+    @cached_property
+    def _lead_index(self) -> dict[str, tuple[dict[str, list[Lead]], list[Lead]] | None]:
+        """:attr:`leading_words_of` by name, each pattern's leads by their whole first word,
+        apart from those whose first word is open (a digit or anything may follow)."""
+        out: dict[str, tuple[dict[str, list[Lead]], list[Lead]] | None] = {}
+        for name, leads in self.leading_words_of.items():
+            if leads is None:
+                out[name] = None
+                continue
+            by_word: dict[str, list[Lead]] = {}
+            others: list[Lead] = []
+            for lead in sorted(leads, key=repr):
+                if lead[1] == "word":
+                    by_word.setdefault(lead[0], []).append(lead)
+                else:
+                    others.append(lead)
+            out[name] = (by_word, others)
+        return out
+
+    @cached_property
+    def first_words_of(self) -> dict[str, frozenset[tuple[str, str]] | None]:
+        """Each mention pattern's possible first words, by name: ``(prefix, how)`` pairs, ``how``
+        being ``"word"`` (the ``\\w+`` run at the start is ``prefix``), ``"digit"`` (``prefix``
+        then a digit) or ``"more"`` (``prefix`` then anything); ``None``: could start anywhere
+        (the first half of :attr:`leading_words_of`)."""
+        return {name: None if leads is None else frozenset((lead[0], lead[1]) for lead in leads)
+                for name, leads in self.leading_words_of.items()}
+
+    def at_word(self, word: str) -> tuple[tuple[PeriodPattern, ...], _Seconds | None]:
+        """The mention patterns to try where a word starts, ``word`` being the whole ``\\w+``
+        run there, lower-cased: those that can start with that word, in grammar order, so the
+        first of them to match is the one the combined regex picks (all of them for a word
+        beyond ASCII: case-blind matching of such characters is not followed); and the words
+        that can follow ``word`` in a match of one (``None``: any may, or a match can end in
+        or right after it): where the next word is none of them, none can match."""
+        key = "0" if word[:1].isdigit() else word  # every digit-led word has the same patterns
+        found = self._at_word.get(key)
+        if found is not None:
+            return found
+        if not key.isascii():
+            found = (self.mention_patterns, None)
+        else:
+            patterns, matched = [], []
+            for p in self.mention_patterns:
+                index = self._lead_index[p.name]
+                if index is None:  # could start anywhere
+                    patterns.append(p)
+                    matched.append(None)
+                    continue
+                by_word, others = index
+                leads = by_word.get(key, []) + [lead for lead in others if _admits(lead[0], lead[1], key)]
+                if leads:
+                    patterns.append(p)
+                    matched.append(leads)
+            found = (tuple(patterns), _Seconds.after(matched) if patterns else None)
+        if key == "0" or key in self.first_words:  # a bounded set of words: keep the answer
+            self._at_word[key] = found
+        return found
+
     def expand(self, rx: str) -> str:
         """``rx`` with every ``{MACRO}`` replaced (recursively) by its regex."""
         def sub(match: re.Match[str]) -> str:
@@ -232,6 +328,297 @@ class PeriodGrammar:
                 self._expanded[name] = "(?:" + self.expand(self.macros[name]) + ")"
             return self._expanded[name]
         return _MACRO_RE.sub(sub, rx)
+
+
+# ---------------------------------------------------------------------------------------------
+# where a pattern can start: the words it can begin with, worked out from its regex
+
+Lead = tuple[str, str, "str | None", "str | None"]
+r"""A pattern's possible start: ``(first, how, second, how_second)``. ``first`` and ``how`` say
+what the ``\w+`` run at the start is: ``"word"`` -- exactly ``first``; ``"digit"`` --
+``first`` then a digit, then anything; ``"more"`` -- ``first`` then anything. After a whole
+first word (``how == "word"``), ``second`` is ``None`` when anything may follow, else the next
+``\w+`` run (after the non-word characters between) read the same way by ``how_second``."""
+
+
+class _Unknown(Exception):
+    """A regex construct the first-word analysis does not follow: the pattern is tried everywhere."""
+
+
+_WORD_CHAR = re.compile(r"\w")
+_NEXT_WORD = re.compile(r"\W*(\w*)")
+_MAX_RUNS = 4096  # open prefixes followed at once before giving up on a pattern
+_MAX_TURNS = 12  # turns of an unbounded repeat followed before "any continuation"
+# a macro stands in the parsed regex as one private-use character (plane 15), parsed apart
+_PLACEHOLDER = 0xF0000
+# a state of the walk: (first word so far, phase, second word so far); phase 0: in the first
+# word, 1: in the non-word characters after it, 2: in the second word
+_State = tuple[str, int, str]
+# a macro is walked from these stand-ins (by phase; 3: at the very start) and the words so far
+# put back for them; the walk only appends to them and asks whether the first word is empty
+_STAND_INS: dict[int, _State] = {
+    0: ("\x01", 0, ""), 1: ("\x01", 1, ""), 2: ("\x01", 2, "\x02"), 3: ("", 0, "")}
+
+
+def _ended(state: _State, how: str) -> Lead:
+    """The lead of a walk that stops at ``state``: what follows is ``how`` ("digit": a digit,
+    "more": anything, "word": nothing more of the word)."""
+    first, phase, second = state
+    if phase == 0:
+        return (first, how, None, None)
+    if phase == 1:  # after the first word: a digit may follow, or anything
+        return (first, "word", "", "digit") if how == "digit" else (first, "word", None, None)
+    return (first, "word", second, how)
+
+
+class _LeadingWords:
+    """The first two words a grammar regex can match at a word start (:data:`Lead` tuples).
+
+    A "word" is a ``\\w+`` run, lower-cased, as :func:`find_period_mentions_at` is given it.
+    Lookarounds are not read (so the answer may hold words the regex never matches, never
+    misses one it does). Each macro is parsed on its own (``{NAME}`` as one placeholder
+    character) and only as far as two words reach, so this costs little next to compiling.
+    """
+
+    def __init__(self, macros: dict[str, str]) -> None:
+        self.macros = macros
+        self.names = sorted(macros)
+        self.parsed: dict[str, Any] = {}
+        self.walked: dict[tuple[str, int], tuple[frozenset[_State], frozenset[Lead]]] = {}
+        self.classes: dict[tuple[Any, ...], tuple[frozenset[str], bool, bool, bool]] = {}
+
+    def _parse(self, rx: str) -> Any:
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.macros:
+                raise KeyError(f"unknown macro {{{name}}} in period grammar")
+            return chr(_PLACEHOLDER + self.names.index(name))
+        return _re_parser.parse(_MACRO_RE.sub(sub, rx), _FLAGS)
+
+    def of(self, rx: str) -> frozenset[Lead] | None:
+        """The leads of ``rx`` (macros unexpanded), or ``None`` when it cannot tell."""
+        try:
+            states, done = self._walk(self._parse(rx), frozenset([("", 0, "")]))
+        except _Unknown:
+            return None
+        return frozenset(done | {_ended(st, "more") for st in states})
+
+    def _macro(self, name: str, states: frozenset[_State]) -> tuple[frozenset[_State], frozenset[Lead]]:
+        """Walk macro ``name`` from ``states``: walked once per kind of state (from a stand-in
+        for the words so far), the words so far put back in front of what it adds."""
+        if name not in self.parsed:
+            self.parsed[name] = self._parse(self.macros[name])
+        out: set[_State] = set()
+        done: set[Lead] = set()
+        for first, phase, second in states:
+            kind = 3 if phase == 0 and not first else phase
+            key = (name, kind)
+            if key not in self.walked:
+                self.walked[key] = self._walk(self.parsed[name], frozenset([_STAND_INS[kind]]))
+            walked_states, walked_done = self.walked[key]
+            if kind == 3:
+                out |= walked_states
+                done |= walked_done
+                continue
+            # the stand-ins' first character is the first (and in phase 2 the second) word so far
+            out |= {(first + f[1:], ph, second + sec[1:] if kind == 2 else sec)
+                    for f, ph, sec in walked_states}
+            done |= {(first + f[1:], how, None if sec is None else second + sec[1:] if kind == 2 else sec,
+                      how_second) for f, how, sec, how_second in walked_done}
+        if len(out) > _MAX_RUNS:
+            raise _Unknown("too many leading words")
+        return frozenset(out), frozenset(done)
+
+    def _walk(self, seq: Any, states: frozenset[_State]) -> tuple[frozenset[_State], frozenset[Lead]]:
+        """Follow ``seq`` from ``states``: (states still open after it, leads ended in it)."""
+        c = _re_constants
+        done: set[Lead] = set()
+        for op, av in seq:
+            if not states:
+                break
+            if op is c.LITERAL or op is c.IN:
+                items = [(c.LITERAL, av)] if op is c.LITERAL else av
+                # the parser makes "{A}|{B}" (one character each) a class: each macro apart
+                macros = [code for kind, code in items if kind is c.LITERAL and code >= _PLACEHOLDER]
+                chars = [item for item in items if not (item[0] is c.LITERAL and item[1] >= _PLACEHOLDER)]
+                out = set(self._chars(chars, states, done)) if chars else set()
+                for code in macros:
+                    macro_states, ended = self._macro(self.names[code - _PLACEHOLDER], states)
+                    out |= macro_states
+                    done |= ended
+                states = frozenset(out)
+            elif op is c.SUBPATTERN:
+                states, ended = self._walk(av[3], states)
+                done |= ended
+            elif op is c.ATOMIC_GROUP:
+                states, ended = self._walk(av, states)
+                done |= ended
+            elif op is c.BRANCH:
+                out = set()
+                for alt in av[1]:
+                    alt_states, ended = self._walk(alt, states)
+                    out |= alt_states
+                    done |= ended
+                states = frozenset(out)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                states = self._repeat(av, states, done)
+            elif op is c.AT:
+                if av is c.AT_BOUNDARY:  # after a word character: that word ends here
+                    out = set()
+                    for st in states:
+                        if st[1] == 0 and st[0]:
+                            out.add((st[0], 1, ""))
+                        elif st[1] == 2:
+                            done.add((st[0], "word", st[2], "word"))
+                        else:
+                            out.add(st)
+                    states = frozenset(out)
+                # other anchors consume nothing: the characters around them decide
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                pass  # lookarounds consume nothing; not reading them only adds words
+            elif op in (c.ANY, c.NOT_LITERAL):
+                done |= {_ended(st, "more") for st in states}
+                states = frozenset()
+            else:
+                raise _Unknown(str(op))
+            if len(states) > _MAX_RUNS:
+                raise _Unknown("too many leading words")
+        return states, frozenset(done)
+
+    def _repeat(self, av: Any, states: frozenset[_State], done: set[Lead]) -> frozenset[_State]:
+        c = _re_constants
+        low, high, item = av
+        out = set(states) if low == 0 else set()
+        current, seen = states, set()
+        for turn in range(1, _MAX_TURNS + 1):
+            current, ended = self._walk(item, current)
+            done |= ended
+            if not current:
+                break
+            if turn >= low:
+                out |= current
+            if high is not c.MAXREPEAT and turn >= high:
+                break
+            if current <= seen:  # nothing new ("\s+" in the gap): more turns give only these
+                out |= seen
+                break
+            seen |= current
+        else:
+            done |= {_ended(st, "more") for st in current}
+        return frozenset(out)
+
+    def _chars(self, items: Any, states: frozenset[_State], done: set[Lead]) -> frozenset[_State]:
+        """One character from the class ``items`` (a LITERAL or IN's list) after each state."""
+        key = tuple(items)
+        if key not in self.classes:
+            self.classes[key] = _char_class(items)
+        letters, digit, other, anything = self.classes[key]
+        if anything:
+            done |= {_ended(st, "more") for st in states}
+            return frozenset()
+        if digit:
+            done |= {_ended(st, "digit") for st in states}
+        out: set[_State] = set()
+        for first, phase, second in states:
+            if other:  # a character that is no word character (none can open the match)
+                if phase == 0 and first:
+                    out.add((first, 1, ""))
+                elif phase == 1:
+                    out.add((first, 1, ""))
+                elif phase == 2:
+                    done.add((first, "word", second, "word"))
+            for ch in letters:
+                if phase == 0:
+                    out.add((first + ch, 0, ""))
+                elif phase == 1:
+                    out.add((first, 2, ch))
+                else:
+                    out.add((first, 2, second + ch))
+        return frozenset(out)
+
+
+def _char_class(items: Any) -> tuple[frozenset[str], bool, bool, bool]:
+    """What one character of a parsed class can be: (its letters, lower-cased; a digit; a
+    character that is no word character; anything else, not followed)."""
+    c = _re_constants
+    letters: set[str] = set()
+    digit = other = anything = False
+    for op, av in items:
+        if op is c.LITERAL or op is c.RANGE:
+            low, high = (av, av) if op is c.LITERAL else av
+            if high >= _PLACEHOLDER:
+                raise _Unknown("a macro inside a character class")
+            if high - low > 64:
+                anything = True
+                continue
+            for code in range(low, high + 1):
+                ch = chr(code)
+                if not _WORD_CHAR.match(ch):
+                    other = True
+                elif ch.isdigit():
+                    digit = True
+                elif ch.lower() == ch.upper():
+                    anything = True  # a word character without case: not followed
+                else:
+                    letters.add(ch.lower())
+        elif op is c.CATEGORY and av in (c.CATEGORY_SPACE, c.CATEGORY_NOT_WORD, c.CATEGORY_LINEBREAK):
+            other = True
+        elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
+            digit = True
+        else:  # \w, \S, \D, a negated class ...: any character
+            anything = True
+    return frozenset(letters), digit, other, anything
+
+
+def _admits(prefix: str, how: str, word: str) -> bool:
+    """Whether ``word`` is what ``(prefix, how)`` describes (see :data:`Lead`)."""
+    if how == "word":
+        return word == prefix
+    if not word.startswith(prefix):
+        return False
+    return how == "more" or (len(word) > len(prefix) and word[len(prefix)].isdigit())
+
+
+def _starts_with(firsts: frozenset[tuple[str, str]], word: str) -> bool:
+    """Whether a first word ``word`` (lower-cased ``\\w+`` run) is among ``firsts``."""
+    return any(_admits(prefix, how, word) for prefix, how in firsts)
+
+
+@dataclass(frozen=True)
+class _Seconds:
+    """The words that can follow a first word in a match (see :meth:`PeriodGrammar.at_word`)."""
+
+    words: frozenset[str]
+    prefixes: tuple[tuple[str, str], ...]  # (prefix, "digit" or "more")
+
+    @staticmethod
+    def after(matched: list[list[Lead] | None]) -> _Seconds | None:
+        """The second words of the leads that admit a first word, one list per pattern
+        (``None``: a pattern that could start anywhere); ``None`` when a match may end in or
+        right after the first word, or anything may follow it."""
+        words: set[str] = set()
+        prefixes: set[tuple[str, str]] = set()
+        for leads in matched:
+            if leads is None:
+                return None
+            for _first, how, second, how_second in leads:
+                if how != "word" or second is None or how_second is None:
+                    return None
+                if how_second == "word":
+                    words.add(second)
+                else:
+                    prefixes.add((second, how_second))
+        return _Seconds(frozenset(words), tuple(sorted(prefixes)))
+
+    def admit(self, text: str, end: int) -> bool:
+        """Whether the ``\\w+`` run after the non-word characters at ``text[end:]`` can be the
+        second word (one beyond ASCII always can: case-blind matching is not followed)."""
+        m = _NEXT_WORD.match(text, end)
+        second = m.group(1) if m is not None else ""
+        if not second.isascii():
+            return True
+        second = second.lower()
+        return second in self.words or any(_admits(p, how, second) for p, how in self.prefixes)
 
 
 def _default_path() -> Any:
@@ -788,19 +1175,25 @@ def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]], *,
     (``\\w+``) starts, in order, ``word`` being the whole ``\\w+`` run from there, lower-cased
     (:func:`misconduct_nlp.components.periods.word_starts` makes them from a Doc's tokens).
     A phrase can only start at a word the grammar's TRIGGER lets through (a trigger word, a
-    month, a fuzzy word, a number, "FY..."), so the regex runs only there; the answer is
-    :func:`find_period_mentions`'s.
+    month, a fuzzy word, a number, "FY..."), so a regex runs only there, and only the patterns
+    that can start with that word (:meth:`PeriodGrammar.at_word`: most words start few of
+    them; "a" two, "that" one); the answer is :func:`find_period_mentions`'s.
     """
     g = grammar if grammar is not None else _grammar()
-    first_words, combined = g.first_words, g.combined
+    first_words, at_word = g.first_words, g.at_word
     found: list[PeriodMention] = []
     end = 0
     for start, word in words:
         if start < end or not (word in first_words or word[:1].isdigit() or word[:2] == "fy"):
             continue
-        m = combined.match(text, start)
-        if m is not None and m.lastgroup is not None:
-            found.append(_mention(m, g))
+        patterns, seconds = at_word(word)  # only the patterns that can start with this word
+        if not patterns or (seconds is not None and not seconds.admit(text, start + len(word))):
+            continue  # none of them can start here, or none goes on with the next word
+        hit = g.match_at(text, start, patterns)
+        if hit is not None:
+            pattern, m = hit
+            text_of = m.group()
+            found.append(PeriodMention(m.start(), m.end(), text_of, _mention_kind(pattern.name, text_of, g)))
             end = m.end()
     return found
 
