@@ -26,6 +26,7 @@ from ..reading import (
     EARLIER_CUES,
     PARTITION_DETS,
     RECORDING_VERBS,
+    SHARE_VERBS,
     Reading,
     counted_nouns,
     read_sentence,
@@ -307,6 +308,19 @@ def _breakdown_words(doc: Doc, r, sent: Span) -> bool:
         return True  # "accounting for 21 cases", "cited in 131 cases", "made up 37 cases"
     # "dishonesty, 118 cases" in a list under its total
     return i >= 1 and low[i - 1] == "," and j < len(low) and low[j] in GENERIC_CASES and i - sent.start <= 6
+
+
+def _share_base(doc: Doc, num: Span) -> bool:
+    """True for the base of a share a force has of a total ("accounted for 92 of the 218
+    withdrawals", "made up 40 of all 310"): the figure after "of the" that follows the share."""
+    low = token_table(doc).lower
+    i = num.start
+    if i < 5 or low[i - 1] not in ("the", "all") or low[i - 2] != "of" or not doc[i - 3].like_num:
+        return False
+    k = i - 4
+    while k > 0 and low[k] in ("about", "around", "almost", "nearly", "just", "over", "some", "than", "more"):
+        k -= 1
+    return (low[k - 1], low[k]) in SHARE_VERBS
 
 
 def _number(value: float) -> int | float:
@@ -766,6 +780,10 @@ class ClaimBuilder:
             # action": the people the article's top names are whom its cases are about
             subject, subject_text = frame_subject, att.article.evidence["subject"].text
         frame = att.force_for(sent, num, r.left, r.right, r.bracketed)
+        if frame is not None and frame.force is not None and att.main.force is None \
+                and _share_base(doc, num):
+            # "The Met accounted for 92 of the 218 withdrawals": the 218 is everyone's, not the Met's
+            frame = replace(att.main, source="frame", rule=att.main.rule)
         if frame is not None:
             stated_frames.append(frame)
             if frame.rule == "national_figure" and att.is_comparison(num, r.left):
