@@ -310,6 +310,10 @@ def _breakdown_words(doc: Doc, r, sent: Span) -> bool:
     return i >= 1 and low[i - 1] == "," and j < len(low) and low[j] in GENERIC_CASES and i - sent.start <= 6
 
 
+#: Roles whose mix, in a breakdown, is the workforce ("officers, staff and PCSOs").
+WORKER_ROLES = frozenset({"officer", "staff", "pcso", "special_constable", "workforce"})
+
+
 def _share_base(doc: Doc, num: Span) -> bool:
     """True for the base of a share a force has of a total ("accounted for 92 of the 218
     withdrawals", "made up 40 of all 310"): the figure after "of the" that follows the share."""
@@ -774,6 +778,12 @@ class ClaimBuilder:
         subject, subject_text = r.subject, r.subject_text
         if subject is None and r.inherit_subject is not None and prev is not None:
             subject, subject_text = prev.subject, prev.subject_text
+            roles = {c.subject for c in claims_so_far[-6:] if c.sentence.start == prev.sentence.start
+                     and c.subject is not None}
+            if prev.sentence.start < sentence.start and len(roles) > 1 and roles <= WORKER_ROLES:
+                # "197 police officers, 58 members of police staff and eight PCSOs. Just 71 were
+                # found to have a case to answer": the people of the whole breakdown
+                subject, subject_text = "workforce", None
         frame_subject = att.article.subject
         if subject is None and frame_subject and (r.counted_noun or r.inherit_subject is not None):
             # "UK police officers receive 7,800 complaints ... 181 complaints resulted in formal
