@@ -930,7 +930,11 @@ class ArticleAttribution:
 
             def owned_by_later(pos: int) -> bool:  # pos lies in a later figure's clause
                 return any(n > num.start and not (a <= num.start < b) and not (shared and a == right + 1)
-                           for a, b, n in _clauses_at(clauses, pos))
+                           for a, b, n in _clauses_at(clauses, pos)) \
+                    or (pos < num.start and any(n < num.start and b < pos <= b + 1 and low[b] == ","
+                                                for a, b, n in clauses))
+                # (or it opens an aside right after an earlier figure's clause: "16 of its hearings
+                # took place in the first quarter, between April and June, and 12 in the second")
 
         # the periods in the figure's clause (those are never another figure's)
         in_clause = spans[bisect_left(starts, left):bisect_left(starts, right)] if left < right else []
