@@ -240,9 +240,23 @@ def _quote_between(doc: Doc, sp: Span, num: Span) -> bool:
 
 def _compared_area(low: list[str], sp: Span) -> bool:
     """True for an area named as the thing compared with ("below the average for England and
-    Wales", "higher than in Scotland")."""
+    Wales", "higher than in Scotland", "below the average of 345 for forces in England and Wales")."""
     before = low[max(0, sp.start - 3):sp.start]
-    return "than" in before or ("average" in before and before[-1] in ("for", "in", "across", "of"))
+    if "than" in before or ("average" in before and before[-1] in ("for", "in", "across", "of")):
+        return True
+    # "below the average of 345 for forces in England and Wales"
+    wider = low[max(0, sp.start - 8):sp.start]
+    return "average" in wider and bool(wider) and wider[-1] in ("for", "in", "across", "of") \
+        and any(w in ("for", "across", "among") for w in wider[wider.index("average") + 1:])
+
+
+def _the_average(low: list[str], area: Span, num: Span) -> bool:
+    """True for the figure of the average an area is named for ("the average of 345 for forces in
+    England and Wales", "the average for England and Wales, which stood at 436")."""
+    if num.end <= area.start:
+        return "average" in low[max(0, num.start - 3):num.start]
+    between = low[area.end:num.start]
+    return len(between) <= 6 and any(w in ("which", "where", "at", "was") for w in between)
 
 
 def _share_of_total(low: list[str], k: int) -> bool:
@@ -639,9 +653,10 @@ class ArticleAttribution:
                   and not (_describes_a_person(low, sp) and _quote_between(self.doc, sp, num))]
         # "Cleveland Police in the north-east of England logged ...": the area locates the force;
         # "... received 186 complaints, well below the average for England and Wales": the area
-        # is the average's, when the sentence names a force
+        # is the average's, when the sentence names a force or the story is one force's
         regions = [r for r in regions if not any(_locates(self.doc, f, r) for f in forces)
-                   and not (forces and _compared_area(low, r))]
+                   and not ((forces or self.article.scope == "single_force") and _compared_area(low, r)
+                            and not _the_average(low, r, num))]
         cands = [(sp, "force") for sp in forces] + [(sp, "region") for sp in regions]
         if not cands:
             return None
@@ -689,7 +704,7 @@ class ArticleAttribution:
         return any(low[k] in ("nationally", "nationwide")
                    or (low[k] == "national" and k + 1 < right and low[k + 1] in NATIONAL_NOUNS
                        and not _share_of_total(low, k))
-                   or (low[k] in ("across", "among") and "average" in low[left:k]
+                   or (low[k] in ("across", "among", "for") and "average" in low[max(left, k - 5):k]
                        and "forces" in low[k + 1:min(right, k + 5)])
                    for k in range(left, right))
 
