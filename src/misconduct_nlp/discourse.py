@@ -421,8 +421,12 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
         return any(w in ASIDE_WORDS for w in words)
 
     def ranked(sp: Span) -> bool:
-        # "Met tops the table with 412 officers", "the Met leads the list": one of many forces
-        return sp.end < len(low) and low[sp.end] in RANKED_AFTER
+        # "Met tops the table with 412 officers", "the Met leads the list": one of many forces;
+        # "The Met put more officers on the list than any other force": the same
+        if sp.end < len(low) and low[sp.end] in RANKED_AFTER:
+            return True
+        after = low[sp.end:min(len(low), sp.end + 16)]
+        return any(after[k:k + 3] == ["than", "any", "other"] for k in range(len(after) - 2))
 
     furniture_paras: dict[tuple[int, int], bool] = {}  # a paragraph is looked at once
 
@@ -487,6 +491,15 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
         frame.scope = "national"
         if area is not None:
             set_region(area, "top_national")
+        return frame
+    # "Greater Manchester Police investigated 41, Merseyside 27 and Lancashire 16": a top that
+    # lists three or more forces in one sentence is about them together
+    by_sentence = {}
+    for sp in forces:
+        if headline_end <= sp.start_char < top and not ranked(sp):
+            by_sentence.setdefault(sentence_start(doc, sp.start), set()).add(span_value(sp, "force").id)
+    if any(len(ids) >= 3 for ids in by_sentence.values()) and not head_forces:
+        frame.scope = "multi_force"  # (rule top_lists_forces: no force, and no area unless a figure names one)
         return frame
     if top_forces:
         counts = Counter(span_value(sp, "force").id for sp in top_forces)
