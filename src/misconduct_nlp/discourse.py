@@ -499,7 +499,8 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
         if headline_end <= sp.start_char < top and not ranked(sp):
             by_sentence.setdefault(sentence_start(doc, sp.start), set()).add(span_value(sp, "force").id)
     if any(len(ids) >= 3 for ids in by_sentence.values()) and not head_forces:
-        frame.scope = "multi_force"  # (rule top_lists_forces: no force, and no area unless a figure names one)
+        # (rule top_lists_forces: no force, and no area unless a figure names one)
+        frame.scope = "multi_force"
         return frame
     if top_forces:
         counts = Counter(span_value(sp, "force").id for sp in top_forces)
