@@ -152,6 +152,16 @@ def _between(doc: Doc, a: Span, num: Span, words: frozenset[str]) -> bool:
     return any_word_between(doc, lo, hi, words)
 
 
+def _compared_between(doc: Doc, a: Span, num: Span) -> bool:
+    """True when a comparison stands between a period and a figure ("up from", "compared
+    with", "the same proportion as in 2010/11")."""
+    if _between(doc, a, num, COMPARE):
+        return True
+    lo, hi = (a.end, num.start) if a.end <= num.start else (num.end, a.start)
+    low = token_table(doc).lower
+    return any(low[k] == "same" and "as" in low[k + 1:min(hi, k + 4)] for k in range(lo, hi))
+
+
 ANAPHOR_REACH = 3  # sentences after the last one naming a force that "the force" still points to it
 FORCE_WINDOW = 60  # tokens either side of a figure's clause searched for its force or area
 NATIONAL_NOUNS = frozenset({"average", "total", "figure", "figures", "rate", "picture", "level"})
@@ -974,7 +984,7 @@ class ArticleAttribution:
         else:
             # a period across a comparison ("..., compared with 21 the year before") is the other figure's
             pool = [sp for sp in spans if not (owned_by_later is not None and owned_by_later(sp.start))
-                    and not _between(doc, sp, num, COMPARE)]
+                    and not _compared_between(doc, sp, num)]
             candidates = sorted(pool, key=lambda s: _distance(s, num))
         found_any = False
         for sp in candidates:
@@ -1054,12 +1064,12 @@ class ArticleAttribution:
                 mi += 1
             elif side == "left":
                 li -= 1
-                if _between(doc, sp, num, COMPARE):
+                if _compared_between(doc, sp, num):
                     li = -1  # and every period further left
                     continue
             else:
                 ri += 1
-                if _between(doc, sp, num, COMPARE):
+                if _compared_between(doc, sp, num):
                     ri = len(spans)  # and every period further right
                     continue
             if owned_by_later is None or not owned_by_later(sp.start):
