@@ -76,3 +76,14 @@ def write_articles(folder: Path, n: int, *, seed: int = 0, manifest: bool = True
     if manifest:
         (folder / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     return paths
+
+
+def real_article_texts() -> list[str]:
+    """The texts of corpus/, the held-out fixtures and, when ../shared exists, the dev articles:
+    real-looking prose for tests that compare a fast lookup with a full scan."""
+    root = Path(__file__).resolve().parents[1]
+    folders = [root / "corpus", root / "tests" / "fixtures" / "heldout_articles"]
+    dev = root.parent / "shared" / "dev" / "articles"
+    if dev.is_dir():
+        folders.append(dev)
+    return [f.read_text(encoding="utf-8") for folder in folders for f in sorted(folder.glob("*.txt"))]

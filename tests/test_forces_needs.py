@@ -7,14 +7,12 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
+from _articles import real_article_texts
 from misconduct_nlp import forces
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 ROWS = [json.loads(line) for line in
         resources.files("misconduct_nlp").joinpath("data", "regions.jsonl").read_text("utf-8").splitlines()
         if line.strip()]
@@ -39,12 +37,7 @@ def _texts() -> list[str]:
     for row in ROWS:
         texts += [ex[0] if isinstance(ex, list) else ex for ex in row.get("examples", [])]
         texts += list(row.get("not_examples", []))
-    folders = [ROOT / "corpus", ROOT / "tests" / "fixtures" / "heldout_articles"]
-    if (SHARED / "dev" / "articles").is_dir():
-        folders.append(SHARED / "dev" / "articles")
-    for folder in folders:
-        texts += [f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.txt"))]
-    return texts
+    return texts + real_article_texts()
 
 
 def test_some_rows_say_what_they_need():

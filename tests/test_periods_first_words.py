@@ -6,17 +6,15 @@ the whole combined regex at every word."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _articles import real_article_texts
 from misconduct_nlp import periods
 from misconduct_nlp.periods import PeriodGrammar, find_period_mentions_at, load_grammar
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 _WORD = re.compile(r"\w+")
 
 # our own sentences: every pattern family, their near misses, odd case and spacing, tables
@@ -65,13 +63,7 @@ def _grammar_texts(g: PeriodGrammar) -> list[str]:
 
 
 def _article_texts() -> list[str]:
-    texts = []
-    folders = [ROOT / "corpus", ROOT / "tests" / "fixtures" / "heldout_articles"]
-    if (SHARED / "dev" / "articles").is_dir():
-        folders.append(SHARED / "dev" / "articles")
-    for folder in folders:
-        texts += [f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.txt"))]
-    return texts
+    return real_article_texts()
 
 
 def _words(text: str) -> list[tuple[int, str]]:
