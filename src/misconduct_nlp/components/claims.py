@@ -270,6 +270,9 @@ def link_changes(doc: Doc, made: list[tuple[Reading, Claim]]) -> None:
             claim.change_from = prev.value  # "from 87 (in 2020) to 131"
 
 
+#: Words of refusal that, in a story about vetting, refuse vetting ("Leicestershire rejected 94").
+REJECTION_WORDS = frozenset({"rejected", "refused", "turned down", "rejections", "rejection", "were rejected",
+                             "was rejected", "been rejected"})
 #: Outcomes a case goes through: a story whose top counts one of these counts its "cases" so.
 CASE_PROCESSES = frozenset({"investigated", "formal_action", "misconduct_hearing"})
 GENERIC_CASES = frozenset({"cases", "case", "instances", "incidents"})
@@ -593,6 +596,7 @@ class ClaimBuilder:
         long = _LongSentences(doc, full_text, att)
         top_cases: Claim | None = None  # the top's first outcome, when it is one cases go through
         top_seen = False
+        vetting_story = False  # the top counts people refused or stripped of vetting
         for sent in doc.sents:
             piece = long.see(sent)  # a later piece of a sentence read in pieces, or None
             nums = []
@@ -716,6 +720,11 @@ class ClaimBuilder:
                 elif whole is not None:
                     # "There were 14 cases of assault": the cases of the total they break down
                     r.measure, r.measure_text = whole.measure, whole.measure_text
+                elif vetting_story and r.measure == "not_upheld" \
+                        and (r.measure_text or "").lower() in REJECTION_WORDS:
+                    # "312 applicants failed vetting ... Leicestershire rejected 94": in a story
+                    # about vetting, rejected people are refused vetting, not complaints not upheld
+                    r.measure, r.measure_text = "other", r.measure_text
                 elif top_cases is not None and r.strength <= 0 and r.measure == "reported" \
                         and (r.measure_text or "").lower() in ("cases", "case"):
                     # "84 officers and staff were investigated ... South Wales Police recorded 37
@@ -745,6 +754,9 @@ class ClaimBuilder:
                 if claim.unit.startswith("per_"):
                     rate = claim.unit
                 made.append((r, claim))
+                if sent.start_char < att.top and claim.measure == "other" \
+                        and "vetting" in (claim.measure_text or "").lower():
+                    vetting_story = True  # the top counts vetting refusals
                 if top_cases is None and not top_seen and sent.start_char < att.top and r.strength >= 1 \
                         and claim.measure != "sanctioned":
                     # the first figure of the top with an outcome of its own ("disciplined" may be
