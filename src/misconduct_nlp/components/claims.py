@@ -362,6 +362,7 @@ def is_list_item(sent: Span) -> bool:
     return first is not None and token_table(sent.doc).text[first] in LEADING_NOISE
 
 
+LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s*$")
 BRACKETS_NOTE = re.compile(r"\bin\s+(?:brackets|parentheses|parenthesis)\b", re.IGNORECASE)
 ROW_MARKS = frozenset({":", "-", "–", "—", "|"})
 
@@ -583,6 +584,7 @@ class ClaimBuilder:
         list_period: PeriodRef | None = None  # the period of the list heading being read
         list_unit: str | None = None  # the rate its items are in ("The rates per 1,000 officers were:")
         rate_in_brackets = False  # only its items' bracketed figures are ("... rate in brackets:")
+        row_rate: str | None = None  # the rate the list's rows have been giving
         list_role: tuple[str, str] | None = None  # whom they count ("The outcomes for officers were:")
         columns: list[tuple[str, str] | None] | None = None  # a pipe table's column measures
         column_units: list[str | None] = []  # and the rates its columns are in
@@ -607,7 +609,8 @@ class ClaimBuilder:
             att.see_sentence_periods(sent, bool(nums))
             s_start, s_end = sentence_bounds(sent)
             text = full_text[s_start:s_end]
-            furniture_text = is_furniture(text)
+            # "2." or "3)" on its own: the number of a numbered list's item, read as list furniture
+            furniture_text = is_furniture(text) or LIST_NUMBER.match(text) is not None
             if text and not furniture_text:
                 # the sentence before, passing over page furniture ("Read more: ...")
                 sent_before, before_had_claims = last_sent, len(claims) > claims_at_last
@@ -628,9 +631,10 @@ class ClaimBuilder:
                 if set(text) - TABLE_RULE:
                     columns = pipe_columns(sent, s_start, text)
                     column_units = pipe_column_units(sent, s_start, text)
-            elif piece is None and not bullet and not row and text:
+            elif piece is None and not bullet and not row and text and not furniture_text:
                 columns = None
                 lead_in, list_period, lead_claim, list_unit, list_role = None, None, None, None, None
+                row_rate = None
                 if text.endswith(":") or table_heading(sent, text, att):
                     # "The forces holding most hearings were:", "Dismissals by force, 2017-18 to
                     # 2021-22": what the items below count (else what the figures before did)
@@ -704,6 +708,7 @@ class ClaimBuilder:
             clauses = [(r.left, r.right, r.num.start) for r in readings]
             made = []
             rate = None  # the unit of the sentence's last rate ("512 allegations per 1,000 employees")
+            one_figure_row = (bullet or row) and len(readings) == 1 and not piped and not rate_in_brackets
             for r in readings:
                 # "Of the 43, 29 were officers ... 17 of them remain in post": "of them" is the whole
                 if (bullet or row) and list_role is not None and r.subject is None:
@@ -751,6 +756,12 @@ class ClaimBuilder:
                     claim.unit = list_unit  # "Cleveland – 21.4" under the rates' heading
                 elif claim.unit == "count" and rate is not None and elliptic(doc, r):
                     claim.unit = rate  # "..., while Dyfed-Powys had the lowest at 121"
+                elif claim.unit == "count" and one_figure_row and row_rate is not None and not r.counted_noun:
+                    # "1. Cleveland – 497 allegations per 1,000 officers / 2. Durham – 461": the
+                    # one-figure rows after a rate row give the same rate
+                    claim.unit = row_rate
+                if one_figure_row:
+                    row_rate = claim.unit if claim.unit.startswith("per_") else row_rate
                 if claim.unit.startswith("per_"):
                     rate = claim.unit
                 made.append((r, claim))

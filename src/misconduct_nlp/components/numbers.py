@@ -458,6 +458,11 @@ class NumberFinder:
                 and (text[b2].istitle() or text[b2].isupper() or before2 in t["age_nouns"]) \
                 and a1 + 1 < n and text[a1 + 1].islower():
             return "AGE"
+        # the number of a numbered list's item: "2. Durham – 461", "3) Kent" at a line's start
+        if num.raw == "digits" and num.value < 100 and after in (".", ")") and not ws[num.end - 1] \
+                and a1 + 1 < n and ws[a1] and (num.start == 0 or "\n" in text[num.start - 1]
+                                               or "\n" in ws[num.start - 1]):
+            return "ID"
         # identifiers: channel 276, section 3, No. 10, 999 calls, phone numbers, Covid-19
         if before is not None:
             if before in t["id_prefixes"] and before not in _COUNTING_PREFIXES:

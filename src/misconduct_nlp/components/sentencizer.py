@@ -147,6 +147,9 @@ class NewsSentencizer:
                 continue
             if t == "." and i > 0 and texts[i - 1].lower() in abbrev and not ws[i - 1]:
                 continue
+            if t in ".)" and i > 0 and texts[i - 1].isdigit() and len(texts[i - 1]) <= 2 and not ws[i - 1] \
+                    and (i == 1 or "\n" in texts[i - 2] or starts[i - 1]):
+                continue  # "2. Durham – 461": the number of a numbered list's item, not a sentence end
             k = i + 1
             while k < n and texts[k] in closers and not ws[k - 1]:
                 k += 1
