@@ -729,7 +729,7 @@ class ClaimBuilder:
                         and (r.measure_text or "").lower() in REJECTION_WORDS:
                     # "312 applicants failed vetting ... Leicestershire rejected 94": in a story
                     # about vetting, rejected people are refused vetting, not complaints not upheld
-                    r.measure, r.measure_text = "other", r.measure_text
+                    r.measure = "other"
                 elif top_cases is not None and r.strength <= 0 and r.measure == "reported" \
                         and (r.measure_text or "").lower() in ("cases", "case"):
                     # "84 officers and staff were investigated ... South Wales Police recorded 37
