@@ -256,7 +256,7 @@ def _compared_area(low: list[str], sp: Span) -> bool:
         return True
     # "below the average of 345 for forces in England and Wales"
     wider = low[max(0, sp.start - 8):sp.start]
-    return "average" in wider and bool(wider) and wider[-1] in ("for", "in", "across", "of") \
+    return "average" in wider and wider[-1] in ("for", "in", "across", "of") \
         and any(w in ("for", "across", "among") for w in wider[wider.index("average") + 1:])
 
 
@@ -393,6 +393,14 @@ def in_quote(text: str, para: tuple[int, int], pos: int) -> bool:
     if opened > 0:
         return True
     return seg.count('"') % 2 == 1
+
+
+def own_line(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is a whole line: the text or a newline before it, and a
+    newline (or the text's end) after it, trailing spaces and tabs aside."""
+    if start > 0 and text[start - 1] != "\n":
+        return False
+    return end >= len(text) or text[end] == "\n" or text[start:end].rstrip(" \t").endswith("\n")
 
 
 def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -805,14 +813,9 @@ class ArticleAttribution:
         force", "How the South West compares"): a section heading."""
         if sent.start_char < self.top:
             return False
-        text = self.text
-        raw = text[sent.start_char:sent.end_char]
-        line = raw.strip()
-        before = text[max(0, sent.start_char - 1):sent.start_char]
-        ends_line = raw.rstrip(" \t").endswith("\n") or sent.end_char >= len(text) \
-            or text[sent.end_char] == "\n"
+        line = self.text[sent.start_char:sent.end_char].strip()
         return bool(line) and line[0].isupper() and line[-1] not in '.!?:;"\u201d\'' \
-            and len(line.split()) <= 8 and before in ("", "\n") and ends_line \
+            and len(line.split()) <= 8 and own_line(self.text, sent.start_char, sent.end_char) \
             and not any(c.isdigit() for c in line)
 
     def _back_to_window(self) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..discourse import ArticleAttribution, Frame
+from ..discourse import ArticleAttribution, Frame, own_line
 from ..doccache import doc_text, drop_cache, first_content, span_index, span_text, token_table
 from ..extensions import doc_value, span_value
 from ..model import Claim, PeriodRef, TextSpan
@@ -371,9 +371,7 @@ def list_line(sent: Span, full_text: str, start: int, end: int) -> bool:
     """True for a short line of its own that reads as a row ("South Wales Police: 312 officers,
     48 PCSOs and 21 special constables", "Metropolitan Police - 154 (4.5)", "Drink or drug
     driving: 14 officers"): a label and a mark in its first words, or no closing full stop."""
-    if sent.end - sent.start > 25 or (start > 0 and full_text[start - 1] != "\n"):
-        return False
-    if end < len(full_text) and full_text[end:end + 1] not in ("\n", ""):
+    if sent.end - sent.start > 25 or not own_line(full_text, start, end):
         return False
     text = token_table(sent.doc).text
     first = first_content(sent)
