@@ -15,6 +15,7 @@ lexicon (``noun`` entries: "cases", "complaints") are read off the Doc's ``measu
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -24,6 +25,7 @@ from spacy.language import Language
 from spacy.pipeline.span_ruler import SpanRuler, overlapping_labeled_spans_score
 from spacy.tokens import Doc, Span
 
+from ..doccache import token_table
 from ..errors import Errors, NotFoundError, PipelineError
 from ..lexicon import GROUPS, LexiconEntry, entries, read_entries
 
@@ -43,6 +45,7 @@ class LexiconRuler(SpanRuler):
                          validate=validate, overwrite=overwrite,
                          scorer=partial(overlapping_labeled_spans_score, spans_key=spans_key))
         self.group = group
+        self._key_memo: dict[int, tuple[dict[str, str], tuple[int, int, bool]]] = {}
         if package_terms:
             self.add_patterns(_patterns(entries(group)))
 
@@ -79,25 +82,55 @@ class LexiconRuler(SpanRuler):
                                     refers_back=bool(back)))
         return out
 
+    def _keys(self, m_id: int) -> tuple[int, int, bool]:
+        """(label hash, id hash, refers back) of match id ``m_id``, worked out once per pattern
+        entry (an entry re-added after a removal is a new dict, so it is worked out again)."""
+        entry = self._match_label_id_map[m_id]
+        memo = self._key_memo
+        found = memo.get(m_id)
+        if found is None or found[0] is not entry:
+            strings = self.nlp.vocab.strings
+            found = memo[m_id] = (entry, (strings.add(entry["label"]), strings.add(entry["id"]),
+                                          entry["id"].endswith(":back")))
+        return found[1]
+
+    def match(self, doc: Doc) -> list[Span]:
+        """SpanRuler's ``match`` (the same spans, deduplicated and in the same order), without a
+        Span made for every raw match: matches are deduplicated and sorted as (start, end,
+        label, id) tuples, which order as SpanRuler's Spans do (spaCy compares Spans by
+        start_char, end_char, label, kb_id and id; every span here has kb_id 0)."""
+        return [Span(doc, s, e, label=lab, span_id=sid) for s, e, lab, sid, _ in self._rows(doc)]
+
+    def _rows(self, doc: Doc) -> list[tuple[int, int, int, int, bool]]:
+        self._require_patterns()
+        found = set(self.phrase_matcher(doc)) if len(self.phrase_matcher) else set()
+        if len(self.matcher):
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="\\[W036")
+                found.update(self.matcher(doc))
+        return sorted((start, end, *self._keys(m_id)) for m_id, start, end in found if start != end)
+
     def __call__(self, doc: Doc) -> Doc:
         """SpanRuler's matching, then each :attr:`~misconduct_nlp.lexicon.LexiconEntry.refers_back`
         match ("added to the list") relabelled as the nearest earlier match of the group that
         ends in the same word and names it in full ("the advisory list"); with none, it keeps its
         own label."""
-        doc = super().__call__(doc)
-        found = list(doc.spans[self.spans_key])
-        if not any(sp.id_.endswith(":back") for sp in found):
+        error_handler = self.get_error_handler()
+        try:
+            rows = self._rows(doc)
+            if any(row[4] for row in rows):
+                low = token_table(doc).lower
+                named: dict[str, tuple[int, int, int, int, bool]] = {}
+                for k, row in enumerate(rows):  # by start, then end
+                    head = low[row[1] - 1]
+                    if not row[4]:
+                        named[head] = row
+                    elif head in named:
+                        rows[k] = (row[0], row[1], named[head][2], named[head][3], False)
+            self.set_annotations(doc, [Span(doc, s, e, label=lab, span_id=sid) for s, e, lab, sid, _ in rows])
             return doc
-        named: dict[str, Span] = {}
-        for k in sorted(range(len(found)), key=lambda k: (found[k].start, found[k].end)):
-            sp = found[k]
-            head = doc[sp.end - 1].lower_
-            if not sp.id_.endswith(":back"):
-                named[head] = sp
-            elif head in named:
-                found[k] = Span(doc, sp.start, sp.end, label=named[head].label_, span_id=named[head].id_)
-        doc.spans[self.spans_key] = found
-        return doc
+        except Exception as e:
+            return error_handler(self.name, self, [doc], e)
 
     def add_terms(self, label: str, terms: Iterable[str], *, strength: int = 2, noun: bool = False,
                   refers_back: bool = False) -> None:
