@@ -1036,7 +1036,8 @@ class ArticleAttribution:
             j += 1
         if j >= sent.end or low[j] != ",":
             return False
-        return not any(doc[i].like_num for i in range(k + 1, j) if not (sp.start <= i < sp.end))
+        like_num = token_table(doc).like_num
+        return not any(like_num[i] for i in range(k + 1, j) if not (sp.start <= i < sp.end))
 
     def _outward(self, spans: list[Span], starts: list[int], num: Span,
                  owned_by_later: Callable[[int], bool] | None) -> Iterator[Span]:

@@ -25,11 +25,11 @@ from typing import Any
 from weakref import WeakKeyDictionary, ref
 
 import numpy
-from spacy.attrs import IDX, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_ALPHA, LIKE_NUM, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span
 
 CACHE_KEY = "misconduct_nlp.span_index"
-_TABLE_ATTRS = [ORTH, LOWER, IDX, SPACY]
+_TABLE_ATTRS = [ORTH, LOWER, IDX, SPACY, LIKE_NUM, IS_ALPHA]
 _STRINGS: WeakKeyDictionary[Doc, dict[str, Any]] = WeakKeyDictionary()
 
 
@@ -95,7 +95,8 @@ class SpanIndex:
         return self.group(key)[1]
 
 
-_last: tuple[ref[Doc], dict[str, Any]] | None = None  # the Doc asked about last, weakly
+# the Doc asked about last, weakly: (its ref, its cache, its token table or None, the table's length or -1)
+_last: tuple[ref[Doc], dict[str, Any], Any, int] | None = None
 
 
 def _strings(doc: Doc) -> dict[str, Any]:
@@ -105,7 +106,7 @@ def _strings(doc: Doc) -> dict[str, Any]:
     cache = _STRINGS.get(doc)
     if cache is None:
         cache = _STRINGS[doc] = {}
-    _last = (ref(doc), cache)
+    _last = (ref(doc), cache, None, -1)
     return cache
 
 
@@ -135,6 +136,8 @@ class TokenTable:
     ws: list[str]        # the whitespace after the token ("" or " ")
     idx: list[int]       # character offset of the token
     space: list[bool]    # the token is whitespace ("\n", "  ")
+    like_num: list[int]  # ``Token.like_num``, 1 or 0 (no Token object to ask)
+    is_alpha: list[int]  # ``Token.is_alpha``, 1 or 0
 
     def __len__(self) -> int:
         return len(self.text)
@@ -142,18 +145,27 @@ class TokenTable:
 
 def token_table(doc: Doc) -> TokenTable:
     """The :class:`TokenTable` of ``doc``, built once (again if the Doc was retokenized)."""
+    global _last
     last = _last  # the Doc asked about last (the usual case: no call to _strings)
-    cache = last[1] if last is not None and last[0]() is doc else _strings(doc)
+    if last is not None and last[0]() is doc:
+        if last[3] == len(doc):  # the table made for this Doc, and it was not retokenized since
+            return last[2]
+        cache = last[1]
+    else:
+        cache = _strings(doc)
     table = cache.get("tokens")
     if table is None or len(table.text) != len(doc):
         # one array of the tokens' attributes and the strings looked up by hash: no Token
         # objects (tok.text, tok.lower_ are these strings; tok.whitespace_ is " " for SPACY)
         strings = doc.vocab.strings
-        orth, low, idx, space = doc.to_array(_TABLE_ATTRS).T.tolist() if len(doc) else ([], [], [], [])
+        orth, low, idx, space, like_num, alpha = doc.to_array(_TABLE_ATTRS).T.tolist() if len(doc) \
+            else ([], [], [], [], [], [])
         text = [strings[h] for h in orth]
         lower = [strings[h] for h in low]
         ws = [" " if sp else "" for sp in space]
-        table = cache["tokens"] = TokenTable(text, lower, ws, idx, [t.isspace() for t in text])
+        space_tokens = [t.isspace() for t in text]
+        table = cache["tokens"] = TokenTable(text, lower, ws, idx, space_tokens, like_num, alpha)
+    _last = (ref(doc), cache, table, len(table.text))
     return table
 
 

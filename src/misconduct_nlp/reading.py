@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from .doccache import doc_text, first_content, span_index, span_text, token_table
+from .doccache import doc_text, first_content, span_index, token_table, word_positions
 from .extensions import span_value
 from .lexicon import parse_key
 
@@ -172,6 +172,10 @@ def _starting_in(found: list[Term], lo: int, hi: int) -> list[Term]:
     return [t for t in found if lo <= t.start < hi]
 
 
+# the tokens that can end a clause (lower-cased text: the punctuation is its own lower case)
+_BOUNDARY_WORDS = CLAUSE_PUNCT | CLAUSE_WORDS | COORD | {"-"}
+
+
 def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
     tt = token_table(sent.doc)
     text, low, ws = tt.text, tt.lower, tt.ws
@@ -185,7 +189,10 @@ def _boundaries(sent: Span, nums: list[Span]) -> list[int]:
     # them in one noun phrase
     roles = span_index(sent.doc).within("subjects", sent.start, sent.end)
     role_ends, role_starts = {sp.end for sp in roles}, {sp.start for sp in roles}
-    for i in range(sent.start, sent.end):
+    # only the tokens a test below can take (listed once per Doc): a bisection, not every token
+    candidates = word_positions(sent.doc, _BOUNDARY_WORDS)
+    lo = bisect_left(candidates, sent.start)
+    for i in candidates[lo:bisect_left(candidates, sent.end, lo)]:
         if i in asides:
             continue
         if text[i] == "," and i in role_ends and i + 1 in role_starts:
@@ -209,15 +216,16 @@ def _short_brackets(sent: Span) -> set[int]:
     not end its clause: "181 complaints (2.3 per cent) resulted in formal action", "1,655
     employees (police officers and police staff) have convictions". A bracket that holds only a
     figure after a name ("investigations (88)", "GMP (88)") still does."""
-    text = token_table(sent.doc).text
+    tt = token_table(sent.doc)
+    text, like_num = tt.text, tt.like_num
     out: set[int] = set()
     i = sent.start
     while i < sent.end:
         if text[i] == "(":
             j = next((k for k in range(i + 1, min(sent.end, i + 10)) if text[k] == ")"), None)
-            after_np = i > sent.start and sent.doc[i - 1].is_alpha \
-                and any(sent.doc[k].like_num for k in range(max(sent.start, i - 4), i))
-            after_figure = i > sent.start and sent.doc[i - 1].like_num  # "2,874 (11 per cent) were"
+            after_np = i > sent.start and tt.is_alpha[i - 1] \
+                and any(like_num[k] for k in range(max(sent.start, i - 4), i))
+            after_figure = i > sent.start and like_num[i - 1]  # "2,874 (11 per cent) were"
             if j is not None and j - i > 2 and (after_np or after_figure):
                 out.update((i, j))
                 i = j
@@ -255,7 +263,7 @@ def _chain(doc, first: Term, measures: list[Term], right: int) -> list[Term]:
             seps += 1
         fillers = 0
         # ("dismissed, and three others resigned": a figure between ends the chain)
-        while j < right and j not in by_start and fillers < 2 and text[j].isalpha() and not doc[j].like_num:
+        while j < right and j not in by_start and fillers < 2 and text[j].isalpha() and not tt.like_num[j]:
             j += 1
             fillers += 1
         if seps == 0 or j not in by_start:
@@ -281,13 +289,14 @@ def _resolve_chain(chain: list[Term]) -> tuple[str, str]:
 def _is_total_of_part(doc, r: Reading) -> bool:
     """True for the Y of "147 of the 2,537 allegations were upheld": the total, not the part."""
     i = r.num.start
-    low = token_table(doc).lower
-    if i >= 2 and low[i - 1] == "of" and (doc[i - 2].like_num or low[i - 2] in ("%", "cent", "percent")):
+    tt = token_table(doc)
+    low = tt.lower
+    if i >= 2 and low[i - 1] == "of" and (tt.like_num[i - 2] or low[i - 2] in ("%", "cent", "percent")):
         return True  # "just 1% of 7,963 complaints", "77 of 7,963 allegations"
     if i >= 2 and low[i - 2] == "out" and low[i - 1] == "of":
         return True  # "Out of 246 complaints, 11 were upheld", "12 cases out of 99"
     return i >= 3 and low[i - 1] in ("the", "these", "those") and low[i - 2] == "of" \
-        and (low[i - 3] in ("half", "third", "quarter", "fifth", "tenth") or doc[i - 3].like_num)
+        and (low[i - 3] in ("half", "third", "quarter", "fifth", "tenth") or tt.like_num[i - 3])
 
 
 def _nominal(t: Term) -> bool:
@@ -345,7 +354,7 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
         # "holding 583 hearings in the period and dismissing 247 officers": a verb after "and"
         # with a figure of its own governs that figure
         theirs = [t for t in fwd if t.start > own.end + 1 and not t.noun
-                  and tt.lower[t.start - 1] in COORD and t.end < sent_end and doc[t.end].like_num]
+                  and tt.lower[t.start - 1] in COORD and t.end < sent_end and tt.like_num[t.end]]
         # "1,102 allegations related to the use of force during arrest or detention": an outcome
         # noun after a preposition of circumstance says when the thing counted happened
         fwd = [t for t in fwd if t not in about and t not in theirs
@@ -399,7 +408,7 @@ def _pick_measure(doc, r: Reading, measures: list[Term], sent_end: int, counted:
             and tt.text[r.right] == ",":
         # "In about half of the cases, no further action was taken": the next clause's outcome
         nxt_bound = next((i for i in range(r.right + 1, sent_end)
-                          if tt.text[i] in CLAUSE_PUNCT or doc[i].like_num
+                          if tt.text[i] in CLAUSE_PUNCT or tt.like_num[i]
                           or tt.lower[i] in CLAUSE_WORDS), sent_end)
         strong = [t for t in _starting_in(measures, r.right + 1, nxt_bound) if t.strength >= 2
                   and not _negated(doc, t, r.right)]
@@ -630,7 +639,9 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], coun
             r.subject = "workforce"
         else:
             r.subject = found[0].label
-        r.subject_text = span_text(doc[found[0].start:found[-1].end])
+        tt = token_table(doc)
+        a, b = found[0].start, found[-1].end
+        r.subject_text = doc_text(doc)[tt.idx[a]:tt.idx[b - 1] + len(tt.text[b - 1])]
         return
     if r.rank:
         r.subject, r.subject_text = "officer", rank_hits[0].text
@@ -677,11 +688,14 @@ def _lead_measure(sent: Span, bounds: list[int], measures: list[Term]) -> Term |
 def _lead_term(sent: Span, bounds: list[int], found: list[Term], strongest: bool = False) -> Term | None:
     """A term of the sentence's leading "Of the specials," / "Among PCSOs," clause (the first,
     or the strongest)."""
-    first = next((t for t in sent if not t.is_space and t.text not in ("•", "-", "*")), None)
-    if first is None or first.lower_ not in ("of", "among", "amongst"):
+    tt = token_table(sent.doc)
+    space, text = tt.space, tt.text
+    first = next((i for i in range(sent.start, sent.end)
+                  if not space[i] and text[i] not in ("•", "-", "*")), None)
+    if first is None or tt.lower[first] not in ("of", "among", "amongst"):
         return None
-    end = min([b for b in bounds if b > first.i], default=sent.end)
-    inside = [t for t in found if first.i <= t.start and t.end <= end]
+    end = min([b for b in bounds if b > first], default=sent.end)
+    inside = [t for t in found if first <= t.start and t.end <= end]
     if not inside:
         return None
     return max(inside, key=lambda t: t.strength) if strongest else inside[0]

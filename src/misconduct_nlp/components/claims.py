@@ -320,9 +320,10 @@ WORKER_ROLES = frozenset({"officer", "staff", "pcso", "special_constable", "work
 def _share_base(doc: Doc, num: Span) -> bool:
     """True for the base of a share a force has of a total ("accounted for 92 of the 218
     withdrawals", "made up 40 of all 310"): the figure after "of the" that follows the share."""
-    low = token_table(doc).lower
+    tt = token_table(doc)
+    low = tt.lower
     i = num.start
-    if i < 5 or low[i - 1] not in ("the", "all") or low[i - 2] != "of" or not doc[i - 3].like_num:
+    if i < 5 or low[i - 1] not in ("the", "all") or low[i - 2] != "of" or not tt.like_num[i - 3]:
         return False
     k = i - 4
     while k > 0 and low[k] in ("about", "around", "almost", "nearly", "just", "over", "some", "than", "more"):
