@@ -354,6 +354,7 @@ _NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
 QUOTE_LOOKBACK = 2000  # characters looked back for an open quotation mark
 _QUOTE_OPEN = "“‘"
 _QUOTE_CLOSE = "”’"
+_QUOTE_MARK = re.compile("[" + _QUOTE_OPEN + _QUOTE_CLOSE + '"]')
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -387,12 +388,31 @@ def top_end(text: str, paras: list[tuple[int, int]]) -> tuple[int, int]:
 def in_quote(text: str, para: tuple[int, int], pos: int) -> bool:
     """True when ``pos`` lies inside quotation marks within its paragraph (a quoted speaker's
     words, or a paragraph that opens a quote without closing it)."""
-    a = max(para[0], pos - QUOTE_LOOKBACK)  # a quote longer than this is read as closed
-    seg = text[a:pos]
-    opened = sum(seg.count(c) for c in _QUOTE_OPEN) - sum(seg.count(c) for c in _QUOTE_CLOSE)
-    if opened > 0:
-        return True
-    return seg.count('"') % 2 == 1
+    return QuoteMarks(text).inside(para, pos)
+
+
+class QuoteMarks:
+    """The quotation marks of a text, listed once, so that :func:`in_quote`'s question costs two
+    bisections per kind of mark, not a count over the paragraph (asked for every force, area,
+    role and figure of an article)."""
+
+    def __init__(self, text: str) -> None:
+        self._at: dict[str, list[int]] = {c: [] for c in _QUOTE_OPEN + _QUOTE_CLOSE + '"'}
+        for m in _QUOTE_MARK.finditer(text):
+            self._at[m.group()].append(m.start())
+
+    def _count(self, mark: str, a: int, b: int) -> int:
+        at = self._at[mark]
+        return bisect_left(at, b) - bisect_left(at, a) if a < b else 0
+
+    def inside(self, para: tuple[int, int], pos: int) -> bool:
+        """:func:`in_quote` for the text these marks were read from."""
+        a = max(para[0], pos - QUOTE_LOOKBACK)  # a quote longer than this is read as closed
+        count = self._count
+        opened = sum(count(c, a, pos) for c in _QUOTE_OPEN) - sum(count(c, a, pos) for c in _QUOTE_CLOSE)
+        if opened > 0:
+            return True
+        return self._count('"', a, pos) % 2 == 1
 
 
 def own_line(text: str, start: int, end: int) -> bool:
@@ -408,7 +428,8 @@ def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return paras[max(k, 0)] if paras else (0, 0)
 
 
-def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> ArticleFrame:
+def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None,
+                marks: QuoteMarks | None = None) -> ArticleFrame:
     """The article's frame from its structure (rules named in ``data/frame_rules.json``).
 
     Force mentions inside quotes are not evidence. The headline decides first, then the
@@ -428,8 +449,10 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
     headline_end, top = top_end(text, paras)
     frame = ArticleFrame()
 
+    marks = QuoteMarks(text) if marks is None else marks  # (the caller's, when it has them)
+
     def quoted(sp: Span) -> bool:
-        return in_quote(text, _para_of(paras, sp.start_char), sp.start_char)
+        return marks.inside(_para_of(paras, sp.start_char), sp.start_char)
 
     low = token_table(doc).lower
 
@@ -590,11 +613,12 @@ class ArticleAttribution:
         paras = paragraphs(text)
         self.headline_end, self.top = top_end(text, paras)
         self.text, self.paras = text, paras
+        self.quote_marks = QuoteMarks(text)
         self.para_starts = [p[0] for p in paras]
         # the one force the last sentences named, and how many sentences ago (force_anaphor)
         self.recent: ForceRef | None = None
         self.recent_age = 0
-        self.article = build_frame(self.doc, self.index, paras)
+        self.article = build_frame(self.doc, self.index, paras, self.quote_marks)
         place = self.article.evidence.get("force") or self.article.evidence.get("region")
         rule = place.rule if place else "no_frame"
         self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
@@ -618,7 +642,9 @@ class ArticleAttribution:
                   and span_value(sp, "period") is not None and not self.unanchored(sp)
                   and not self.snapshot(sp)]
         stated.sort(key=lambda sp: sp.label_ != "ABSOLUTE")  # stable: article order within each
-        self.windows = [PeriodRef(sp._.period.start, sp._.period.end, span_text(sp)) for sp in stated]
+        periods = [span_value(sp, "period") for sp in stated]
+        self.windows = [PeriodRef(p.start, p.end, span_text(sp))
+                        for sp, p in zip(stated, periods, strict=True)]
         if stated:
             # the data window: what "the period covered by the figures" and unanchored spans read
             sp = stated[0]
@@ -653,8 +679,8 @@ class ArticleAttribution:
         opener = first is not None and token_table(self.doc).lower[first] in ("nationally", "nationwide")
         if opener or self._national(left, right):
             # "above the national average of 71", "Nationally, 300 were dismissed": all forces
-            area = self.main.region or next((sp._.region for sp in self.index.all("regions") if sp._.region),
-                                            None)
+            named = (span_value(sp, "region") for sp in self.index.all("regions"))
+            area = self.main.region or next((r for r in named if r), None)
             return Frame(region=area).tagged("clause", "national_figure")
         # the sentence around the figure: its clause and up to FORCE_WINDOW tokens either side
         # (all of an ordinary sentence; a bounded look in a run-on "sentence" of a flattened table)
@@ -718,7 +744,7 @@ class ArticleAttribution:
             named = [c for c, k in cands
                      if k == "region" and span_value(c, "region") and not _contrast_between(sent.doc, c, num)]
             if named:
-                region = min(named, key=lambda c: _distance(c, num))._.region
+                region = span_value(min(named, key=lambda c: _distance(c, num)), "region")
                 return Frame(region=region).tagged("sentence", "named_area_over_forces")
             area = self.main.region or self.listed_area
             return Frame(region=area).tagged(source, "multi_force_takes_article_area")
@@ -866,7 +892,7 @@ class ArticleAttribution:
             if low[k] == "its" and self.recent_age == 0:
                 return Frame(force=self.recent).tagged("frame", "force_anaphor")
         k = max(0, bisect_right(self.para_starts, num.start_char) - 1)
-        if not self.paras or not in_quote(self.text, self.paras[k], num.start_char):
+        if not self.paras or not self.quote_marks.inside(self.paras[k], num.start_char):
             return None
         # the speaker: named in the quote's paragraph or the one before ('..., she said.')
         around = self.text[self.paras[max(0, k - 1)][0]:self.paras[k][1]]

@@ -821,7 +821,7 @@ class ClaimBuilder:
             if frame.rule == "national_figure" and att.is_comparison(num, r.left):
                 att.compared.append(frame)  # "compared with a national average of 3.1"
         elif r.anaphoric and prev is not None and not sums_up(sent) \
-                and not (num._.unit == "count" and prev.unit.startswith("per_")):
+                and not (span_value(num, "unit") == "count" and prev.unit.startswith("per_")):
             # (a count is no part of a rate: "compared with a national average of 3.1 per 1,000.
             # The figures show 186 of the force's allegations ...")
             # "Of these, 12 were upheld": the same force or area as the figure referred to
