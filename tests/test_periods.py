@@ -530,7 +530,11 @@ def _scan_both(nlp, text: str):
     from misconduct_nlp.periods import find_period_mentions_at
 
     doc = nlp.make_doc(text)
-    return find_period_mentions_at(text, word_starts(text, token_table(doc))), find_period_mentions(text)
+    at = find_period_mentions_at(text, word_starts(text, token_table(doc)))
+    # the component passes the grammar's first words, so that other whole words are not yielded
+    first_words = periods.default_grammar().first_words
+    assert find_period_mentions_at(text, word_starts(text, token_table(doc), first_words)) == at
+    return at, find_period_mentions(text)
 
 
 def _texts_for_scan() -> list[str]:

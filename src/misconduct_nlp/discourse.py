@@ -354,7 +354,6 @@ _NOT_TOP = re.compile(r"^\s*(?:by|published|updated|last updated|posted)\b|"
 QUOTE_LOOKBACK = 2000  # characters looked back for an open quotation mark
 _QUOTE_OPEN = "“‘"
 _QUOTE_CLOSE = "”’"
-_QUOTE_MARK = re.compile("[" + _QUOTE_OPEN + _QUOTE_CLOSE + '"]')
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -388,31 +387,12 @@ def top_end(text: str, paras: list[tuple[int, int]]) -> tuple[int, int]:
 def in_quote(text: str, para: tuple[int, int], pos: int) -> bool:
     """True when ``pos`` lies inside quotation marks within its paragraph (a quoted speaker's
     words, or a paragraph that opens a quote without closing it)."""
-    return QuoteMarks(text).inside(para, pos)
-
-
-class QuoteMarks:
-    """The quotation marks of a text, listed once, so that :func:`in_quote`'s question costs two
-    bisections per kind of mark, not a count over the paragraph (asked for every force, area,
-    role and figure of an article)."""
-
-    def __init__(self, text: str) -> None:
-        self._at: dict[str, list[int]] = {c: [] for c in _QUOTE_OPEN + _QUOTE_CLOSE + '"'}
-        for m in _QUOTE_MARK.finditer(text):
-            self._at[m.group()].append(m.start())
-
-    def _count(self, mark: str, a: int, b: int) -> int:
-        at = self._at[mark]
-        return bisect_left(at, b) - bisect_left(at, a) if a < b else 0
-
-    def inside(self, para: tuple[int, int], pos: int) -> bool:
-        """:func:`in_quote` for the text these marks were read from."""
-        a = max(para[0], pos - QUOTE_LOOKBACK)  # a quote longer than this is read as closed
-        count = self._count
-        opened = sum(count(c, a, pos) for c in _QUOTE_OPEN) - sum(count(c, a, pos) for c in _QUOTE_CLOSE)
-        if opened > 0:
-            return True
-        return self._count('"', a, pos) % 2 == 1
+    a = max(para[0], pos - QUOTE_LOOKBACK)  # a quote longer than this is read as closed
+    seg = text[a:pos]
+    opened = sum(seg.count(c) for c in _QUOTE_OPEN) - sum(seg.count(c) for c in _QUOTE_CLOSE)
+    if opened > 0:
+        return True
+    return seg.count('"') % 2 == 1
 
 
 def own_line(text: str, start: int, end: int) -> bool:
@@ -428,8 +408,7 @@ def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return paras[max(k, 0)] if paras else (0, 0)
 
 
-def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None,
-                marks: QuoteMarks | None = None) -> ArticleFrame:
+def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> ArticleFrame:
     """The article's frame from its structure (rules named in ``data/frame_rules.json``).
 
     Force mentions inside quotes are not evidence. The headline decides first, then the
@@ -449,10 +428,8 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None,
     headline_end, top = top_end(text, paras)
     frame = ArticleFrame()
 
-    marks = QuoteMarks(text) if marks is None else marks  # (the caller's, when it has them)
-
     def quoted(sp: Span) -> bool:
-        return marks.inside(_para_of(paras, sp.start_char), sp.start_char)
+        return in_quote(text, _para_of(paras, sp.start_char), sp.start_char)
 
     low = token_table(doc).lower
 
@@ -597,6 +574,10 @@ def _frame_subject(frame: ArticleFrame, index, top: int, quoted) -> None:
         frame.evidence["subject"] = Evidence(sp.text, sp.start_char, sp.end_char, "top_subject")
 
 
+#: the words a clause that calls its figure national opens its cue with (ArticleAttribution._national)
+_NATIONAL_CUES = frozenset({"nationally", "nationwide", "national", "across", "among", "for"})
+
+
 @dataclass
 class ArticleAttribution:
     """Carries the force/region and period frames through one article's sentences."""
@@ -613,12 +594,11 @@ class ArticleAttribution:
         paras = paragraphs(text)
         self.headline_end, self.top = top_end(text, paras)
         self.text, self.paras = text, paras
-        self.quote_marks = QuoteMarks(text)
         self.para_starts = [p[0] for p in paras]
         # the one force the last sentences named, and how many sentences ago (force_anaphor)
         self.recent: ForceRef | None = None
         self.recent_age = 0
-        self.article = build_frame(self.doc, self.index, paras, self.quote_marks)
+        self.article = build_frame(self.doc, self.index, paras)
         place = self.article.evidence.get("force") or self.article.evidence.get("region")
         rule = place.rule if place else "no_frame"
         self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
@@ -679,8 +659,8 @@ class ArticleAttribution:
         opener = first is not None and token_table(self.doc).lower[first] in ("nationally", "nationwide")
         if opener or self._national(left, right):
             # "above the national average of 71", "Nationally, 300 were dismissed": all forces
-            named = (span_value(sp, "region") for sp in self.index.all("regions"))
-            area = self.main.region or next((r for r in named if r), None)
+            areas = (span_value(sp, "region") for sp in self.index.all("regions"))
+            area = self.main.region or next((r for r in areas if r), None)
             return Frame(region=area).tagged("clause", "national_figure")
         # the sentence around the figure: its clause and up to FORCE_WINDOW tokens either side
         # (all of an ordinary sentence; a bounded look in a run-on "sentence" of a flattened table)
@@ -759,12 +739,14 @@ class ArticleAttribution:
         """True for a clause that calls its figure national ("nationally", "the national average",
         "an average of 2.6 per 1,000 across the forces that provided data")."""
         low = token_table(self.doc).lower
+        at = word_positions(self.doc, _NATIONAL_CUES)  # (only these words can start a cue)
+        lo = bisect_left(at, left)
         return any(low[k] in ("nationally", "nationwide")
                    or (low[k] == "national" and k + 1 < right and low[k + 1] in NATIONAL_NOUNS
                        and not _share_of_total(low, k))
                    or (low[k] in ("across", "among", "for") and "average" in low[max(left, k - 5):k]
                        and "forces" in low[k + 1:min(right, k + 5)])
-                   for k in range(left, right))
+                   for k in at[lo:bisect_left(at, right, lo)])
 
     def _force_list(self, forces: list[Span], start: list[Span]) -> set[str]:
         """The forces of a list that holds the first of ``start`` ("South Wales, Gwent,
@@ -892,7 +874,7 @@ class ArticleAttribution:
             if low[k] == "its" and self.recent_age == 0:
                 return Frame(force=self.recent).tagged("frame", "force_anaphor")
         k = max(0, bisect_right(self.para_starts, num.start_char) - 1)
-        if not self.paras or not self.quote_marks.inside(self.paras[k], num.start_char):
+        if not self.paras or not in_quote(self.text, self.paras[k], num.start_char):
             return None
         # the speaker: named in the quote's paragraph or the one before ('..., she said.')
         around = self.text[self.paras[max(0, k - 1)][0]:self.paras[k][1]]

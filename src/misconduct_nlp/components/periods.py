@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -44,17 +44,26 @@ def grammar_of(doc: Doc) -> PeriodGrammar | None:
     return _DOC_GRAMMAR.get(doc)
 
 
-def word_starts(text: str, tt: TokenTable) -> Iterator[tuple[int, str]]:
+def word_starts(text: str, tt: TokenTable,
+                first_words: Container[str] | None = None) -> Iterator[tuple[int, str]]:
     """``(offset, lower-cased word)`` for every place in ``text`` where a regex word (``\\w+``)
-    starts, and a few more: found from the tokens, so without scanning every character."""
+    starts, and a few more: found from the tokens, so without scanning every character.
+
+    With ``first_words`` (a grammar's :attr:`~misconduct_nlp.periods.PeriodGrammar.first_words`),
+    a token that is a whole word is left out unless a phrase can start with it (one of those
+    words, a number, "FY..."): :func:`~misconduct_nlp.periods.find_period_mentions_at` passes
+    over any other word, so the mentions found are the same."""
     n = len(tt)
-    for i, tok in enumerate(tt.text):
-        if tt.space[i]:
+    texts, lower, space, ws, idx = tt.text, tt.lower, tt.space, tt.ws, tt.idx
+    for i, tok in enumerate(texts):
+        if space[i]:
             continue
-        if tok.isalnum() and (tt.ws[i] or i + 1 == n or not _WORD.match(tt.text[i + 1])):
-            yield tt.idx[i], tt.lower[i]  # the token is the whole word
+        if tok.isalnum() and (ws[i] or i + 1 == n or not _WORD.match(texts[i + 1])):
+            word = lower[i]  # the token is the whole word
+            if first_words is None or word in first_words or word[:1].isdigit() or word[:2] == "fy":
+                yield idx[i], word
             continue
-        start = tt.idx[i]
+        start = idx[i]
         for m in _WORD.finditer(text, start, start + len(tok)):
             word = _WORD.match(text, m.start())  # the whole word, into the next token if joined
             yield m.start(), word.group().lower() if word else ""
@@ -123,7 +132,8 @@ class PeriodTagger:
         text = doc_text(doc)
         grammar = self.grammar
         _DOC_GRAMMAR[doc] = grammar
-        for mention in find_period_mentions_at(text, word_starts(text, token_table(doc)), grammar=grammar):
+        words = word_starts(text, token_table(doc), grammar.first_words)
+        for mention in find_period_mentions_at(text, words, grammar=grammar):
             span = doc.char_span(mention.start, mention.end, label=mention.kind.upper(),
                                  alignment_mode="expand")
             if span is None:
