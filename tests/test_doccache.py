@@ -21,12 +21,17 @@ def test_token_table_matches_the_tokens(nlp):
     assert table.ws == [t.whitespace_ for t in doc]
     assert table.idx == [t.idx for t in doc]
     assert table.space == [t.is_space for t in doc]
+    assert table.like_num == [int(t.like_num) for t in doc]
+    assert table.is_alpha == [int(t.is_alpha) for t in doc]
     assert doc_text(doc) == doc.text == TEXT
     assert token_table(doc) is table  # built once
     assert token_table(nlp.make_doc("")).text == []
     odd = nlp.make_doc("ÉTÉ  Ünïcode’s DÉJÀ-VU 2,537\n")
     assert token_table(odd).lower == [t.lower_ for t in odd]
     assert token_table(odd).idx == [t.idx for t in odd]
+    words = nlp.make_doc("twenty-one 2,537 1.5m ten ÉTÉ 3rd 12% one-third x2 ½")
+    assert token_table(words).like_num == [int(t.like_num) for t in words]
+    assert token_table(words).is_alpha == [int(t.is_alpha) for t in words]
 
 
 def test_token_table_is_rebuilt_after_retokenizing(nlp):

@@ -144,6 +144,25 @@ def test_lexicon_component_add_and_remove_terms(nlp):
     assert any(e.label == "dismissed" for e in ruler.entries)
 
 
+@pytest.mark.parametrize("group", ["measures", "subjects", "ranks", "platforms"])
+def test_lexicon_ruler_matches_as_spacys_span_ruler_does(nlp, group):
+    """LexiconRuler.match dedups and sorts tuples, not Spans: the same spans, labels, ids and
+    order as SpanRuler.match, on text where terms overlap and repeat."""
+    from spacy.pipeline.span_ruler import SpanRuler
+
+    ruler = nlp.get_pipe(f"misconduct_{group}")
+    text = ("Officers and police staff were dismissed, sacked or dismissed without notice; "
+            "a PCSO was given a final written warning, a written warning and management action. "
+            "Chief inspectors, sergeants and constables posted on Facebook, WhatsApp and Twitter. "
+            "Gross misconduct hearings, misconduct meetings, reflective practice, resigned, retired.")
+    doc = nlp.make_doc(text * 2)
+    mine = [(sp.start, sp.end, sp.label_, sp.id_) for sp in ruler.match(doc)]
+    theirs = [(sp.start, sp.end, sp.label_, sp.id_) for sp in SpanRuler.match(ruler, doc)]
+    assert mine == theirs
+    assert mine, "the text holds terms of every group"
+    assert len(set(mine)) == len(mine)
+
+
 def test_a_term_that_refers_back_takes_its_antecedents_label(tmp_path):
     own = misconduct_nlp.load()
     ruler = own.get_pipe("misconduct_measures")
