@@ -60,6 +60,18 @@ def test_quotable_and_prepare_text_keep_every_offset():
     assert cut == "wait" + "!" * PUNCT_KEEP + " " * (100 - PUNCT_KEEP) + " then"
 
 
+@pytest.mark.parametrize("run", ["!" * 40, "_" * 40, "!_" * 20, "-" * 20 + "_" + "=" * 20,
+                                 "_" * 10 + "!" * 30])
+@pytest.mark.parametrize("underscore_elsewhere", [False, True])
+def test_punctuation_runs_with_and_without_underscores_are_cut_alike(run, underscore_elsewhere):
+    # a text with no underscore takes a one-class regex; one with any takes the branch that
+    # counts underscores as punctuation: the cut is the same either way
+    text = ("my_file " if underscore_elsewhere else "my file ") + run + " end"
+    at = text.index(run)
+    expected = text[:at] + run[:PUNCT_KEEP] + " " * (len(run) - PUNCT_KEEP) + text[at + len(run):]
+    assert prepare_text(text) == expected
+
+
 @pytest.mark.parametrize("run", [c * 10_000 for c in (".", "!", "£", "(", "\U0001f46e")])
 def test_long_punctuation_runs_are_read_quickly_with_exact_offsets(nlp, run):
     # spaCy's tokenizer takes about a minute on each of these runs when it is given them whole

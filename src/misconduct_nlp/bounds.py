@@ -32,6 +32,8 @@ PUNCT_KEEP = 4
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # C0 controls but tab and newline
 _PUNCT_RUN = re.compile(r"(?:[^\w\s]|_){" + str(PUNCT_RUN + 1) + ",}")
+# the same for a text with no underscore: one character class, not a branch at every character
+_PUNCT_RUN_NO_UNDERSCORE = re.compile(r"[^\w\s]{" + str(PUNCT_RUN + 1) + ",}")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
 
 
@@ -53,7 +55,7 @@ def prepare_text(text: str) -> str:
     and the rest become spaces. Returns ``text`` itself when nothing changes.
     """
     out, controls = _CONTROL.subn(" ", text)
-    out, runs = _PUNCT_RUN.subn(_cut_run, out)
+    out, runs = (_PUNCT_RUN if "_" in out else _PUNCT_RUN_NO_UNDERSCORE).subn(_cut_run, out)
     return out if controls or runs else text
 
 
