@@ -54,7 +54,22 @@ def test_every_example_holds_a_needed_word(row):
         text = example[0] if isinstance(example, list) else example
         found = [m.group() for m in regex.finditer(text)]
         assert found, text
-        assert all(needs.search(m) for m in found), (text, found)
+        assert all(needs.regex.search(m) for m in found), (text, found)
+        assert all(needs.found(m, 0, len(m), m.lower() if m.isascii() else None) for m in found)
+
+
+@pytest.mark.parametrize("words", [["Welsh", "Scottish"], ["every", "each"], ["nationally"], ["ſcots"]])
+@pytest.mark.parametrize("para", [
+    "All WELSH forces", "every force", "Each of the forces", "forces across the nation", "",
+    "the Scots and the Welsh", "ﬁve Scottish forces", "\u212aent forces", "İstanbul forces",
+    "nationallY, forces", "a welshman's force",
+])
+def test_needed_words_are_found_as_their_regex_finds_them(words, para):
+    needs = forces._Needs(words)
+    text = "x\n\n" + para + "\n\ny"
+    start, end = 3, 3 + len(para)
+    low = para.lower() if para.isascii() else None
+    assert needs.found(text, start, end, low) == (needs.regex.search(text, start, end) is not None)
 
 
 @pytest.mark.parametrize("row", NEEDY, ids=lambda r: r["name"])

@@ -784,6 +784,25 @@ def _paragraphs_with(text: str, word: str) -> list[tuple[int, int]]:
     return out
 
 
+class _Needs:
+    """The words one of which every match of a multi-force phrase holds, found case-blind as the
+    phrase's own regex reads them (``re.I``)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        words = list(words)
+        self.regex = re.compile("|".join(map(re.escape, words)), re.I)
+        # in ASCII text an ASCII word is found case-blind exactly when its lower case is in the
+        # lower-cased text (re.I also folds "ſ" and the Kelvin sign, which ASCII text lacks)
+        self.lower = tuple(w.lower() for w in words) if all(w.isascii() for w in words) else None
+
+    def found(self, text: str, start: int, end: int, low: str | None) -> bool:
+        """Whether ``text[start:end]`` holds one of the words; ``low`` is that paragraph
+        lower-cased when it is ASCII, else None."""
+        if low is not None and self.lower is not None:
+            return any(w in low for w in self.lower)
+        return self.regex.search(text, start, end) is not None
+
+
 class _Regions:
     def __init__(self, rows: tuple[dict[str, Any], ...]):
         defines = {r["define"]: r["regex"] for r in rows if "define" in r}
@@ -811,15 +830,17 @@ class _Regions:
             # phrase's own regex reads them): a paragraph with none of them is not scanned
             needs = r.get("needs")
             self.multi.append((regexcache.compile(pattern, re.I), r.get("adjectives", {}),
-                               re.compile("|".join(map(re.escape, needs)), re.I) if needs else None))
+                               _Needs(needs) if needs else None))
 
     def find(self, text: str, forces: list[ForceMention]) -> list[RegionMention]:
         out: list[RegionMention] = []
         # every multi-force phrase names "force(s)": run those patterns only over the paragraphs
         # that do (a phrase never spans a blank line), not over the whole text
         for start, end in _paragraphs_with(text, "force"):
+            para = text[start:end]
+            low = para.lower() if para.isascii() else None  # (for the needed-word tests)
             for regex, adjectives, needs in self.multi:
-                if needs is not None and needs.search(text, start, end) is None:
+                if needs is not None and not needs.found(text, start, end, low):
                     continue  # "Welsh police forces" holds "Welsh": not this paragraph
                 for m in regex.finditer(text, start, end):
                     out.append(RegionMention(m.start(), m.end(), m.group(), self._region_of(m, adjectives)))
