@@ -408,7 +408,8 @@ def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return paras[max(k, 0)] if paras else (0, 0)
 
 
-def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> ArticleFrame:
+def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None,
+                ends: tuple[int, int] | None = None) -> ArticleFrame:
     """The article's frame from its structure (rules named in ``data/frame_rules.json``).
 
     Force mentions inside quotes are not evidence. The headline decides first, then the
@@ -425,7 +426,8 @@ def build_frame(doc: Doc, index, paras: list[tuple[int, int]] | None = None) -> 
     """
     text = doc_text(doc)
     paras = paragraphs(text) if paras is None else paras  # (the caller's, when it has them)
-    headline_end, top = top_end(text, paras)
+    # (the caller's headline and top ends, when it has them: ``top_end(text, paras)``)
+    headline_end, top = top_end(text, paras) if ends is None else ends
     frame = ArticleFrame()
 
     def quoted(sp: Span) -> bool:
@@ -598,7 +600,7 @@ class ArticleAttribution:
         # the one force the last sentences named, and how many sentences ago (force_anaphor)
         self.recent: ForceRef | None = None
         self.recent_age = 0
-        self.article = build_frame(self.doc, self.index, paras)
+        self.article = build_frame(self.doc, self.index, paras, (self.headline_end, self.top))
         place = self.article.evidence.get("force") or self.article.evidence.get("region")
         rule = place.rule if place else "no_frame"
         self.main = Frame(force=self.article.force, region=self.article.region).tagged("frame", rule)
