@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import random
 import re
 import sys
 from dataclasses import fields, replace
@@ -182,6 +183,13 @@ def test_feature_values_and_predict_values_match_the_dictionary_forms():
         assert dict(zip(FEATURE_NAMES, values, strict=True)) == x
         for m in models.values():
             assert m.predict_values(values) == m.predict(x)  # the same sum in the same order
+    # predict_values skips the features that are 0: the sums are the same to the last bit
+    rng = random.Random(7)
+    for _ in range(500):
+        values = tuple(rng.choice((0.0, 0.0, 0.0, 1.0, rng.random())) for _ in FEATURE_NAMES)
+        x = dict(zip(FEATURE_NAMES, values, strict=True))
+        for m in models.values():
+            assert m.predict_values(values) == m.predict(x)
     unknown = Logistic(0.5, {"not_a_feature": 1.0})
     assert unknown.terms is None
 

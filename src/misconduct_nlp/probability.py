@@ -195,7 +195,9 @@ class Logistic:
             return self.predict(dict(zip(FEATURE_NAMES, values, strict=True)))
         total = 0
         for i, w in self.terms:
-            total += w * values[i]
+            v = values[i]
+            if v:  # (most features are 0: adding w * 0.0 leaves the sum as it is)
+                total += w * v
         z = self.intercept + total
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
