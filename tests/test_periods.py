@@ -531,9 +531,9 @@ def _scan_both(nlp, text: str):
 
     doc = nlp.make_doc(text)
     at = find_period_mentions_at(text, word_starts(text, token_table(doc)))
-    # the component passes the grammar's first words, so that other whole words are not yielded
-    first_words = periods.default_grammar().first_words
-    assert find_period_mentions_at(text, word_starts(text, token_table(doc), first_words)) == at
+    # the component passes its grammar, so that words no phrase can start with are not yielded
+    grammar = periods.default_grammar()
+    assert find_period_mentions_at(text, word_starts(text, token_table(doc), grammar)) == at
     return at, find_period_mentions(text)
 
 

@@ -287,6 +287,11 @@ class PeriodGrammar:
         return {name: None if leads is None else frozenset((lead[0], lead[1]) for lead in leads)
                 for name, leads in self.leading_words_of.items()}
 
+    def can_start(self, word: str) -> bool:
+        """Whether a mention can start at ``word`` (a whole ``\\w+`` run, lower-cased) at all:
+        one of :attr:`first_words`, a number, or "FY..." (what TRIGGER lets through)."""
+        return word in self.first_words or word[:1].isdigit() or word[:2] == "fy"
+
     def at_word(self, word: str) -> tuple[tuple[PeriodPattern, ...], _Seconds | None]:
         """The mention patterns to try where a word starts, ``word`` being the whole ``\\w+``
         run there, lower-cased: those that can start with that word, in grammar order, so the
@@ -1180,11 +1185,11 @@ def find_period_mentions_at(text: str, words: Iterable[tuple[int, str]], *,
     them; "a" two, "that" one); the answer is :func:`find_period_mentions`'s.
     """
     g = grammar if grammar is not None else _grammar()
-    first_words, at_word = g.first_words, g.at_word
+    can_start, at_word = g.can_start, g.at_word
     found: list[PeriodMention] = []
     end = 0
     for start, word in words:
-        if start < end or not (word in first_words or word[:1].isdigit() or word[:2] == "fy"):
+        if start < end or not can_start(word):
             continue
         patterns, seconds = at_word(word)  # only the patterns that can start with this word
         if not patterns or (seconds is not None and not seconds.admit(text, start + len(word))):

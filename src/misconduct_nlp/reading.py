@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from .doccache import doc_text, first_content, span_index, token_table, word_positions
+from .doccache import doc_text, first_content, span_index, span_text, token_table, word_positions
 from .extensions import span_value
 from .lexicon import parse_key
 
@@ -639,9 +639,7 @@ def _pick_subject(doc, r: Reading, subjects: list[Term], ranks: list[Term], coun
             r.subject = "workforce"
         else:
             r.subject = found[0].label
-        tt = token_table(doc)
-        a, b = found[0].start, found[-1].end
-        r.subject_text = doc_text(doc)[tt.idx[a]:tt.idx[b - 1] + len(tt.text[b - 1])]
+        r.subject_text = span_text(doc[found[0].start:found[-1].end])
         return
     if r.rank:
         r.subject, r.subject_text = "officer", rank_hits[0].text

@@ -99,7 +99,11 @@ class LexiconRuler(SpanRuler):
         Span made for every raw match: matches are deduplicated and sorted as (start, end,
         label, id) tuples, which order as SpanRuler's Spans do (spaCy compares Spans by
         start_char, end_char, label, kb_id and id; every span here has kb_id 0)."""
-        return [Span(doc, s, e, label=lab, span_id=sid) for s, e, lab, sid, _ in self._rows(doc)]
+        return self._spans(doc, self._rows(doc))
+
+    @staticmethod
+    def _spans(doc: Doc, rows: list[tuple[int, int, int, int, bool]]) -> list[Span]:
+        return [Span(doc, s, e, label=lab, span_id=sid) for s, e, lab, sid, _ in rows]
 
     def _rows(self, doc: Doc) -> list[tuple[int, int, int, int, bool]]:
         self._require_patterns()
@@ -127,7 +131,7 @@ class LexiconRuler(SpanRuler):
                         named[head] = row
                     elif head in named:
                         rows[k] = (row[0], row[1], named[head][2], named[head][3], False)
-            self.set_annotations(doc, [Span(doc, s, e, label=lab, span_id=sid) for s, e, lab, sid, _ in rows])
+            self.set_annotations(doc, self._spans(doc, rows))
             return doc
         except Exception as e:
             return error_handler(self.name, self, [doc], e)

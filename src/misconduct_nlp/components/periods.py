@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -44,15 +44,14 @@ def grammar_of(doc: Doc) -> PeriodGrammar | None:
     return _DOC_GRAMMAR.get(doc)
 
 
-def word_starts(text: str, tt: TokenTable,
-                first_words: Container[str] | None = None) -> Iterator[tuple[int, str]]:
+def word_starts(text: str, tt: TokenTable, grammar: PeriodGrammar | None = None) -> Iterator[tuple[int, str]]:
     """``(offset, lower-cased word)`` for every place in ``text`` where a regex word (``\\w+``)
     starts, and a few more: found from the tokens, so without scanning every character.
 
-    With ``first_words`` (a grammar's :attr:`~misconduct_nlp.periods.PeriodGrammar.first_words`),
-    a token that is a whole word is left out unless a phrase can start with it (one of those
-    words, a number, "FY..."): :func:`~misconduct_nlp.periods.find_period_mentions_at` passes
-    over any other word, so the mentions found are the same."""
+    With ``grammar``, a token that is a whole word is left out unless one of its phrases can
+    start with it (:meth:`~misconduct_nlp.periods.PeriodGrammar.can_start`):
+    :func:`~misconduct_nlp.periods.find_period_mentions_at` passes over any other word, so the
+    mentions found are the same."""
     n = len(tt)
     texts, lower, space, ws, idx = tt.text, tt.lower, tt.space, tt.ws, tt.idx
     for i, tok in enumerate(texts):
@@ -60,7 +59,7 @@ def word_starts(text: str, tt: TokenTable,
             continue
         if tok.isalnum() and (ws[i] or i + 1 == n or not _WORD.match(texts[i + 1])):
             word = lower[i]  # the token is the whole word
-            if first_words is None or word in first_words or word[:1].isdigit() or word[:2] == "fy":
+            if grammar is None or grammar.can_start(word):
                 yield idx[i], word
             continue
         start = idx[i]
@@ -132,7 +131,7 @@ class PeriodTagger:
         text = doc_text(doc)
         grammar = self.grammar
         _DOC_GRAMMAR[doc] = grammar
-        words = word_starts(text, token_table(doc), grammar.first_words)
+        words = word_starts(text, token_table(doc), grammar)
         for mention in find_period_mentions_at(text, words, grammar=grammar):
             span = doc.char_span(mention.start, mention.end, label=mention.kind.upper(),
                                  alignment_mode="expand")
